@@ -1,0 +1,220 @@
+/**
+ * Bad input to every command gives a `ValidationError` naming the field, and nothing
+ * is written: the workspace's rows and events are exactly as before.
+ */
+import type { Vitest } from "@effect/vitest"
+import { expect } from "@effect/vitest"
+import {
+  Activities,
+  Associations,
+  Companies,
+  Contacts,
+  Conversations,
+  Notes,
+  Orders,
+  Products,
+  Tasks,
+  Teams,
+  Users,
+  Workspace
+} from "@rapport/core"
+import { Effect } from "effect"
+import * as Fixtures from "./fixtures.js"
+import * as Harness from "./harness.js"
+
+type It = Vitest.MethodsNonLive<Harness.Services>
+
+interface Case {
+  readonly command: string
+  /** The field paths the error must name. */
+  readonly paths: ReadonlyArray<string>
+  readonly run: (f: Fixtures.Fixtures) => Effect.Effect<unknown, unknown, Harness.Services | Workspace.CurrentWorkspace>
+}
+
+// Inputs arrive from outside (HTTP bodies, imports), so the cases deliberately pass
+// values the static types would reject.
+const loose = (value: unknown): any => value
+
+const cases: ReadonlyArray<Case> = [
+  {
+    command: "Contacts.create",
+    paths: ["firstName", "emails.0", "phones.0", "lifecycleStage"],
+    run: () =>
+      Effect.flatMap(Contacts.Contacts, (c) =>
+        c.create(loose({ firstName: "  ", emails: ["not-an-email"], phones: ["12"], lifecycleStage: "whale" })))
+  },
+  {
+    command: "Contacts.create (unknown field)",
+    paths: ["nickname"],
+    run: () => Effect.flatMap(Contacts.Contacts, (c) => c.create(loose({ firstName: "Ada", nickname: "A" })))
+  },
+  {
+    command: "Contacts.create (custom fields)",
+    paths: ["custom.plan", "custom.seats", "custom.renewsOn", "custom.interests", "custom.unknown"],
+    run: () =>
+      Effect.flatMap(Contacts.Contacts, (c) =>
+        c.create(loose({
+          firstName: "Ada",
+          custom: { plan: "platinum", seats: "many", renewsOn: "2026-02-30", interests: ["tea", "tea"], unknown: 1 }
+        })))
+  },
+  {
+    command: "Contacts.update",
+    paths: ["emails.0"],
+    run: (f) => Effect.flatMap(Contacts.Contacts, (c) => c.update(f.contact, loose({ emails: ["nope"] })))
+  },
+  {
+    command: "Contacts.update (consent is its own command)",
+    paths: ["consentStatus"],
+    run: (f) => Effect.flatMap(Contacts.Contacts, (c) => c.update(f.contact, loose({ consentStatus: "granted" })))
+  },
+  {
+    command: "Contacts.setConsent",
+    paths: ["status", "source"],
+    run: (f) => Effect.flatMap(Contacts.Contacts, (c) => c.setConsent(f.contact, loose({ status: "maybe", source: "" })))
+  },
+  {
+    command: "Contacts.addTags",
+    paths: ["0"],
+    run: (f) => Effect.flatMap(Contacts.Contacts, (c) => c.addTags(f.contact, [" "]))
+  },
+  {
+    command: "Companies.create",
+    paths: ["name", "domain", "employees"],
+    run: () => Effect.flatMap(Companies.Companies, (c) => c.create(loose({ name: "", domain: "http://x", employees: -3 })))
+  },
+  {
+    command: "Companies.update",
+    paths: ["annualRevenue.currency"],
+    run: (f) =>
+      Effect.flatMap(Companies.Companies, (c) => c.update(f.company, loose({ annualRevenue: { amountMinor: 1, currency: "euro" } })))
+  },
+  {
+    command: "Users.create",
+    paths: ["email", "role"],
+    run: () => Effect.flatMap(Users.Users, (u) => u.create(loose({ name: "X", email: "x", role: "god" })))
+  },
+  {
+    command: "Teams.create",
+    paths: ["memberIds.0"],
+    run: () => Effect.flatMap(Teams.Teams, (t) => t.create(loose({ name: "Tier 2", memberIds: ["con_1"] })))
+  },
+  {
+    command: "Activities.log",
+    paths: ["type", "occurredAt"],
+    run: () => Effect.flatMap(Activities.Activities, (a) => a.log(loose({ type: "fax", occurredAt: 1.5 })))
+  },
+  {
+    command: "Activities.log (call details on an email)",
+    paths: ["durationSeconds"],
+    run: () => Effect.flatMap(Activities.Activities, (a) => a.log({ type: "email", occurredAt: 1, durationSeconds: 60 }))
+  },
+  {
+    command: "Notes.create",
+    paths: ["body", "contactId"],
+    run: () => Effect.flatMap(Notes.Notes, (n) => n.create(loose({ body: "", contactId: "ord_1" })))
+  },
+  {
+    command: "Tasks.create",
+    paths: ["title", "dueAt", "priority"],
+    run: () => Effect.flatMap(Tasks.Tasks, (t) => t.create(loose({ title: "", dueAt: "tomorrow", priority: "asap" })))
+  },
+  {
+    command: "Tasks.create (dangling assignee)",
+    paths: ["assigneeId"],
+    run: () => Effect.flatMap(Tasks.Tasks, (t) => t.create({ title: "Call", assigneeId: "usr_nobody" }))
+  },
+  {
+    command: "Products.create",
+    paths: ["sku", "price.amountMinor"],
+    run: () =>
+      Effect.flatMap(Products.Products, (p) =>
+        p.create(loose({ sku: "has space", name: "Tea", price: { amountMinor: 4.5, currency: "EUR" } })))
+  },
+  {
+    command: "Orders.place",
+    paths: ["lineItems.0.quantity", "lineItems.1.unitPrice.currency"],
+    run: (f) =>
+      Effect.flatMap(Orders.Orders, (o) =>
+        o.place(loose({
+          contactId: f.contact.id,
+          lineItems: [
+            { sku: "TEA-1", name: "Tea", quantity: 0, unitPrice: { amountMinor: 450, currency: "EUR" } },
+            { sku: "TEA-2", name: "Tea", quantity: 1, unitPrice: { amountMinor: 450, currency: "eur" } }
+          ]
+        })))
+  },
+  {
+    command: "Orders.place (mixed currencies)",
+    paths: ["lineItems.1.unitPrice.currency"],
+    run: (f) =>
+      Effect.flatMap(Orders.Orders, (o) =>
+        o.place({
+          contactId: f.contact.id,
+          lineItems: [
+            { sku: "TEA-1", name: "Tea", quantity: 1, unitPrice: { amountMinor: 450, currency: "EUR" } },
+            { sku: "TEA-2", name: "Tea", quantity: 1, unitPrice: { amountMinor: 450, currency: "USD" } }
+          ]
+        }))
+  },
+  {
+    command: "Orders.place (no lines, unknown contact)",
+    paths: ["lineItems"],
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.place({ contactId: f.contact.id, lineItems: [] }))
+  },
+  {
+    command: "Orders.place (dangling contact)",
+    paths: ["contactId"],
+    run: () =>
+      Effect.flatMap(Orders.Orders, (o) =>
+        o.place({
+          contactId: "con_nobody",
+          lineItems: [{ sku: "TEA-1", name: "Tea", quantity: 1, unitPrice: { amountMinor: 450, currency: "EUR" } }]
+        }))
+  },
+  {
+    command: "Orders.refund",
+    paths: ["currency"],
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.refund(f.order, { amountMinor: 100, currency: "USD" }))
+  },
+  {
+    command: "Conversations.start",
+    paths: ["channel", "contactId"],
+    run: () => Effect.flatMap(Conversations.Conversations, (c) => c.start(loose({ contactId: "x", channel: "pigeon" })))
+  },
+  {
+    command: "Conversations.addMessage",
+    paths: ["authorKind", "body"],
+    run: (f) =>
+      Effect.flatMap(Conversations.Conversations, (c) => c.addMessage(f.conversation.id, loose({ authorKind: "cat", body: "" })))
+  },
+  {
+    command: "Associations.link",
+    paths: ["label"],
+    run: (f) =>
+      Effect.flatMap(Associations.Associations, (a) =>
+        a.link({ from: { collection: "contact", id: f.contact.id }, to: { collection: "company", id: f.company.id }, label: "cfo" }))
+  },
+  {
+    command: "Associations.link (dangling)",
+    paths: ["to.id"],
+    run: (f) =>
+      Effect.flatMap(Associations.Associations, (a) =>
+        a.link({ from: { collection: "contact", id: f.contact.id }, to: { collection: "company", id: "com_nobody" }, label: "user" }))
+  }
+]
+
+export const badInputSuite = (it: It) => {
+  for (const c of cases) {
+    it.effect(`bad input to ${c.command} is refused naming ${c.paths.join(", ")}, and nothing is written`, () =>
+      Harness.inFreshWorkspace(Effect.gen(function*() {
+        const fixtures = yield* Fixtures.seed
+        const before = yield* Harness.snapshot
+        const error = yield* Effect.flip(c.run(fixtures))
+        expect(error).toMatchObject({ _tag: "ValidationError" })
+        const paths = (error as { issues: ReadonlyArray<{ path: string }> }).issues.map((i) => i.path)
+        for (const path of c.paths) expect(paths).toContain(path)
+        expect(yield* Harness.snapshot).toEqual(before)
+      })))
+  }
+}

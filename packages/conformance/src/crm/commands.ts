@@ -1,0 +1,193 @@
+/**
+ * Commands do what they say: versions, events with the state, domain rules, unique
+ * keys, references, tenancy.
+ */
+import type { Vitest } from "@effect/vitest"
+import { expect } from "@effect/vitest"
+import {
+  Associations,
+  Companies,
+  Contacts,
+  Conversations,
+  Orders,
+  Store,
+  Tasks,
+  Users,
+  Workspace
+} from "@rapport/core"
+import { Effect, Exit } from "effect"
+import * as Fixtures from "./fixtures.js"
+import * as Harness from "./harness.js"
+
+type It = Vitest.MethodsNonLive<Harness.Services>
+
+const eventsOf = (workspaceId: string) =>
+  Effect.flatMap(Store.Store, (store) => store.readEvents(workspaceId, { after: 0, limit: 10_000 }))
+
+export const commandsSuite = (it: It) => {
+  it.effect("create normalises input, starts at version 1 and appends its event in the same workspace", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const contacts = yield* Contacts.Contacts
+      const ada = yield* contacts.create({ firstName: " Ada ", emails: ["ADA@Example.com"], tags: ["Vip"] })
+      expect(ada.version).toBe(1)
+      expect(ada.firstName).toBe("Ada")
+      expect(ada.emails).toEqual(["ada@example.com"])
+      expect(ada.tags).toEqual(["vip"])
+      expect(ada.lifecycleStage).toBe("lead")
+      expect(ada.lastName).toBeNull()
+      expect(ada.custom).toEqual({})
+      const events = yield* eventsOf(yield* Workspace.CurrentWorkspace)
+      expect(events.map((e) => [e.type, e.recordId, e.version])).toEqual([["ContactCreated", ada.id, 1]])
+      expect(events[0]!.subjects).toEqual([`contact:${ada.id}`])
+      expect((yield* contacts.get(ada.id)).id).toBe(ada.id)
+    })))
+
+  it.effect("update records only the changed fields; a no-op writes nothing; a stale version conflicts", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const contacts = yield* Contacts.Contacts
+      const ws = yield* Workspace.CurrentWorkspace
+      const ada = yield* contacts.create({ firstName: "Ada", lifecycleStage: "lead" })
+      const customer = yield* contacts.update(ada, { lifecycleStage: "customer", firstName: "Ada" })
+      expect(customer.version).toBe(2)
+      const events = yield* eventsOf(ws)
+      expect(events[1]!.type).toBe("ContactUpdated")
+      expect(events[1]!.payload).toEqual({ changes: { lifecycleStage: { from: "lead", to: "customer" } } })
+      const same = yield* contacts.update(customer, { lifecycleStage: "customer" })
+      expect(same.version).toBe(2)
+      expect((yield* eventsOf(ws)).length).toBe(2)
+      const before = yield* Harness.snapshot
+      const stale = yield* Effect.exit(contacts.update(ada, { lifecycleStage: "evangelist" }))
+      expect(stale).toMatchObject({ _tag: "Failure" })
+      if (Exit.isFailure(stale)) {
+        expect(stale.cause).toMatchObject({ error: { _tag: "Conflict", reason: "stale-version", expectedVersion: 1, actualVersion: 2 } })
+      }
+      expect(yield* Harness.snapshot).toEqual(before)
+    })))
+
+  it.effect("custom fields are validated, merged on update, removable with null and queryable", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const contacts = yield* Contacts.Contacts
+      const a = yield* contacts.create({ firstName: "A", custom: { plan: "pro", seats: 3, renewsOn: "2027-01-31" } })
+      yield* contacts.create({ firstName: "B", custom: { plan: "free" } })
+      const a2 = yield* contacts.update(a, { custom: { seats: 5, renewsOn: null } })
+      expect(a2.custom).toEqual({ plan: "pro", seats: 5 })
+      const pros = yield* contacts.find({ where: { _tag: "Compare", field: "custom.plan", op: "eq", value: "pro" } })
+      expect(pros.items.map((c) => c.firstName)).toEqual(["A"])
+      const bySeats = yield* contacts.find({ orderBy: [{ field: "custom.seats", direction: "desc" }] })
+      expect(bySeats.items.map((c) => c.firstName)).toEqual(["A", "B"])
+    })))
+
+  it.effect("references must exist in the workspace, and a referenced record cannot be removed", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const { company, contact } = yield* Fixtures.seed
+      const companies = yield* Companies.Companies
+      const contacts = yield* Contacts.Contacts
+      const dangling = yield* Effect.flip(contacts.create({ firstName: "Z", companyId: "com_missing" }))
+      expect(dangling).toMatchObject({ _tag: "ValidationError", issues: [{ path: "companyId" }] })
+      const referenced = yield* Effect.flip(companies.remove(company))
+      expect(referenced._tag).toBe("ValidationError")
+      expect(referenced.message).toContain(contact.id)
+      expect((yield* companies.get(company.id)).version).toBe(company.version)
+    })))
+
+  it.effect("unique keys: a second user with the same email conflicts", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const users = yield* Users.Users
+      yield* users.create({ name: "Grace", email: "grace@acme.test" })
+      const before = yield* Harness.snapshot
+      const dup = yield* Effect.flip(users.create({ name: "Other Grace", email: "GRACE@acme.test" }))
+      expect(dup).toMatchObject({ _tag: "Conflict", reason: "unique-violation" })
+      expect(yield* Harness.snapshot).toEqual(before)
+    })))
+
+  it.effect("orders: exact totals, the status machine, refunds up to the total", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const { company, order } = yield* Fixtures.seed
+      const orders = yield* Orders.Orders
+      expect(order.total).toMatchObject({ amountMinor: 3 * 450 + 1299, currency: "EUR" })
+      expect(order.status).toBe("paid")
+      expect(order.companyId).toBe(company.id)
+      const fulfilled = yield* orders.fulfil(order)
+      expect(fulfilled.fulfilledAt).not.toBeNull()
+      const again = yield* Effect.flip(orders.pay(fulfilled))
+      expect(again).toMatchObject({ _tag: "ValidationError", issues: [{ path: "status" }] })
+      const partly = yield* orders.refund(fulfilled, { amountMinor: 1000, currency: "EUR" })
+      expect(partly.status).toBe("partially_refunded")
+      const tooMuch = yield* Effect.flip(orders.refund(partly, { amountMinor: 2000, currency: "EUR" }))
+      expect(tooMuch).toMatchObject({ _tag: "ValidationError", issues: [{ path: "amountMinor" }] })
+      const rest = yield* orders.refund(partly, { amountMinor: 3 * 450 + 1299 - 1000, currency: "EUR" })
+      expect(rest.status).toBe("refunded")
+      expect(rest.refunded.amountMinor).toBe(rest.total.amountMinor)
+      const [totals] = yield* orders.totalsFor(order.contactId)
+      expect(totals).toMatchObject({ currency: "EUR", orders: 1, totalMinor: 2649, refundedMinor: 2649 })
+    })))
+
+  it.effect("conversations count messages, and a customer reply reopens a closed thread", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const { agent, conversation } = yield* Fixtures.seed
+      const conversations = yield* Conversations.Conversations
+      expect(conversation.messageCount).toBe(1)
+      const replied = yield* conversations.addMessage(conversation.id, { authorKind: "agent", authorId: agent.id, body: "On its way." })
+      expect(replied.conversation.messageCount).toBe(2)
+      const closed = yield* conversations.close(replied.conversation)
+      const { conversation: reopened } = yield* conversations.addMessage(closed.id, { authorKind: "customer", body: "Still nothing!" })
+      expect(reopened.status).toBe("open")
+      const messages = yield* conversations.messages(conversation.id)
+      expect(messages.items.map((m) => m.authorKind)).toEqual(["customer", "agent", "customer"])
+      // Racing messages both land: the thread's counter update retries on conflict.
+      yield* Effect.all([
+        conversations.addMessage(conversation.id, { authorKind: "customer", body: "1" }),
+        conversations.addMessage(conversation.id, { authorKind: "customer", body: "2" })
+      ], { concurrency: 2 })
+      expect((yield* conversations.get(conversation.id)).messageCount).toBe(5)
+    })))
+
+  it.effect("tasks complete, reopen and list by contact", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const { contact, task } = yield* Fixtures.seed
+      const tasks = yield* Tasks.Tasks
+      const done = yield* tasks.complete(task)
+      expect(done.status).toBe("done")
+      expect(done.completedAt).not.toBeNull()
+      expect(yield* tasks.openFor(contact.id)).toEqual([])
+      const twice = yield* Effect.flip(tasks.complete(done))
+      expect(twice).toMatchObject({ _tag: "ValidationError", issues: [{ path: "status" }] })
+      const open = yield* tasks.reopen(done)
+      expect(open.completedAt).toBeNull()
+      expect((yield* tasks.openFor(contact.id)).map((t) => t.id)).toEqual([task.id])
+    })))
+
+  it.effect("associations: buying committee roles from both sides; duplicates conflict; undefined kinds are refused", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const { company, contact } = yield* Fixtures.seed
+      const companies = yield* Companies.Companies
+      const links = yield* Associations.Associations
+      yield* companies.addToCommittee(company.id, contact.id, "champion")
+      yield* companies.addToCommittee(company.id, contact.id, "decision_maker")
+      const committee = yield* companies.committee(company.id)
+      expect(committee.map((m) => [m.contact.id, [...m.roles].sort()])).toEqual([[contact.id, ["champion", "decision_maker"]]])
+      const fromContact = yield* links.from({ collection: "contact", id: contact.id })
+      expect(fromContact.map((l) => l.label).sort()).toEqual(["champion", "decision_maker"])
+      const dup = yield* Effect.flip(companies.addToCommittee(company.id, contact.id, "champion"))
+      expect(dup).toMatchObject({ _tag: "Conflict", reason: "unique-violation" })
+      const wrong = yield* Effect.flip(
+        links.link({ from: { collection: "task", id: "task_1" }, to: { collection: "company", id: company.id } })
+      )
+      expect(wrong).toMatchObject({ _tag: "ValidationError", issues: [{ path: "to.collection" }] })
+    })))
+
+  it.effect("tenancy: records of one workspace do not exist in another", () =>
+    Effect.gen(function*() {
+      const { contact, order } = yield* Harness.inFreshWorkspace(Fixtures.seed)
+      yield* Harness.inFreshWorkspace(Effect.gen(function*() {
+        const contacts = yield* Contacts.Contacts
+        const orders = yield* Orders.Orders
+        expect(yield* Effect.flip(contacts.get(contact.id))).toMatchObject({ _tag: "NotFound" })
+        expect(yield* Effect.flip(orders.get(order.id))).toMatchObject({ _tag: "NotFound" })
+        expect((yield* contacts.find()).items).toEqual([])
+        expect(yield* orders.totalsFor(contact.id)).toEqual([])
+        const update = yield* Effect.flip(contacts.update(contact, { firstName: "Mallory" }))
+        expect(update).toMatchObject({ _tag: "NotFound" })
+      }))
+    }))
+}

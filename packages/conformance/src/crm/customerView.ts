@@ -1,0 +1,67 @@
+/**
+ * The customer 360 brings a contact's records together, and its timeline pages
+ * through everything that happened to the contact, newest first, exactly once.
+ */
+import type { Vitest } from "@effect/vitest"
+import { expect } from "@effect/vitest"
+import { Contacts, Customer360, Notes } from "@rapport/core"
+import { Effect } from "effect"
+import * as Fixtures from "./fixtures.js"
+import * as Harness from "./harness.js"
+
+type It = Vitest.MethodsNonLive<Harness.Services>
+
+export const customerViewSuite = (it: It) => {
+  it.effect("the customer 360 gathers company, orders with totals, conversations, tasks and activities", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const f = yield* Fixtures.seed
+      const view = yield* Effect.flatMap(Customer360.Customer360, (c) => c.get(f.contact.id))
+      expect(view.contact.id).toBe(f.contact.id)
+      expect(view.company?.id).toBe(f.company.id)
+      expect(view.orders.recent.map((o) => o.id)).toEqual([f.order.id])
+      expect(view.orders.totals).toEqual([
+        { currency: "EUR", orders: 1, totalMinor: 2649, refundedMinor: 0, firstPlacedAt: f.order.placedAt, lastPlacedAt: f.order.placedAt }
+      ])
+      expect(view.conversations.recent.map((c) => c.id)).toEqual([f.conversation.id])
+      expect(view.conversations.open).toBe(1)
+      expect(view.openTasks.map((t) => t.id)).toEqual([f.task.id])
+      expect(view.recentActivities.map((a) => a.id)).toEqual([f.activity.id])
+      const types = view.timeline.entries.map((e) => e.type)
+      for (const t of ["ContactCreated", "OrderPlaced", "OrderPaid", "ConversationStarted", "MessageAdded", "TaskCreated", "NoteCreated", "ActivityLogged"]) {
+        expect(types).toContain(t)
+      }
+      // Events about other records (the company itself, the user) are not the contact's.
+      expect(types).not.toContain("UserCreated")
+      expect(types).not.toContain("CompanyCreated")
+    })))
+
+  it.effect("the timeline pages newest first with no entry twice or missing", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const f = yield* Fixtures.seed
+      const notes = yield* Notes.Notes
+      for (let i = 0; i < 23; i++) yield* notes.create({ body: `note ${i}`, contactId: f.contact.id })
+      const c360 = yield* Customer360.Customer360
+      const all = yield* c360.timeline(f.contact.id, { limit: 500 })
+      const seen: Array<number> = []
+      let cursor: string | null | undefined = undefined
+      do {
+        const page: Customer360.Service extends { timeline: (...a: any) => Effect.Effect<infer P, any, any> } ? P : never =
+          yield* c360.timeline(f.contact.id, { limit: 7, ...(cursor ? { cursor } : {}) })
+        seen.push(...page.entries.map((e) => e.position))
+        cursor = page.nextCursor
+      } while (cursor !== null)
+      expect(seen).toEqual(all.entries.map((e) => e.position))
+      expect([...seen].sort((a, b) => b - a)).toEqual(seen)
+      expect(new Set(seen).size).toBe(seen.length)
+      expect(seen.length).toBeGreaterThan(23)
+      const bad = yield* Effect.flip(c360.timeline(f.contact.id, { cursor: "abc" }))
+      expect(bad).toMatchObject({ _tag: "InvalidQuery" })
+    })))
+
+  it.effect("a missing contact is NotFound", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      yield* Effect.flatMap(Contacts.Contacts, (c) => c.create({ firstName: "Someone" }))
+      const missing = yield* Effect.flip(Effect.flatMap(Customer360.Customer360, (c) => c.get("con_nobody")))
+      expect(missing).toMatchObject({ _tag: "NotFound", collection: "contact" })
+    })))
+}

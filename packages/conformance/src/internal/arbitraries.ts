@@ -1,0 +1,306 @@
+/**
+ * Generators for the differential properties: rows of `account` and `deal` (nulls,
+ * duplicates, unicode, negatives, equal sort keys) and random finds and aggregates
+ * over them.
+ */
+import type { Collection, Query } from "@rapport/core"
+import { FastCheck as fc } from "effect"
+import { ACCOUNT, DEAL } from "../TestCatalog.js"
+import { account, deal, HOUR, NOW } from "./harness.js"
+
+const alphabet = ["a", "A", "b", "é", "É", "ß", "z", " ", "😀", "\uFFFD", "\uE000", "%"]
+const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 3 }).map((cs) => cs.join(""))
+const nullable = <A>(arb: fc.Arbitrary<A>): fc.Arbitrary<A | null> => fc.option(arb, { nil: null, freq: 4 })
+const quarter = fc.integer({ min: -40, max: 40 }).map((n) => n / 4)
+const small = fc.integer({ min: -5, max: 5 })
+const dates = ["2023-12-31", "2024-01-01", "2024-02-29", "2024-03-01", "2025-06-15"]
+const date = fc.constantFrom(...dates)
+/** Instants around NOW and around the DST switches, with off-by-one-millisecond neighbours. */
+const bases = [
+  NOW,
+  Date.parse("2025-03-30T01:00:00Z"),
+  Date.parse("2025-10-26T01:00:00Z"),
+  Date.parse("2025-03-09T07:00:00Z"),
+  Date.parse("2025-11-02T06:00:00Z"),
+  Date.parse("2025-12-31T23:00:00Z")
+]
+const instant = fc.tuple(fc.constantFrom(...bases), fc.integer({ min: -6, max: 6 }), fc.constantFrom(-1, 0, 0, 1)).map(
+  ([base, halfDays, ms]) => base + halfDays * 12 * HOUR + ms
+)
+const currency = fc.constantFrom("EUR", "USD", "JPY")
+const money = fc.record({ amountMinor: fc.integer({ min: -1000, max: 100_000 }), currency })
+const tagList = fc.array(fc.constantFrom("vip", "VIP", "eu", "b2b", "é"), { maxLength: 3 })
+const tiers = ["free", "pro", "enterprise"]
+const interests = ["tea", "coffee", "cocoa"]
+
+const custom = fc.record(
+  {
+    tier: fc.constantFrom(...tiers),
+    quota: quarter,
+    vip: fc.boolean(),
+    renewsOn: date,
+    interests: fc.subarray(interests),
+    note: text
+  },
+  { requiredKeys: [] }
+)
+
+const accountFields = fc.record({
+  name: text,
+  nickname: nullable(text),
+  score: nullable(quarter),
+  seats: nullable(small),
+  active: nullable(fc.boolean()),
+  lastSeenAt: nullable(instant),
+  since: nullable(date),
+  revenue: nullable(money),
+  tags: tagList,
+  custom
+})
+
+const dealFields = (parentIds: ReadonlyArray<string>) =>
+  fc.record({
+    accountId: nullable(fc.constantFrom(...parentIds, "ghost")),
+    stage: fc.constantFrom("open", "won", "lost", "Won"),
+    amount: nullable(quarter),
+    qty: nullable(small),
+    won: nullable(fc.boolean()),
+    closedAt: nullable(instant),
+    value: nullable(money)
+  })
+
+/** A dataset of up to `max` parents and `max` children. */
+export const dataset = (max: number): fc.Arbitrary<{
+  readonly accounts: ReadonlyArray<Collection.Row>
+  readonly deals: ReadonlyArray<Collection.Row>
+}> =>
+  fc.array(accountFields, { maxLength: max, size: "medium" }).chain((parents) => {
+    // Ids of mixed case and length so id order (the tie-break) is exercised too.
+    const ids = parents.map((_, i) => (i % 3 === 0 ? `P${i}` : `p${String(i).padStart(2, "0")}`))
+    return fc.array(dealFields(ids.length === 0 ? ["nobody"] : ids), { maxLength: max, size: "medium" }).map((children) => ({
+      accounts: parents.map((fields, i) => account(ids[i]!, fields as unknown as Record<string, Collection.Json>)),
+      deals: children.map((fields, i) => deal(`d${i}`, fields as unknown as Record<string, Collection.Json>))
+    }))
+  })
+
+type Kind = "string" | "number" | "integer" | "boolean" | "timestamp" | "date" | "strings" | "money"
+
+interface FieldGen {
+  readonly path: string
+  readonly kind: Kind
+  readonly value: fc.Arbitrary<Query.Scalar>
+}
+
+const accountPaths: ReadonlyArray<FieldGen> = [
+  { path: "id", kind: "string", value: fc.constantFrom("P0", "p01", "p02", "P3", "p1", "zz") },
+  { path: "name", kind: "string", value: text },
+  { path: "nickname", kind: "string", value: text },
+  { path: "score", kind: "number", value: quarter },
+  { path: "seats", kind: "integer", value: small },
+  { path: "active", kind: "boolean", value: fc.boolean() },
+  { path: "lastSeenAt", kind: "timestamp", value: instant },
+  { path: "since", kind: "date", value: date },
+  { path: "revenue", kind: "money", value: fc.constant(0) },
+  { path: "revenue.amountMinor", kind: "integer", value: fc.integer({ min: -1000, max: 100_000 }) },
+  { path: "revenue.currency", kind: "string", value: currency },
+  { path: "tags", kind: "strings", value: fc.constantFrom("vip", "VIP", "eu", "b2b", "é", "x") },
+  { path: "custom.tier", kind: "string", value: fc.constantFrom(...tiers) },
+  { path: "custom.quota", kind: "number", value: quarter },
+  { path: "custom.vip", kind: "boolean", value: fc.boolean() },
+  { path: "custom.renewsOn", kind: "date", value: date },
+  { path: "custom.interests", kind: "strings", value: fc.constantFrom(...interests) },
+  { path: "custom.note", kind: "string", value: text }
+]
+
+const dealPaths: ReadonlyArray<FieldGen> = [
+  { path: "id", kind: "string", value: fc.constantFrom("d0", "d1", "d10", "d5") },
+  { path: "accountId", kind: "string", value: fc.constantFrom("P0", "p01", "p02", "ghost") },
+  { path: "stage", kind: "string", value: fc.constantFrom("open", "won", "lost", "Won", "o") },
+  { path: "amount", kind: "number", value: quarter },
+  { path: "qty", kind: "integer", value: small },
+  { path: "won", kind: "boolean", value: fc.boolean() },
+  { path: "closedAt", kind: "timestamp", value: instant },
+  { path: "value.amountMinor", kind: "integer", value: fc.integer({ min: -1000, max: 100_000 }) },
+  { path: "value.currency", kind: "string", value: currency }
+]
+
+const pathsOf = (collection: string) => (collection === ACCOUNT ? accountPaths : dealPaths)
+
+const compareOp = fc.constantFrom<Query.CompareOp>("eq", "neq", "lt", "lte", "gt", "gte")
+
+const leaf = (f: FieldGen): fc.Arbitrary<Query.Expr> => {
+  const isNull: fc.Arbitrary<Query.Expr> = fc.constant({ _tag: "IsNull", field: f.path })
+  const lists = fc.array(f.value, { maxLength: 3 })
+  switch (f.kind) {
+    case "money":
+      return isNull
+    case "strings":
+      return fc.oneof(
+        fc.record({ _tag: fc.constant("Has" as const), field: fc.constant(f.path), value: f.value as fc.Arbitrary<string> }),
+        fc.record({
+          _tag: fc.constant("HasAny" as const),
+          field: fc.constant(f.path),
+          values: fc.array(f.value as fc.Arbitrary<string>, { maxLength: 3 })
+        }),
+        isNull
+      )
+    case "boolean":
+      return fc.oneof(
+        fc.record({
+          _tag: fc.constant("Compare" as const),
+          field: fc.constant(f.path),
+          op: fc.constantFrom<Query.CompareOp>("eq", "neq"),
+          value: f.value
+        }),
+        fc.record({ _tag: fc.constantFrom("In" as const, "NotIn" as const), field: fc.constant(f.path), values: lists }),
+        isNull
+      )
+    default: {
+      const common: Array<fc.Arbitrary<Query.Expr>> = [
+        fc.record({ _tag: fc.constant("Compare" as const), field: fc.constant(f.path), op: compareOp, value: f.value }),
+        fc.record({ _tag: fc.constant("Between" as const), field: fc.constant(f.path), low: f.value, high: f.value }),
+        fc.record({ _tag: fc.constantFrom("In" as const, "NotIn" as const), field: fc.constant(f.path), values: lists }),
+        isNull
+      ]
+      if (f.kind === "string") {
+        common.push(fc.record({
+          _tag: fc.constant("Text" as const),
+          field: fc.constant(f.path),
+          op: fc.constantFrom<Query.TextOp>("contains", "startsWith", "endsWith", "equals"),
+          value: f.value as fc.Arbitrary<string>,
+          caseInsensitive: fc.boolean()
+        }))
+      }
+      if (f.kind === "timestamp") {
+        common.push(fc.record({
+          _tag: fc.constant("Within" as const),
+          field: fc.constant(f.path),
+          direction: fc.constantFrom("past" as const, "future" as const),
+          amount: fc.integer({ min: 0, max: 10 }),
+          unit: fc.constantFrom<Query.DurationUnit>("hour", "day", "week")
+        }))
+      }
+      return fc.oneof(...common)
+    }
+  }
+}
+
+const relatedMeasure: fc.Arbitrary<Query.RelatedMeasure> = fc.oneof(
+  fc.constant({ _tag: "Count" as const }),
+  fc.record({
+    _tag: fc.constantFrom("Sum" as const, "Min" as const, "Max" as const),
+    field: fc.constantFrom("amount", "qty", "value.amountMinor")
+  })
+)
+
+/** A random condition on a collection, up to `depth` levels of and/or/not/related. */
+export const expr = (collection: string, depth: number): fc.Arbitrary<Query.Expr> => {
+  const leaves = fc.oneof(...pathsOf(collection).map(leaf))
+  if (depth <= 0) return leaves
+  const sub = expr(collection, depth - 1)
+  const options: Array<fc.WeightedArbitrary<Query.Expr>> = [
+    { arbitrary: leaves, weight: 4 },
+    { arbitrary: fc.record({ _tag: fc.constant("And" as const), exprs: fc.array(sub, { maxLength: 3 }) }), weight: 1 },
+    { arbitrary: fc.record({ _tag: fc.constant("Or" as const), exprs: fc.array(sub, { maxLength: 3 }) }), weight: 1 },
+    { arbitrary: fc.record({ _tag: fc.constant("Not" as const), expr: sub }), weight: 1 }
+  ]
+  if (collection === ACCOUNT) {
+    options.push({
+      arbitrary: fc.record({
+        _tag: fc.constant("Related" as const),
+        collection: fc.constant(DEAL),
+        foreignKey: fc.constant("accountId"),
+        where: fc.option(expr(DEAL, depth - 1), { nil: null }),
+        measure: relatedMeasure,
+        op: compareOp,
+        value: fc.oneof(fc.integer({ min: -2, max: 3 }), quarter)
+      }),
+      weight: 2
+    })
+  }
+  return fc.oneof(...options)
+}
+
+const sortable = (collection: string) => pathsOf(collection).filter((f) => f.kind !== "strings" && f.kind !== "money")
+
+const orderBy = (collection: string): fc.Arbitrary<ReadonlyArray<Query.Order>> =>
+  fc.uniqueArray(
+    fc.record({
+      field: fc.constantFrom(...sortable(collection).map((f) => f.path)),
+      direction: fc.constantFrom("asc" as const, "desc" as const)
+    }),
+    { maxLength: 3, selector: (o) => o.field }
+  )
+
+/** A random find on either collection. */
+export const find: fc.Arbitrary<Query.Find> = fc.constantFrom(ACCOUNT, ACCOUNT, DEAL).chain((collection) =>
+  fc.record(
+    {
+      collection: fc.constant(collection),
+      where: expr(collection, 3),
+      orderBy: orderBy(collection),
+      limit: fc.integer({ min: 1, max: 7 })
+    },
+    { requiredKeys: ["collection"] }
+  )
+)
+
+const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]
+
+const groupKey = (collection: string): fc.Arbitrary<Omit<Query.GroupKey, "as">> => {
+  const timestamp = collection === ACCOUNT ? "lastSeenAt" : "closedAt"
+  return fc.oneof(
+    fc.record({
+      _tag: fc.constant("Field" as const),
+      field: fc.constantFrom(...sortable(collection).filter((f) => f.path !== "id").map((f) => f.path))
+    }),
+    fc.record({
+      _tag: fc.constant("Bucket" as const),
+      field: fc.constant(timestamp),
+      unit: fc.constantFrom<Query.BucketUnit>("day", "week", "month", "year"),
+      timeZone: fc.constantFrom(...zones)
+    })
+  )
+}
+
+const measure = (collection: string): fc.Arbitrary<Omit<Query.Measure, "as">> => {
+  const paths = pathsOf(collection)
+  const numeric = paths.filter((f) => f.kind === "number" || f.kind === "integer").map((f) => f.path)
+  const ordered = paths.filter((f) => ["string", "number", "integer", "timestamp", "date"].includes(f.kind)).map((f) =>
+    f.path
+  )
+  return fc.oneof(
+    fc.constant({ _tag: "Count" as const }),
+    fc.record({ _tag: fc.constantFrom("Sum" as const, "Avg" as const), field: fc.constantFrom(...numeric) }),
+    fc.record({ _tag: fc.constantFrom("Min" as const, "Max" as const), field: fc.constantFrom(...ordered) })
+  )
+}
+
+/** A random aggregate on either collection. */
+export const aggregate: fc.Arbitrary<Query.Aggregate> = fc.constantFrom(ACCOUNT, DEAL).chain((collection) =>
+  fc.tuple(
+    fc.oneof(
+      { arbitrary: fc.constant([]), weight: 1 },
+      { arbitrary: fc.array(groupKey(collection), { minLength: 1, maxLength: 2 }), weight: 3 }
+    ),
+    fc.array(measure(collection), { minLength: 1, maxLength: 3 }),
+    fc.option(expr(collection, 2), { nil: undefined }),
+    fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined, freq: 3 })
+  ).chain(([keys, measures, where, limit]) => {
+    const groupBy = keys.map((k, i) => ({ ...k, as: `g${i}` }) as Query.GroupKey)
+    const ms = measures.map((m, i) => ({ ...m, as: `m${i}` }) as Query.Measure)
+    const aliases = [...groupBy.map((g) => g.as), ...ms.map((m) => m.as)]
+    return fc.uniqueArray(
+      fc.record({ field: fc.constantFrom(...aliases), direction: fc.constantFrom("asc" as const, "desc" as const) }),
+      { maxLength: 2, selector: (o) => o.field }
+    ).map((order): Query.Aggregate => ({
+      collection,
+      groupBy,
+      measures: ms,
+      ...(where === undefined ? {} : { where }),
+      ...(order.length === 0 ? {} : { orderBy: order }),
+      ...(limit === undefined ? {} : { limit })
+    }))
+  })
+)
+

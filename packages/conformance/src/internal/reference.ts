@@ -1,0 +1,319 @@
+/**
+ * The reference evaluator: the semantics of `Query.ts` and `Store.ts` written out as
+ * naive loops over plain arrays of rows, independent of every store. The differential
+ * properties compare each store's answers with these.
+ *
+ * Only the pure, shared checking step (`Plan.find` / `Plan.aggregate`: catalog checks,
+ * `within` windows resolved against `now`, the total order) comes from core; every
+ * condition, sort, group, bucket and measure is evaluated here.
+ */
+import type { Catalog, Collection, Query } from "@rapport/core"
+import { Plan } from "@rapport/core"
+import { Either } from "effect"
+
+/** The rows of one workspace, by collection. */
+export type Dataset = Readonly<Record<string, ReadonlyArray<Collection.Row>>>
+
+type Value = Collection.Json
+
+/** Reads a path: a field, a money part (`revenue.currency`) or a custom value (`custom.tier`). */
+export const read = (row: Collection.Row, path: string): Value => {
+  if (Object.hasOwn(row, path)) return row[path] ?? null
+  const dot = path.indexOf(".")
+  if (dot < 0) return null
+  const parent = row[path.slice(0, dot)]
+  if (parent === null || parent === undefined || typeof parent !== "object" || Array.isArray(parent)) return null
+  const rest = path.slice(dot + 1)
+  const record = parent as Readonly<Record<string, Value>>
+  return Object.hasOwn(record, rest) ? record[rest] ?? null : null
+}
+
+/** Code points of a string, as numbers. */
+const codePoints = (s: string): Array<number> => Array.from(s, (c) => c.codePointAt(0)!)
+
+/** Text order by Unicode code point. */
+export const compareText = (a: string, b: string): number => {
+  const x = codePoints(a)
+  const y = codePoints(b)
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1
+  }
+  return x.length - y.length < 0 ? -1 : x.length === y.length ? 0 : 1
+}
+
+type Scalar = string | number | boolean
+
+const isScalar = (v: Value): v is Scalar => typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+
+/** Compares two non-null scalars of the same type. */
+const compareNonNull = (a: Scalar, b: Scalar): number => {
+  if (typeof a === "string" && typeof b === "string") return compareText(a, b)
+  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0
+  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1
+  throw new Error(`reference: comparing ${typeof a} with ${typeof b}`)
+}
+
+/** Sort order of one key: nulls last in both directions. */
+export const compareForSort = (a: Value, b: Value, direction: "asc" | "desc"): number => {
+  const an = a === null || !isScalar(a)
+  const bn = b === null || !isScalar(b)
+  if (an && bn) return 0
+  if (an) return 1
+  if (bn) return -1
+  const c = compareNonNull(a as Scalar, b as Scalar)
+  return direction === "asc" ? c : -c
+}
+
+const compare = (v: Value, op: Query.CompareOp, target: Scalar): boolean => {
+  if (v === null || !isScalar(v)) return false
+  const c = compareNonNull(v, target)
+  switch (op) {
+    case "eq":
+      return c === 0
+    case "neq":
+      return c !== 0
+    case "lt":
+      return c < 0
+    case "lte":
+      return c <= 0
+    case "gt":
+      return c > 0
+    case "gte":
+      return c >= 0
+  }
+}
+
+const lower = (s: string): string => s.toLowerCase()
+
+const text = (v: Value, op: Query.TextOp, needle: string, caseInsensitive: boolean): boolean => {
+  if (typeof v !== "string") return false
+  const hay = caseInsensitive ? lower(v) : v
+  const n = caseInsensitive ? lower(needle) : needle
+  switch (op) {
+    case "contains":
+      return hay.includes(n)
+    case "startsWith":
+      return hay.startsWith(n)
+    case "endsWith":
+      return hay.endsWith(n)
+    case "equals":
+      return hay === n
+  }
+}
+
+const numbersOf = (rows: ReadonlyArray<Collection.Row>, field: string): Array<number> => {
+  const out: Array<number> = []
+  for (const row of rows) {
+    const v = read(row, field)
+    if (typeof v === "number") out.push(v)
+  }
+  return out
+}
+
+const relatedMeasure = (rows: ReadonlyArray<Collection.Row>, measure: Query.RelatedMeasure): number | null => {
+  if (measure._tag === "Count") return rows.length
+  const xs = numbersOf(rows, measure.field)
+  switch (measure._tag) {
+    case "Sum": {
+      let sum = 0
+      for (const x of xs) sum += x
+      return sum
+    }
+    case "Min":
+      return xs.length === 0 ? null : xs.reduce((a, b) => (b < a ? b : a))
+    case "Max":
+      return xs.length === 0 ? null : xs.reduce((a, b) => (b > a ? b : a))
+  }
+}
+
+/** Whether `row` (of the collection the condition is about) satisfies `expr`. */
+export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): boolean => {
+  switch (expr._tag) {
+    case "Compare":
+      return compare(read(row, expr.field), expr.op, expr.value)
+    case "Between": {
+      const v = read(row, expr.field)
+      return compare(v, "gte", expr.low) && compare(v, "lte", expr.high)
+    }
+    case "In": {
+      const v = read(row, expr.field)
+      return expr.values.some((x) => compare(v, "eq", x))
+    }
+    case "NotIn": {
+      const v = read(row, expr.field)
+      if (v === null || !isScalar(v)) return false
+      return expr.values.every((x) => !compare(v, "eq", x))
+    }
+    case "IsNull":
+      return read(row, expr.field) === null
+    case "Text":
+      return text(read(row, expr.field), expr.op, expr.value, expr.caseInsensitive)
+    case "Has": {
+      const v = read(row, expr.field)
+      return Array.isArray(v) && v.includes(expr.value)
+    }
+    case "HasAny": {
+      const v = read(row, expr.field)
+      return Array.isArray(v) && v.some((x) => typeof x === "string" && expr.values.includes(x))
+    }
+    case "Within":
+      throw new Error("reference: `within` must be resolved by the plan first")
+    case "And":
+      return expr.exprs.every((e) => evaluate(data, row, e))
+    case "Or":
+      return expr.exprs.some((e) => evaluate(data, row, e))
+    case "Not":
+      return !evaluate(data, row, expr.expr)
+    case "Related": {
+      const children = (data[expr.collection] ?? []).filter((child) =>
+        read(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
+      )
+      const measured = relatedMeasure(children, expr.measure)
+      return measured === null ? false : compare(measured, expr.op, expr.value)
+    }
+  }
+}
+
+const sortRows = (rows: Array<Collection.Row>, orderBy: ReadonlyArray<Query.Order>): Array<Collection.Row> =>
+  rows.sort((a, b) => {
+    for (const o of orderBy) {
+      const c = compareForSort(read(a, o.field), read(b, o.field), o.direction)
+      if (c !== 0) return c
+    }
+    return 0
+  })
+
+const unwrap = <A, E>(either: Either.Either<A, E>): A => {
+  if (Either.isLeft(either)) throw new Error(`reference: the query is invalid: ${String(either.left)}`)
+  return either.right
+}
+
+/** The full answer of a find (every page, in order). */
+export const find = (
+  catalog: Catalog.Service,
+  workspaceId: string,
+  data: Dataset,
+  query: Query.Find,
+  now: number
+): ReadonlyArray<Collection.Row> => {
+  const plan = unwrap(Plan.find(catalog, workspaceId, { ...query, cursor: undefined } as Query.Find, now))
+  const rows = (data[query.collection] ?? []).filter((row) => plan.where === null || evaluate(data, row, plan.where))
+  return sortRows([...rows], plan.orderBy)
+}
+
+// -- time buckets -----------------------------------------------------------
+
+const localParts = (millis: number, timeZone: string): [number, number, number] => {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "numeric",
+    day: "numeric"
+  }).formatToParts(new Date(millis))
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
+  return [get("year"), get("month"), get("day")]
+}
+
+const iso = (y: number, m: number, d: number): string =>
+  `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
+
+/** The local date a bucket starts on. */
+export const bucket = (millis: number, unit: Query.BucketUnit, timeZone: string): string => {
+  const [y, m, d] = localParts(millis, timeZone)
+  switch (unit) {
+    case "day":
+      return iso(y, m, d)
+    case "month":
+      return iso(y, m, 1)
+    case "year":
+      return iso(y, 1, 1)
+    case "week": {
+      // Walk back to Monday on the calendar (a noon UTC date avoids any DST question).
+      const date = new Date(Date.UTC(y, m - 1, d, 12))
+      while (date.getUTCDay() !== 1) date.setUTCDate(date.getUTCDate() - 1)
+      return iso(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())
+    }
+  }
+}
+
+const groupValue = (row: Collection.Row, key: Query.GroupKey): Query.Scalar | null => {
+  const v = read(row, key.field)
+  if (key._tag === "Field") return v === null || !isScalar(v) ? null : v
+  return typeof v === "number" ? bucket(v, key.unit, key.timeZone) : null
+}
+
+const measureOf = (rows: ReadonlyArray<Collection.Row>, measure: Query.Measure): Query.Scalar | null => {
+  switch (measure._tag) {
+    case "Count":
+      return rows.length
+    case "Sum": {
+      let sum = 0
+      for (const x of numbersOf(rows, measure.field)) sum += x
+      return sum
+    }
+    case "Avg": {
+      const xs = numbersOf(rows, measure.field)
+      if (xs.length === 0) return null
+      let sum = 0
+      for (const x of xs) sum += x
+      return sum / xs.length
+    }
+    case "Min":
+    case "Max": {
+      let best: Scalar | null = null
+      for (const row of rows) {
+        const v = read(row, measure.field)
+        if (v === null || !isScalar(v)) continue
+        if (best === null) best = v
+        else {
+          const c = compareNonNull(v, best)
+          if (measure._tag === "Min" ? c < 0 : c > 0) best = v
+        }
+      }
+      return best
+    }
+  }
+}
+
+/** The answer of an aggregate. */
+export const aggregate = (
+  catalog: Catalog.Service,
+  workspaceId: string,
+  data: Dataset,
+  query: Query.Aggregate,
+  now: number
+): ReadonlyArray<Query.AggregateRow> => {
+  const plan = unwrap(Plan.aggregate(catalog, workspaceId, query, now))
+  const rows = (data[query.collection] ?? []).filter((row) => plan.where === null || evaluate(data, row, plan.where))
+  const groups: Array<{ key: ReadonlyArray<Query.Scalar | null>; rows: Array<Collection.Row> }> = []
+  if (plan.groupBy.length === 0) groups.push({ key: [], rows })
+  else {
+    for (const row of rows) {
+      const key = plan.groupBy.map((g) => groupValue(row, g))
+      const found = groups.find((g) => g.key.every((k, i) => k === key[i]))
+      if (found === undefined) groups.push({ key, rows: [row] })
+      else found.rows.push(row)
+    }
+  }
+  const out: Array<Record<string, Query.Scalar | null>> = groups.map((g) => {
+    const result: Record<string, Query.Scalar | null> = {}
+    plan.groupBy.forEach((k, i) => (result[k.as] = g.key[i] ?? null))
+    for (const m of plan.measures) result[m.as] = measureOf(g.rows, m)
+    return result
+  })
+  out.sort((a, b) => {
+    for (const o of plan.orderBy) {
+      const c = compareForSort(a[o.field] ?? null, b[o.field] ?? null, o.direction)
+      if (c !== 0) return c
+    }
+    return 0
+  })
+  return plan.limit === null ? out : out.slice(0, plan.limit)
+}
+
+/** Output kinds of an aggregate's aliases (`float` ones are compared with a tolerance). */
+export const outputKinds = (
+  catalog: Catalog.Service,
+  workspaceId: string,
+  query: Query.Aggregate
+): ReadonlyMap<string, string> => unwrap(Plan.aggregate(catalog, workspaceId, query, 0)).outputKinds

@@ -1,0 +1,179 @@
+/**
+ * Queries that cannot run fail with `InvalidQuery`: never another error, a defect or
+ * an empty answer.
+ */
+import { expect } from "@effect/vitest"
+import { Query, Store } from "@rapport/core"
+import { Effect } from "effect"
+import { account, expectFailure, freshWorkspace, insertAccounts, type It } from "../internal/harness.js"
+import { ACCOUNT, DEAL } from "../TestCatalog.js"
+
+const nested = (depth: number): Query.Expr => (depth === 0 ? Query.eq("name", "x") : Query.not(nested(depth - 1)))
+
+/** [label, find] */
+export const invalidFinds: ReadonlyArray<readonly [string, Query.Find]> = [
+  ["unknown collection", Query.find("nope")],
+  ["unknown field", Query.find(ACCOUNT, { where: Query.eq("nope", 1) })],
+  ["unknown money part", Query.find(ACCOUNT, { where: Query.eq("revenue.cents", 1) })],
+  ["unknown custom field", Query.find(ACCOUNT, { where: Query.eq("custom.nope", 1) })],
+  ["a whole custom map", Query.find(ACCOUNT, { where: Query.isNull("custom") })],
+  ["a json field", Query.find(ACCOUNT, { where: Query.isNull("profile") })],
+  ["a string value on a number field", Query.find(ACCOUNT, { where: Query.eq("score", "10") })],
+  ["a number value on a string field", Query.find(ACCOUNT, { where: Query.eq("name", 1) })],
+  ["a boolean value on an integer field", Query.find(ACCOUNT, { where: Query.eq("seats", true) })],
+  ["a malformed date", Query.find(ACCOUNT, { where: Query.lt("since", "15/01/2024") })],
+  ["a non-finite number", Query.find(ACCOUNT, { where: Query.gt("score", Number.POSITIVE_INFINITY) })],
+  ["NaN", Query.find(ACCOUNT, { where: Query.eq("score", Number.NaN) })],
+  ["a wrong value inside in", Query.find(ACCOUNT, { where: Query.isIn("seats", [1, "2"]) })],
+  ["a wrong value inside between", Query.find(ACCOUNT, { where: Query.between("seats", 1, "9") })],
+  ["lt on a boolean", Query.find(ACCOUNT, { where: Query.lt("active", true) })],
+  ["between on a boolean", Query.find(ACCOUNT, { where: Query.between("active", false, true) })],
+  ["a comparison on a money field", Query.find(ACCOUNT, { where: Query.eq("revenue", 1) })],
+  ["a comparison on a strings field", Query.find(ACCOUNT, { where: Query.eq("tags", "vip") })],
+  ["a text operator on a number", Query.find(ACCOUNT, { where: Query.contains("score", "1") })],
+  ["a text operator on a strings field", Query.find(ACCOUNT, { where: Query.startsWith("tags", "v") })],
+  ["has on a string field", Query.find(ACCOUNT, { where: Query.has("name", "Ada") })],
+  ["hasAny on a number field", Query.find(ACCOUNT, { where: Query.hasAny("seats", ["1"]) })],
+  ["within on a date field", Query.find(ACCOUNT, { where: Query.withinLast("since", 1, "day") })],
+  ["within with a negative amount", Query.find(ACCOUNT, { where: Query.withinLast("lastSeenAt", -1, "day") })],
+  ["within with a fractional amount", Query.find(ACCOUNT, { where: Query.withinLast("lastSeenAt", 1.5, "day") })],
+  ["an unknown field deep inside and/or/not", Query.find(ACCOUNT, {
+    where: Query.and(Query.or(Query.not(Query.eq("nope", "x"))))
+  })],
+  ["conditions nested too deep", Query.find(ACCOUNT, { where: nested(40) })],
+  ["related to an unknown collection", Query.find(ACCOUNT, { where: Query.exists("nope", "accountId") })],
+  ["related through a field that does not refer to this collection", Query.find(ACCOUNT, {
+    where: Query.exists(DEAL, "stage")
+  })],
+  ["related through a foreign key from the wrong side", Query.find(DEAL, { where: Query.exists(ACCOUNT, "accountId") })],
+  ["related with an unknown field in its where", Query.find(ACCOUNT, {
+    where: Query.exists(DEAL, "accountId", Query.eq("nope", 1))
+  })],
+  ["related summing a string field", Query.find(ACCOUNT, {
+    where: Query.related(DEAL, "accountId", { measure: { _tag: "Sum", field: "stage" }, op: "gt", value: 1 })
+  })],
+  ["related with a non-finite value", Query.find(ACCOUNT, {
+    where: Query.related(DEAL, "accountId", { op: "gt", value: Number.NaN })
+  })],
+  ["sorting by an unknown field", Query.find(ACCOUNT, { orderBy: [{ field: "nope", direction: "asc" }] })],
+  ["sorting by a strings field", Query.find(ACCOUNT, { orderBy: [{ field: "tags", direction: "asc" }] })],
+  ["sorting by a money field", Query.find(ACCOUNT, { orderBy: [{ field: "revenue", direction: "asc" }] })],
+  ["a garbage cursor", Query.find(ACCOUNT, { cursor: "not a cursor", limit: 2 })],
+  ["an empty cursor", Query.find(ACCOUNT, { cursor: "", limit: 2 })],
+  ["a cursor of base64 JSON of the wrong shape", Query.find(ACCOUNT, {
+    cursor: Buffer.from(JSON.stringify({ hello: "world" }), "utf8").toString("base64url"),
+    limit: 2
+  })],
+  ["a limit of 0", Query.find(ACCOUNT, { limit: 0 })],
+  ["a limit above 10000", Query.find(ACCOUNT, { limit: 10_001 })],
+  ["a fractional limit", Query.find(ACCOUNT, { limit: 1.5 })]
+]
+
+/** [label, aggregate] */
+export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]> = [
+  ["unknown collection", Query.aggregate("nope", { measures: [{ _tag: "Count", as: "n" }] })],
+  ["no measures and no group keys", Query.aggregate(ACCOUNT, { measures: [] })],
+  ["an unknown field in where", Query.aggregate(ACCOUNT, { where: Query.eq("nope", 1), measures: [{ _tag: "Count", as: "n" }] })],
+  ["summing a string field", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Sum", as: "s", field: "name" }] })],
+  ["averaging a timestamp", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Avg", as: "a", field: "lastSeenAt" }] })],
+  ["the min of a boolean", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Min", as: "m", field: "active" }] })],
+  ["summing an unknown field", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Sum", as: "s", field: "nope" }] })],
+  ["grouping by a strings field", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Field", as: "t", field: "tags" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["grouping by a money field", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Field", as: "r", field: "revenue" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a bucket on a date field", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "since", unit: "month", timeZone: "UTC" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["an unknown time zone", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone: "Mars/Olympus_Mons" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["an empty time zone", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone: "" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a time zone that looks like SQL", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone: "UTC'; DROP TABLE account; --" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["an alias starting with a digit", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Count", as: "1n" }] })],
+  ["an alias with a dash", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Count", as: "a-b" }] })],
+  ["an alias with a quote", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Count", as: "n\"; --" }] })],
+  ["an empty alias", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Count", as: "" }] })],
+  ["an alias used twice", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Field", as: "n", field: "name" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["orderBy something that is not an alias", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Count", as: "n" }],
+    orderBy: [{ field: "name", direction: "asc" }]
+  })]
+]
+
+export const invalidSuite = (it: It) => {
+  for (const [label, query] of invalidFinds) {
+    it.effect(`find refuses ${label} with InvalidQuery`, () =>
+      Effect.gen(function*() {
+        const store = yield* Store.Store
+        const ws = freshWorkspace()
+        yield* insertAccounts(ws, [account("a"), account("b"), account("c")])
+        yield* expectFailure("InvalidQuery")(store.find(ws, query))
+      }))
+  }
+
+  for (const [label, query] of invalidAggregates) {
+    it.effect(`aggregate refuses ${label} with InvalidQuery`, () =>
+      Effect.gen(function*() {
+        const store = yield* Store.Store
+        const ws = freshWorkspace()
+        yield* insertAccounts(ws, [account("a")])
+        yield* expectFailure("InvalidQuery")(store.aggregate(ws, query))
+      }))
+  }
+
+  it.effect("a cursor from a query with another order is refused", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [account("a"), account("b"), account("c")])
+      const asc = Query.find(ACCOUNT, { orderBy: [{ field: "name", direction: "asc" }], limit: 1 })
+      const page = yield* store.find(ws, asc)
+      expect(page.nextCursor).not.toBeNull()
+      const cursor = page.nextCursor!
+      yield* expectFailure("InvalidQuery")(
+        store.find(ws, { ...asc, orderBy: [{ field: "name", direction: "desc" }], cursor })
+      )
+      yield* expectFailure("InvalidQuery")(store.find(ws, { ...asc, orderBy: [{ field: "score", direction: "asc" }], cursor }))
+      yield* expectFailure("InvalidQuery")(store.find(ws, { ...asc, orderBy: [], cursor }))
+      // The cursor still works with its own query.
+      expect((yield* store.find(ws, { ...asc, cursor })).rows.map((r) => r.id)).toEqual(["b"])
+    }))
+
+  it.effect("a cursor whose values have the wrong type is refused", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const cursor = Buffer.from(JSON.stringify({ k: ["score:asc", "id:asc"], v: ["ten", "a"] }), "utf8").toString(
+        "base64url"
+      )
+      yield* expectFailure("InvalidQuery")(
+        store.find(ws, Query.find(ACCOUNT, { orderBy: [{ field: "score", direction: "asc" }], cursor, limit: 1 }))
+      )
+    }))
+
+  it.effect("InvalidQuery names the collection and the path", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const error = yield* expectFailure("InvalidQuery")(
+        store.find(freshWorkspace(), Query.find(ACCOUNT, { where: Query.and(Query.eq("nope", 1)) }))
+      )
+      expect(error.collection).toBe(ACCOUNT)
+      expect(error.path).toBe("where.exprs.0")
+    }))
+}

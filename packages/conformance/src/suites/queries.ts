@@ -1,0 +1,383 @@
+/**
+ * Every `find` operator on a hand-made dataset whose answers are worked out by hand:
+ * two-valued logic on nulls, empty lists, unicode and case, relative windows on the
+ * store's clock, related conditions, sorting with nulls last and keyset paging.
+ */
+import { expect } from "@effect/vitest"
+import type { Collection } from "@rapport/core"
+import { Query, Store } from "@rapport/core"
+import { Effect, TestClock } from "effect"
+import * as Fixtures from "../internal/fixtures.js"
+import { account, deal, findIds, freshWorkspace, insertAccounts, insertDeals, type It, NOW } from "../internal/harness.js"
+import { ACCOUNT, DEAL } from "../TestCatalog.js"
+
+const all = ["a01", "a02", "a03", "a04", "a05", "a06"]
+
+/** [label, condition on accounts, expected ids (ascending)] */
+export const accountCases: ReadonlyArray<readonly [string, Query.Expr, ReadonlyArray<string>]> = [
+  // comparisons
+  ["eq on a string", Query.eq("name", "Ada"), ["a01"]],
+  ["eq is case-sensitive", Query.eq("nickname", "ada"), ["a01"]],
+  ["neq skips nulls", Query.neq("nickname", "ada"), ["a03", "a04", "a05"]],
+  ["lt on a number", Query.lt("score", 10.5), ["a02", "a04"]],
+  ["lte on a number", Query.lte("score", 10.5), ["a01", "a02", "a04", "a05"]],
+  ["gt on a number", Query.gt("score", 10.5), ["a06"]],
+  ["gte on a number", Query.gte("score", 0), ["a01", "a04", "a05", "a06"]],
+  ["eq on an integer", Query.eq("seats", 3), ["a01", "a05"]],
+  ["lt on an integer with negatives", Query.lt("seats", 0), ["a06"]],
+  ["eq on id", Query.eq("id", "a04"), ["a04"]],
+  ["gt on id (code point order)", Query.gt("id", "a04"), ["a05", "a06"]],
+  ["lt on a string uses code points (É after z, \uFFFD before 😀)", Query.lt("name", "😀"), [
+    "a01",
+    "a02",
+    "a04",
+    "a05",
+    "a06"
+  ]],
+  ["gt \uFFFD on a string: only the astral character sorts after it", Query.gt("name", "\uFFFD zzz"), ["a03"]],
+  ["gt z on a string: accented and other high code points sort after ASCII", Query.gt("name", "z"), [
+    "a02",
+    "a03",
+    "a04"
+  ]],
+  ["between on an integer is inclusive", Query.between("seats", 0, 3), ["a01", "a02", "a05"]],
+  ["between with low above high matches nothing", Query.between("seats", 3, 0), []],
+  ["between on a number", Query.between("score", -2, 0), ["a02", "a04"]],
+  ["eq on a boolean", Query.eq("active", true), ["a01", "a04", "a06"]],
+  ["neq on a boolean skips nulls", Query.neq("active", true), ["a02", "a05"]],
+  ["in on a boolean", Query.isIn("active", [false]), ["a02", "a05"]],
+  ["eq on a date", Query.eq("since", "2024-01-15"), ["a01", "a05"]],
+  ["lt on a date", Query.lt("since", "2024-01-01"), ["a02", "a06"]],
+  ["between on dates", Query.between("since", "2024-01-01", "2024-02-29"), ["a01", "a04", "a05"]],
+  ["eq on a timestamp", Query.eq("lastSeenAt", NOW), ["a05"]],
+  ["gt on a timestamp", Query.gt("lastSeenAt", NOW), ["a02"]],
+  // lists
+  ["in", Query.isIn("seats", [3, 12]), ["a01", "a04", "a05"]],
+  ["in with an empty list matches nothing", Query.isIn("seats", []), []],
+  ["in on strings", Query.isIn("name", ["bob", "Ada", "nobody"]), ["a01", "a06"]],
+  ["notIn skips nulls", Query.notIn("seats", [3]), ["a02", "a04", "a06"]],
+  ["notIn with an empty list matches every non-null value", Query.notIn("seats", []), [
+    "a01",
+    "a02",
+    "a04",
+    "a05",
+    "a06"
+  ]],
+  ["not(in) includes nulls", Query.not(Query.isIn("seats", [3])), ["a02", "a03", "a04", "a06"]],
+  // nulls
+  ["isNull", Query.isNull("score"), ["a03"]],
+  ["isNotNull", Query.isNotNull("nickname"), ["a01", "a03", "a04", "a05"]],
+  ["not(eq) is true on null", Query.not(Query.eq("score", 10.5)), ["a02", "a03", "a04", "a06"]],
+  ["not(neq) is true on null", Query.not(Query.neq("nickname", "ada")), ["a01", "a02", "a06"]],
+  ["isNull on a whole money field", Query.isNull("revenue"), ["a03"]],
+  ["isNull on a money part", Query.isNull("revenue.amountMinor"), ["a03"]],
+  ["isNull on a strings field (an empty list is not null)", Query.isNull("tags"), []],
+  // money parts
+  ["eq on a currency", Query.eq("revenue.currency", "EUR"), ["a01", "a04", "a06"]],
+  ["gt on an amount", Query.gt("revenue.amountMinor", 250), ["a01", "a04"]],
+  ["lte on an amount", Query.lte("revenue.amountMinor", 1), ["a05", "a06"]],
+  // text
+  ["contains is case-sensitive", Query.contains("name", "da"), ["a01"]],
+  ["contains caseInsensitive", Query.contains("name", "DA", { caseInsensitive: true }), ["a01", "a05"]],
+  ["startsWith an accented capital", Query.startsWith("name", "É"), ["a02"]],
+  ["startsWith caseInsensitive lowercases accented letters", Query.startsWith("nickname", "é", {
+    caseInsensitive: true
+  }), ["a05"]],
+  ["startsWith without caseInsensitive keeps accents' case", Query.startsWith("nickname", "é"), []],
+  ["startsWith a non-BMP emoji", Query.startsWith("name", "😀"), ["a03"]],
+  ["endsWith", Query.endsWith("name", "ë"), ["a03"]],
+  ["endsWith caseInsensitive", Query.endsWith("name", "LOVELACE", { caseInsensitive: true }), ["a05"]],
+  ["equals is exact", Query.equalsText("name", "ada"), []],
+  ["equals caseInsensitive", Query.equalsText("name", "aDA", { caseInsensitive: true }), ["a01"]],
+  ["equals the empty string", Query.equalsText("nickname", ""), ["a04"]],
+  ["contains the empty string matches every non-null value", Query.contains("nickname", ""), [
+    "a01",
+    "a03",
+    "a04",
+    "a05"
+  ]],
+  ["contains U+FFFD", Query.contains("name", "\uFFFD"), ["a04"]],
+  ["contains caseInsensitive with a diaeresis", Query.contains("name", "ZOË", { caseInsensitive: true }), ["a03"]],
+  ["contains treats % and _ literally", Query.contains("name", "%"), []],
+  ["contains treats _ literally", Query.contains("name", "_"), []],
+  ["not(contains) includes nulls", Query.not(Query.contains("nickname", "a")), ["a02", "a03", "a04", "a05", "a06"]],
+  // lists of strings
+  ["has is exact", Query.has("tags", "vip"), ["a01", "a05"]],
+  ["has another case", Query.has("tags", "VIP"), ["a04"]],
+  ["hasAny", Query.hasAny("tags", ["b2b", "VIP"]), ["a04", "a06"]],
+  ["hasAny with an empty list matches nothing", Query.hasAny("tags", []), []],
+  ["not(has)", Query.not(Query.has("tags", "eu")), ["a03", "a04", "a05"]],
+  // logic
+  ["and() is true", Query.and(), all],
+  ["or() is false", Query.or(), []],
+  ["not(and()) is false", Query.not(Query.and()), []],
+  ["not(or()) is true", Query.not(Query.or()), all],
+  ["and", Query.and(Query.eq("active", true), Query.gt("seats", 0)), ["a01", "a04"]],
+  ["or", Query.or(Query.isNull("score"), Query.eq("name", "bob")), ["a03", "a06"]],
+  ["nested and/or/not", Query.or(
+    Query.and(Query.has("tags", "eu"), Query.not(Query.eq("active", true))),
+    Query.and(Query.isNull("active"), Query.startsWith("nickname", "Z"))
+  ), ["a02", "a03"]],
+  // custom fields
+  ["eq on a custom select", Query.eq("custom.tier", "pro"), ["a01", "a05"]],
+  ["isNull on a custom field that is absent", Query.isNull("custom.tier"), ["a03", "a06"]],
+  ["gt on a custom number", Query.gt("custom.quota", 1.5), ["a01", "a06"]],
+  ["neq on a custom number skips absent values", Query.neq("custom.quota", 5), ["a02", "a04"]],
+  ["eq on a custom boolean", Query.eq("custom.vip", false), ["a04"]],
+  ["lt on a custom date", Query.lt("custom.renewsOn", "2025-01-01"), ["a04"]],
+  ["has on a custom multi-select", Query.has("custom.interests", "tea"), ["a01", "a02"]],
+  ["hasAny on a custom multi-select", Query.hasAny("custom.interests", ["coffee", "cocoa"]), ["a02"]],
+  ["contains caseInsensitive on custom text", Query.contains("custom.note", "ÉCOLE", { caseInsensitive: true }), [
+    "a05"
+  ]],
+  ["isNull on a custom money", Query.isNull("custom.mrr"), ["a02", "a03", "a04", "a05", "a06"]],
+  ["eq on a custom reference", Query.eq("custom.referrer", "a02"), ["a01"]],
+  ["in on a custom select", Query.isIn("custom.tier", ["free", "enterprise"]), ["a02", "a04"]],
+  ["notIn on a custom select skips absent values", Query.notIn("custom.tier", ["pro"]), ["a02", "a04"]],
+  // related
+  ["exists", Query.exists(DEAL, "accountId"), ["a01", "a02", "a04"]],
+  ["not exists", Query.not(Query.exists(DEAL, "accountId")), ["a03", "a05", "a06"]],
+  ["related count gte", Query.related(DEAL, "accountId", { op: "gte", value: 2 }), ["a01"]],
+  ["related count eq 0", Query.related(DEAL, "accountId", { op: "eq", value: 0 }), ["a03", "a05", "a06"]],
+  ["exists with where", Query.exists(DEAL, "accountId", Query.eq("stage", "won")), ["a01", "a02"]],
+  ["related count with where", Query.related(DEAL, "accountId", { where: Query.gt("amount", 0), op: "gte", value: 2 }), [
+    "a01"
+  ]],
+  ["related sum skips null values", Query.related(DEAL, "accountId", {
+    measure: { _tag: "Sum", field: "amount" },
+    op: "eq",
+    value: 150
+  }), ["a01"]],
+  ["related sum gt", Query.related(DEAL, "accountId", {
+    measure: { _tag: "Sum", field: "amount" },
+    op: "gt",
+    value: 100
+  }), ["a01", "a02"]],
+  ["related sum of no records is 0", Query.related(DEAL, "accountId", {
+    measure: { _tag: "Sum", field: "amount" },
+    op: "eq",
+    value: 0
+  }), ["a03", "a05", "a06"]],
+  ["related min", Query.related(DEAL, "accountId", { measure: { _tag: "Min", field: "amount" }, op: "lt", value: 60 }), [
+    "a01",
+    "a04"
+  ]],
+  ["related max", Query.related(DEAL, "accountId", { measure: { _tag: "Max", field: "amount" }, op: "gte", value: 500 }), [
+    "a02"
+  ]],
+  ["related max of no records is null, so any comparison is false", Query.related(DEAL, "accountId", {
+    measure: { _tag: "Max", field: "amount" },
+    op: "lt",
+    value: 1_000_000
+  }), ["a01", "a02", "a04"]],
+  ["not(related min) includes records without related rows", Query.not(
+    Query.related(DEAL, "accountId", { measure: { _tag: "Min", field: "amount" }, op: "lt", value: 60 })
+  ), ["a02", "a03", "a05", "a06"]],
+  ["related min on an integer field ignores nulls", Query.related(DEAL, "accountId", {
+    measure: { _tag: "Min", field: "qty" },
+    op: "eq",
+    value: 1
+  }), ["a01"]],
+  ["related through a custom reference field", Query.exists(ACCOUNT, "custom.referrer"), ["a02"]],
+  ["related combined with a field condition", Query.and(
+    Query.exists(DEAL, "accountId"),
+    Query.eq("active", true)
+  ), ["a01", "a04"]]
+]
+
+/** [label, orderBy, expected ids] */
+export const sortCases: ReadonlyArray<readonly [string, ReadonlyArray<Query.Order>, ReadonlyArray<string>]> = [
+  ["no order is id ascending", [], all],
+  ["id descending", [{ field: "id", direction: "desc" }], [...all].reverse()],
+  ["number ascending, nulls last, ties by id", [{ field: "score", direction: "asc" }], [
+    "a02",
+    "a04",
+    "a01",
+    "a05",
+    "a06",
+    "a03"
+  ]],
+  ["number descending, nulls still last, ties by id ascending", [{ field: "score", direction: "desc" }], [
+    "a06",
+    "a01",
+    "a05",
+    "a04",
+    "a02",
+    "a03"
+  ]],
+  ["text by code point ascending", [{ field: "name", direction: "asc" }], ["a05", "a01", "a06", "a02", "a04", "a03"]],
+  ["text by code point descending", [{ field: "name", direction: "desc" }], ["a03", "a04", "a02", "a06", "a01", "a05"]],
+  ["booleans false first, nulls last", [{ field: "active", direction: "asc" }], ["a02", "a05", "a01", "a04", "a06", "a03"]],
+  ["booleans descending", [{ field: "active", direction: "desc" }], ["a01", "a04", "a06", "a02", "a05", "a03"]],
+  ["nullable text descending", [{ field: "nickname", direction: "desc" }], ["a05", "a01", "a03", "a04", "a02", "a06"]],
+  ["two keys", [{ field: "seats", direction: "desc" }, { field: "name", direction: "asc" }], [
+    "a04",
+    "a05",
+    "a01",
+    "a02",
+    "a06",
+    "a03"
+  ]],
+  ["custom number", [{ field: "custom.quota", direction: "asc" }], ["a04", "a02", "a01", "a06", "a03", "a05"]],
+  ["money amount descending", [{ field: "revenue.amountMinor", direction: "desc" }], [
+    "a04",
+    "a01",
+    "a02",
+    "a05",
+    "a06",
+    "a03"
+  ]],
+  ["date descending", [{ field: "since", direction: "desc" }], ["a04", "a01", "a05", "a02", "a06", "a03"]],
+  ["timestamp ascending", [{ field: "lastSeenAt", direction: "asc" }], ["a04", "a06", "a01", "a05", "a02", "a03"]],
+  ["custom select then id descending", [{ field: "custom.tier", direction: "desc" }, {
+    field: "id",
+    direction: "desc"
+  }], ["a05", "a01", "a02", "a04", "a06", "a03"]]
+]
+
+export const queriesSuite = (it: It) => {
+  // One seeded workspace for the read-only cases (seeded by whichever test runs first).
+  let seeded: string | undefined
+  const dataset = Effect.suspend(() => {
+    if (seeded !== undefined) return Effect.succeed(seeded)
+    const ws = freshWorkspace("q")
+    return Effect.as(
+      Effect.zipRight(insertAccounts(ws, Fixtures.accounts), insertDeals(ws, Fixtures.deals)),
+      ws
+    ).pipe(Effect.tap((ws) => Effect.sync(() => (seeded = ws))))
+  })
+
+  for (const [label, where, expected] of accountCases) {
+    it.effect(`find: ${label}`, () =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(NOW)
+        const ws = yield* dataset
+        expect(yield* findIds(ws, Query.find(ACCOUNT, { where })), "one page").toEqual(expected)
+        expect(yield* findIds(ws, Query.find(ACCOUNT, { where, limit: 2 })), "pages of 2").toEqual(expected)
+      }))
+  }
+
+  it.effect("find: deals by foreign key, including orphans", () =>
+    Effect.gen(function*() {
+      const ws = yield* dataset
+      expect(yield* findIds(ws, Query.find(DEAL, { where: Query.eq("accountId", "a01") }))).toEqual(["d01", "d02", "d03"])
+      expect(yield* findIds(ws, Query.find(DEAL, { where: Query.isNull("accountId") }))).toEqual(["d06"])
+      expect(yield* findIds(ws, Query.find(DEAL, { where: Query.neq("accountId", "a01") }))).toEqual([
+        "d04",
+        "d05",
+        "d07"
+      ])
+    }))
+
+  for (const [label, orderBy, expected] of sortCases) {
+    it.effect(`sort: ${label}, and keyset paging through every page`, () =>
+      Effect.gen(function*() {
+        const ws = yield* dataset
+        expect(yield* findIds(ws, Query.find(ACCOUNT, { orderBy })), "one page").toEqual(expected)
+        for (const limit of [1, 2, 4, 5, 6, 7]) {
+          expect(yield* findIds(ws, Query.find(ACCOUNT, { orderBy, limit })), `pages of ${limit}`).toEqual(expected)
+        }
+      }))
+  }
+
+  it.effect("find returns whole rows, as inserted", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = yield* dataset
+      const page = yield* store.find(ws, Query.find(ACCOUNT, {}))
+      expect(page.rows).toEqual(Fixtures.accounts)
+      expect(page.nextCursor).toBeNull()
+    }))
+
+  it.effect("limit caps the page and the cursor continues it; filters apply on every page", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = yield* dataset
+      const query = Query.find(ACCOUNT, { where: Query.isNotNull("score"), orderBy: [{ field: "score", direction: "desc" }], limit: 2 })
+      const first = yield* store.find(ws, query)
+      expect(first.rows.map((r) => r.id)).toEqual(["a06", "a01"])
+      expect(first.nextCursor).not.toBeNull()
+      const second = yield* store.find(ws, { ...query, cursor: first.nextCursor! })
+      expect(second.rows.map((r) => r.id)).toEqual(["a05", "a04"])
+      const third = yield* store.find(ws, { ...query, cursor: second.nextCursor! })
+      expect(third.rows.map((r) => r.id)).toEqual(["a02"])
+      expect(third.nextCursor).toBeNull()
+    }))
+
+  it.effect("a cursor keeps its place when the rows before it change", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, ["b", "d", "f", "h"].map((id) => account(id)))
+      const query = Query.find(ACCOUNT, { limit: 2 })
+      const first = yield* store.find(ws, query)
+      expect(first.rows.map((r) => r.id)).toEqual(["b", "d"])
+      // Rows inserted before and after the cursor: only those after it show up.
+      yield* insertAccounts(ws, [account("a"), account("e")])
+      yield* store.remove(ws, ACCOUNT, "b", 1)
+      const rest = yield* findIds(ws, { ...query, cursor: first.nextCursor! })
+      expect(rest).toEqual(["e", "f", "h"])
+    }))
+
+  it.effect("find on an empty workspace is one empty page", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const page = yield* store.find(freshWorkspace(), Query.find(ACCOUNT, { limit: 3 }))
+      expect(page).toEqual({ rows: [], nextCursor: null })
+    }))
+
+  it.effect("caseInsensitive uses Unicode's default lowercase mapping (İ, ẞ), not ASCII folding", () =>
+    Effect.gen(function*() {
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [
+        account("n1", { name: "İSTANBUL" }),
+        account("n2", { name: "STRASSE" }),
+        account("n3", { name: "STRAẞE" }),
+        account("n4", { name: "ÀÉÎÕÜ Ÿ" })
+      ])
+      const ids = (where: Query.Expr) => findIds(ws, Query.find(ACCOUNT, { where }))
+      expect(yield* ids(Query.equalsText("name", "straße", { caseInsensitive: true }))).toEqual(["n3"])
+      expect(yield* ids(Query.startsWith("name", "i\u0307s", { caseInsensitive: true }))).toEqual(["n1"])
+      expect(yield* ids(Query.equalsText("name", "àéîõü ÿ", { caseInsensitive: true }))).toEqual(["n4"])
+      expect(yield* ids(Query.contains("name", "SS", { caseInsensitive: true }))).toEqual(["n2"])
+    }))
+
+  it.effect("within: windows are inclusive and follow the store's Clock", () =>
+    Effect.gen(function*() {
+      const ws = yield* dataset
+      yield* TestClock.setTime(NOW)
+      const ids = (where: Query.Expr) => findIds(ws, Query.find(ACCOUNT, { where }))
+      expect(yield* ids(Query.withinLast("lastSeenAt", 7, "day"))).toEqual(["a01", "a05", "a06"])
+      expect(yield* ids(Query.withinLast("lastSeenAt", 168, "hour"))).toEqual(["a01", "a05", "a06"])
+      expect(yield* ids(Query.withinLast("lastSeenAt", 1, "week"))).toEqual(["a01", "a05", "a06"])
+      expect(yield* ids(Query.withinNext("lastSeenAt", 2, "day"))).toEqual(["a02", "a05"])
+      expect(yield* ids(Query.withinLast("lastSeenAt", 0, "minute"))).toEqual(["a05"])
+      expect(yield* ids(Query.withinNext("lastSeenAt", 60, "minute"))).toEqual(["a05"])
+      expect(yield* ids(Query.not(Query.withinLast("lastSeenAt", 7, "day")))).toEqual(["a02", "a03", "a04"])
+      // One millisecond later the 7-day boundary row falls out, and "now" is no longer a05.
+      yield* TestClock.setTime(NOW + 1)
+      expect(yield* ids(Query.withinLast("lastSeenAt", 7, "day"))).toEqual(["a01", "a05"])
+      expect(yield* ids(Query.withinLast("lastSeenAt", 0, "minute"))).toEqual([])
+      // The clock moves: five days later the last week reaches back two days before NOW.
+      yield* TestClock.setTime(NOW + 5 * 86_400_000)
+      expect(yield* ids(Query.withinLast("lastSeenAt", 1, "week"))).toEqual(["a01", "a02", "a05"])
+      expect(yield* ids(Query.withinNext("lastSeenAt", 1, "week"))).toEqual([])
+    }))
+
+  it.effect("within inside a related condition uses the same clock", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const ws = freshWorkspace()
+      const rows: ReadonlyArray<Collection.Row> = [account("p1"), account("p2")]
+      yield* insertAccounts(ws, rows)
+      yield* insertDeals(ws, [
+        deal("x1", { accountId: "p1", closedAt: NOW - 86_400_000 }),
+        deal("x2", { accountId: "p1", closedAt: NOW - 3 * 86_400_000 }),
+        deal("x3", { accountId: "p2", closedAt: NOW + 8 * 86_400_000 })
+      ])
+      const recent = Query.exists(DEAL, "accountId", Query.withinLast("closedAt", 2, "day"))
+      expect(yield* findIds(ws, Query.find(ACCOUNT, { where: recent }))).toEqual(["p1"])
+      yield* TestClock.setTime(NOW + 9 * 86_400_000)
+      expect(yield* findIds(ws, Query.find(ACCOUNT, { where: recent }))).toEqual(["p2"])
+    }))
+}

@@ -1,0 +1,4 @@
+import { CrmConformance } from "../src/index.js"
+import { MemoryStore } from "@rapport/memory"
+
+CrmConformance.run({ name: "memory", layer: MemoryStore.layer })

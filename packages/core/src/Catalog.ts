@@ -1,0 +1,87 @@
+/**
+ * The catalog: every collection the application stores, and the custom fields each
+ * workspace declared. Stores lay out tables and check queries by it; services validate
+ * custom values by it.
+ *
+ * @since 0.1.0
+ */
+import { Context, Layer } from "effect"
+import type * as Collection from "./Collection.js"
+import * as CustomField from "./CustomField.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Every collection by name, without custom fields. */
+  readonly collections: ReadonlyMap<string, Collection.Spec>
+  /** The spec of a collection for a workspace, with its custom fields. */
+  readonly spec: (workspaceId: string, collection: string) => Collection.Spec | undefined
+  /** The custom field declaration of a collection for a workspace. */
+  readonly customFields: (workspaceId: string, collection: string) => CustomField.Fields
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Catalog extends Context.Tag("@rapport/core/Catalog")<Catalog, Service>() {}
+
+const NO_FIELDS: CustomField.Fields = Object.freeze({})
+
+/**
+ * Builds a catalog. `customFields` is one declaration for every workspace, or a
+ * function choosing the declaration per workspace.
+ *
+ * @example
+ * ```ts
+ * import { Catalog, Crm, CustomField } from "@rapport/core"
+ * const catalog = Catalog.make({
+ *   collections: Crm.collections,
+ *   customFields: CustomField.declare({ contact: { plan: CustomField.select(["free", "pro"]) } })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: {
+  readonly collections: ReadonlyArray<{ readonly spec: Collection.Spec }>
+  readonly customFields?: CustomField.Declaration | ((workspaceId: string) => CustomField.Declaration)
+}): Service => {
+  const collections = new Map<string, Collection.Spec>()
+  for (const { spec } of options.collections) {
+    if (collections.has(spec.name)) throw new Error(`collection ${spec.name} is declared twice`)
+    collections.set(spec.name, spec)
+  }
+  const declare = options.customFields
+  const declarationOf = (workspaceId: string): CustomField.Declaration =>
+    declare === undefined ? {} : typeof declare === "function" ? declare(workspaceId) : declare
+  // Specs are rebuilt only when a workspace's declaration object changes.
+  const cache = new WeakMap<CustomField.Fields, Collection.Spec>()
+  const customFields = (workspaceId: string, collection: string): CustomField.Fields =>
+    declarationOf(workspaceId)[collection] ?? NO_FIELDS
+  return {
+    collections,
+    customFields,
+    spec: (workspaceId, collection) => {
+      const base = collections.get(collection)
+      if (base === undefined) return undefined
+      const fields = customFields(workspaceId, collection)
+      if (fields === NO_FIELDS) return base
+      const cached = cache.get(fields)
+      if (cached !== undefined && cached.name === collection) return cached
+      const spec: Collection.Spec = { ...base, custom: CustomField.specs(fields) }
+      cache.set(fields, spec)
+      return spec
+    }
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Parameters<typeof make>[0]): Layer.Layer<Catalog> =>
+  Layer.succeed(Catalog, make(options))

@@ -1,0 +1,192 @@
+/**
+ * A collection is a kind of record (contact, order, ...): its model `Schema` and the
+ * storage spec the stores lay out, index and query by. Every record has `id`,
+ * `version`, `createdAt` and `updatedAt`; the rest comes from its fields.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import * as Field from "./Field.js"
+
+/**
+ * A JSON value as stored: what a row's fields hold.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Json = string | number | boolean | null | ReadonlyArray<Json> | { readonly [key: string]: Json }
+
+/**
+ * A stored record in its encoded form: plain JSON values keyed by field name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Row {
+  readonly id: string
+  readonly version: number
+  readonly createdAt: number
+  readonly updatedAt: number
+  readonly [field: string]: Json
+}
+
+/**
+ * The storage spec of a collection: plain data, what a `Store` needs to lay out a
+ * table, validate a query and compile it. `custom` holds the custom fields the
+ * workspace declared for this collection (empty when none).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Spec {
+  readonly name: string
+  readonly fields: Readonly<Record<string, Field.Spec>>
+  readonly indexes: ReadonlyArray<ReadonlyArray<string>>
+  readonly unique: ReadonlyArray<ReadonlyArray<string>>
+  readonly custom: Readonly<Record<string, Field.Spec>>
+}
+
+/**
+ * A collection: a name, the model schema (decoding a `Row` into the model) and its spec.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Collection<A> {
+  readonly name: string
+  /** Decodes a stored `Row` into the model (and encodes it back). */
+  readonly schema: Schema.Schema<A, any>
+  readonly spec: Spec
+}
+
+/**
+ * A record's version: 1 on insert, +1 on every update.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Version = Schema.Int.pipe(Schema.positive())
+
+/**
+ * The fields every record has.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const baseFields = {
+  version: Field.integer(Version),
+  createdAt: Field.timestamp(),
+  updatedAt: Field.timestamp()
+} as const
+
+/**
+ * The specs of the implicit fields, with `id`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const baseSpecs: Readonly<Record<string, Field.Spec>> = {
+  id: { kind: "string", nullable: false },
+  version: { kind: "integer", nullable: false },
+  createdAt: { kind: "timestamp", nullable: false },
+  updatedAt: { kind: "timestamp", nullable: false }
+}
+
+/**
+ * The `Schema.Class` fields of a model: `id`, the base fields and the given fields.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const modelFields = <Id extends Schema.Schema<any, any, never>, const F extends Record<string, Field.Field>>(
+  id: Id,
+  fields: F
+) => ({ id, ...Field.schemas(baseFields), ...Field.schemas(fields) })
+
+/**
+ * Builds a collection from its model class and its field map.
+ *
+ * @example
+ * ```ts
+ * import { Collection, Field, Id } from "@rapport/core"
+ * import { Schema } from "effect"
+ *
+ * const fields = { name: Field.text(), sku: Field.string() }
+ * class Widget extends Schema.Class<Widget>("Widget")(Collection.modelFields(Schema.String, fields)) {}
+ * const widgets = Collection.make({ name: "widget", schema: Widget, fields, unique: [["sku"]] })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <A>(options: {
+  readonly name: string
+  readonly schema: Schema.Schema<A, any>
+  readonly fields: Readonly<Record<string, Field.Field>>
+  readonly indexes?: ReadonlyArray<ReadonlyArray<string>>
+  readonly unique?: ReadonlyArray<ReadonlyArray<string>>
+}): Collection<A> => ({
+  name: options.name,
+  schema: options.schema,
+  spec: {
+    name: options.name,
+    fields: { ...baseSpecs, ...Field.specs(options.fields) },
+    indexes: options.indexes ?? [],
+    unique: options.unique ?? [],
+    custom: {}
+  }
+})
+
+/**
+ * The spec with the workspace's custom fields filled in.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withCustom = (spec: Spec, custom: Readonly<Record<string, Field.Spec>>): Spec => ({ ...spec, custom })
+
+/**
+ * The spec of a field path: a top-level field, a `money` part (`total.amountMinor`,
+ * `total.currency`) or a custom field (`custom.plan`). `undefined` when unknown.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const fieldAt = (spec: Spec, path: string): Field.Spec | undefined => {
+  const direct = Object.hasOwn(spec.fields, path) ? spec.fields[path] : undefined
+  if (direct !== undefined) return direct.kind === "custom" || direct.kind === "json" ? undefined : direct
+  const dot = path.indexOf(".")
+  if (dot < 0) return undefined
+  const head = path.slice(0, dot)
+  const rest = path.slice(dot + 1)
+  const parent = Object.hasOwn(spec.fields, head) ? spec.fields[head] : undefined
+  if (parent === undefined) return undefined
+  if (parent.kind === "money") {
+    if (rest === "amountMinor") return { kind: "integer", nullable: parent.nullable }
+    if (rest === "currency") return { kind: "string", nullable: parent.nullable }
+    return undefined
+  }
+  if (parent.kind === "custom") {
+    const custom = Object.hasOwn(spec.custom, rest) ? spec.custom[rest] : undefined
+    // Custom values are optional per record, so every custom path can be null.
+    return custom === undefined ? undefined : { ...custom, nullable: true }
+  }
+  return undefined
+}
+
+/**
+ * Reads a field path from a row (`undefined` and missing both read as `null`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const valueAt = (row: Row, path: string): Json => {
+  const direct = row[path]
+  if (direct !== undefined) return direct
+  const dot = path.indexOf(".")
+  if (dot < 0) return null
+  const parent = row[path.slice(0, dot)]
+  if (parent === null || parent === undefined || typeof parent !== "object" || Array.isArray(parent)) return null
+  const value = (parent as { readonly [key: string]: Json })[path.slice(dot + 1)]
+  return value === undefined ? null : value
+}

@@ -1,0 +1,158 @@
+/**
+ * The `Contacts` service: create, change and find the people a business talks to.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Schema } from "effect"
+import * as Contact from "./Contact.js"
+import * as CustomField from "./CustomField.js"
+import * as Records from "./internal/records.js"
+import * as Model from "./Model.js"
+
+const ConsentInput = Schema.Struct({
+  status: Schema.Literal("granted", "withdrawn"),
+  source: Schema.Trim.pipe(Schema.minLength(1, { message: () => "say where consent came from (form, call, import)" }), Schema.maxLength(200))
+})
+
+const TagsInput = Schema.Array(Model.Tag).pipe(Schema.minItems(1, { message: () => "name at least one tag" }))
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = Effect.gen(function*() {
+  const records = Records.make(yield* Records.dependencies, {
+    collection: Contact.collection,
+    model: "Contact",
+    prefix: "con",
+    subjects: (row) => (typeof row.companyId === "string" ? [`company:${row.companyId}`] : [])
+  })
+  const base = Records.crud(records, Contact.inputs)
+
+  return {
+    ...base,
+
+    /** Records marketing consent with its source; the time comes from the `Clock`. */
+    setConsent: (ref: Records.Versioned, input: typeof ConsentInput.Encoded) =>
+      records.patchRow("setConsent", ref, () =>
+        Effect.gen(function*() {
+          const consent = yield* records.decodeInput("setConsent", ConsentInput, input)
+          const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+          return { consentStatus: consent.status, consentSource: consent.source, consentAt: now }
+        }), { eventType: "ContactConsentChanged" }),
+
+    /** Adds tags (already present ones are kept once). */
+    addTags: (ref: Records.Versioned, tags: ReadonlyArray<string>) =>
+      records.patchRow("addTags", ref, (row) =>
+        Effect.map(records.decodeInput("addTags", TagsInput, tags), (added) => ({
+          tags: [...new Set([...(row.tags as ReadonlyArray<string>), ...added])]
+        }))),
+
+    /** Removes tags (absent ones are ignored). */
+    removeTags: (ref: Records.Versioned, tags: ReadonlyArray<string>) =>
+      records.patchRow("removeTags", ref, (row) =>
+        Effect.map(records.decodeInput("removeTags", TagsInput, tags), (removed) => ({
+          tags: (row.tags as ReadonlyArray<string>).filter((t) => !removed.includes(t))
+        }))),
+
+    /** Contacts that have this email address (case-insensitive), oldest first. */
+    findByEmail: (email: string) =>
+      Effect.flatMap(records.decodeInput("findByEmail", Model.Email, email), (normalized) =>
+        Effect.map(base.find({ where: { _tag: "Has", field: "emails", value: normalized } }), (page) => page.items))
+  }
+})
+
+/**
+ * The service's interface.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Service = Effect.Effect.Success<typeof make>
+
+/**
+ * Contacts of the current workspace.
+ *
+ * @example
+ * ```ts
+ * import { Contacts } from "@rapport/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const contacts = yield* Contacts.Contacts
+ *   const ada = yield* contacts.create({
+ *     firstName: "Ada",
+ *     lastName: "Lovelace",
+ *     emails: ["Ada@Example.com"], // stored lowercased
+ *     lifecycleStage: "lead"
+ *   })
+ *   const customer = yield* contacts.update(ada, { lifecycleStage: "customer" })
+ *   return customer.version // 2
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Contacts extends Context.Tag("@rapport/core/Contacts")<Contacts, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = Layer.effect(Contacts, make)
+
+/**
+ * The contacts service with `custom` typed by a custom-field declaration. Same service
+ * at runtime (values are validated on write either way); only the types narrow.
+ *
+ * @example
+ * ```ts
+ * import { Contacts, CustomField } from "@rapport/core"
+ * import { Effect } from "effect"
+ *
+ * const fields = CustomField.declare({ contact: { plan: CustomField.select(["free", "pro"]) } })
+ * const program = Effect.gen(function*() {
+ *   const contacts = yield* Contacts.typed(fields.contact)
+ *   const c = yield* contacts.create({ firstName: "Lin", custom: { plan: "pro" } })
+ *   const plan: "free" | "pro" | undefined = c.custom.plan
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const typed = <F extends CustomField.Fields>(_fields: F): Effect.Effect<TypedService<F>, never, Contacts> =>
+  Contacts as unknown as Effect.Effect<TypedService<F>, never, Contacts>
+
+/**
+ * A contact whose `custom` values follow a declaration.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TypedContact<F extends CustomField.Fields> = Omit<Contact.Contact, "custom"> & {
+  readonly custom: CustomField.Values<F>
+}
+
+type Retype<T, F extends CustomField.Fields> = T extends (...args: infer Args) => Effect.Effect<infer A, infer E, infer R>
+  ? (...args: RetypeArgs<Args, F>) => Effect.Effect<RetypeResult<A, F>, E, R>
+  : T
+
+type RetypeArgs<Args extends ReadonlyArray<unknown>, F extends CustomField.Fields> = {
+  [K in keyof Args]: Args[K] extends { readonly custom?: unknown } ? Omit<Args[K], "custom"> & { readonly custom?: CustomField.Input<F> }
+    : Args[K]
+}
+
+type RetypeResult<A, F extends CustomField.Fields> = A extends Contact.Contact ? TypedContact<F>
+  : A extends ReadonlyArray<Contact.Contact> ? ReadonlyArray<TypedContact<F>>
+  : A extends Records.Page<Contact.Contact> ? Records.Page<TypedContact<F>>
+  : A
+
+/**
+ * The service with typed custom values.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TypedService<F extends CustomField.Fields> = { readonly [K in keyof Service]: Retype<Service[K], F> }

@@ -1,0 +1,168 @@
+/**
+ * The `Conversations` service: threads with a contact on a channel, and their
+ * messages.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Schedule, Schema } from "effect"
+import * as Conversation from "./Conversation.js"
+import { ValidationError } from "./Errors.js"
+import * as Records from "./internal/records.js"
+import * as Subjects from "./internal/subjects.js"
+import * as Model from "./Model.js"
+import { UserId } from "./User.js"
+import { CurrentWorkspace } from "./Workspace.js"
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = Effect.gen(function*() {
+  const deps = yield* Records.dependencies
+  const conversations = Records.make(deps, {
+    collection: Conversation.collection,
+    model: "Conversation",
+    prefix: "cnv",
+    subjects: Subjects.ofCustomer
+  })
+  const messages = Records.make(deps, {
+    collection: Conversation.messageCollection,
+    model: "Message",
+    prefix: "msg",
+    subjects: (row) => [`conversation:${row.conversationId}`, `contact:${row.contactId}`]
+  })
+
+  const setStatus = (command: string, status: "open" | "closed", eventType: string) => (ref: Records.Versioned) =>
+    conversations.patchRow(command, ref, (row) =>
+      row.status === status
+        ? Effect.fail(ValidationError.single(conversations.operation(command), "status", `the conversation is already ${status}`))
+        : Effect.succeed({ status }), { eventType })
+
+  const addMessage = (conversationId: string, input: Conversation.MessageInput) =>
+    Effect.gen(function*() {
+      const message = yield* conversations.decodeInput("addMessage", Conversation.MessageInput, input)
+      const workspaceId = yield* CurrentWorkspace
+      const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+      const sentAt = message.sentAt ?? now
+      return yield* deps.store.transaction(
+        Effect.gen(function*() {
+          const thread = yield* conversations.getRow(workspaceId, conversationId)
+          const stored = yield* messages.insertRow("addMessage", {
+            conversationId,
+            contactId: thread.contactId as string,
+            authorKind: message.authorKind,
+            authorId: message.authorId,
+            visibility: message.visibility,
+            body: message.body,
+            sentAt
+          }, { eventType: "MessageAdded" })
+          // A customer writing into a closed thread reopens it.
+          const reopen = thread.status === "closed" && message.authorKind === "customer"
+          const updated = yield* conversations.patchRow("addMessage", thread, () =>
+            Effect.succeed({
+              messageCount: (thread.messageCount as number) + 1,
+              lastMessageAt: Math.max(sentAt, (thread.lastMessageAt as number | null) ?? sentAt),
+              ...(reopen ? { status: "open" } : {})
+            }), { eventType: reopen ? "ConversationReopened" : "ConversationUpdated" })
+          return { conversation: updated, message: stored }
+        })
+      ).pipe(
+        // Two messages racing into one thread both succeed: the counter update is retried.
+        Effect.retry({ while: (e) => e._tag === "Conflict", schedule: Schedule.recurs(5) })
+      )
+    })
+
+  return {
+    /** Starts a conversation, optionally with its first message. */
+    start: (input: Conversation.StartInput, firstMessage?: Conversation.MessageInput) =>
+      Effect.gen(function*() {
+        const start = yield* conversations.decodeInput("start", Conversation.StartInput, input)
+        const fields = yield* conversations.normalize("start", conversationStart, {
+          ...Schema.encodeSync(Conversation.StartInput)(start),
+          status: "open",
+          messageCount: 0,
+          lastMessageAt: null
+        })
+        const started = yield* conversations.insertRow("start", fields, { eventType: "ConversationStarted" })
+        if (firstMessage === undefined) return started
+        const { conversation } = yield* addMessage(started.id, firstMessage)
+        return conversation
+      }),
+
+    /** Adds a message; updates the thread's count and last-message time in the same transaction. */
+    addMessage,
+
+    /** Closes an open conversation. */
+    close: setStatus("close", "closed", "ConversationClosed"),
+    /** Reopens a closed conversation. */
+    reopen: setStatus("reopen", "open", "ConversationReopened"),
+    /** Assigns to a user, or unassigns with `null`. */
+    assign: (ref: Records.Versioned, assigneeId: string | null) =>
+      conversations.patchRow("assign", ref, () =>
+        conversations.normalize("assign", Schema.Struct({ assigneeId: Schema.NullOr(UserId) }), { assigneeId }), {
+        eventType: "ConversationAssigned"
+      }),
+
+    get: conversations.get,
+    find: conversations.find,
+
+    /** A contact's conversations, most recently active first. */
+    forContact: (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
+      conversations.find({
+        where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
+        orderBy: [{ field: "lastMessageAt", direction: "desc" }],
+        ...options
+      }),
+
+    /** Messages of a conversation, oldest first. */
+    messages: (conversationId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
+      messages.find({
+        where: { _tag: "Compare", field: "conversationId", op: "eq", value: conversationId },
+        orderBy: [{ field: "sentAt", direction: "asc" }],
+        ...options
+      })
+  }
+})
+
+const conversationStart = Schema.Struct({
+  contactId: Conversation.fields.contactId.schema,
+  channel: Conversation.Channel,
+  subject: Conversation.fields.subject.schema,
+  status: Conversation.fields.status.schema,
+  assigneeId: Conversation.fields.assigneeId.schema,
+  messageCount: Conversation.fields.messageCount.schema,
+  lastMessageAt: Conversation.fields.lastMessageAt.schema,
+  custom: Model.customField().schema
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Service = Effect.Effect.Success<typeof make>
+
+/**
+ * Conversations of the current workspace.
+ *
+ * @example
+ * ```ts
+ * import { Conversations } from "@rapport/core"
+ * import { Effect } from "effect"
+ * const ask = (contactId: string) =>
+ *   Effect.flatMap(Conversations.Conversations, (conversations) =>
+ *     conversations.start(
+ *       { contactId, channel: "email", subject: "Where is my order?" },
+ *       { authorKind: "customer", body: "It has been a week." }
+ *     ))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Conversations extends Context.Tag("@rapport/core/Conversations")<Conversations, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = Layer.effect(Conversations, make)

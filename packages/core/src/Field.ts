@@ -1,0 +1,235 @@
+/**
+ * Fields describe a record's stored shape once: the `Schema` that validates the value
+ * and the storage kind the stores use to lay out columns, compare, sort and aggregate.
+ * Models are built from fields, so the TypeScript type, the validation and the storage
+ * layout cannot disagree.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import * as Money from "./Money.js"
+import { Timestamp } from "./Timestamp.js"
+
+/**
+ * How a value is stored and compared.
+ *
+ * - `string`: text, compared by Unicode code point.
+ * - `number`: a finite double; `integer`: a safe integer.
+ * - `boolean`.
+ * - `timestamp`: epoch milliseconds (integer).
+ * - `date`: a calendar day as `YYYY-MM-DD` text (no time, no zone).
+ * - `money`: `{ amountMinor, currency }`; paths `.amountMinor` and `.currency` are queryable.
+ * - `strings`: a list of text values (tags, emails); queried with `has`/`hasAny`.
+ * - `json`: an opaque document, stored but not queryable.
+ * - `custom`: the workspace's custom field values; `custom.<name>` paths are queryable
+ *   with the kind their declaration gives.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Kind =
+  | "string"
+  | "number"
+  | "integer"
+  | "boolean"
+  | "timestamp"
+  | "date"
+  | "money"
+  | "strings"
+  | "json"
+  | "custom"
+
+/**
+ * The storage description of one field: plain data, what a `Store` needs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Spec {
+  readonly kind: Kind
+  readonly nullable: boolean
+  /** For foreign keys: the collection whose `id` this field holds. */
+  readonly ref?: string | undefined
+}
+
+/**
+ * A field: its storage spec plus the `Schema` of its value.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Field<S extends Schema.Schema.Any = Schema.Schema.Any> extends Spec {
+  readonly schema: S
+}
+
+const make = <S extends Schema.Schema.Any>(kind: Kind, schema: S, ref?: string): Field<S> => ({
+  kind,
+  nullable: false,
+  ref,
+  schema
+})
+
+/**
+ * Text. Pass a refined schema (a literal union, a pattern) to narrow it.
+ *
+ * @example
+ * ```ts
+ * import { Field } from "@rapport/core"
+ * import { Schema } from "effect"
+ * const stage = Field.string(Schema.Literal("lead", "customer"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const string = <S extends Schema.Schema<any, any, never> = typeof Schema.String>(
+  schema?: S
+): Field<S> => make("string", (schema ?? Schema.String) as S)
+
+/**
+ * A non-empty trimmed text, the usual shape of names and titles.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const text = (maxLength = 1000) =>
+  make(
+    "string",
+    Schema.Trim.pipe(
+      Schema.minLength(1, { message: () => "must not be empty" }),
+      Schema.maxLength(maxLength, { message: () => `at most ${maxLength} characters` })
+    )
+  )
+
+/**
+ * A finite double.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const number = <S extends Schema.Schema<any, any, never> = typeof Schema.Finite>(schema?: S): Field<S> =>
+  make("number", (schema ?? Schema.Finite) as S)
+
+/**
+ * A safe integer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const integer = <S extends Schema.Schema<any, any, never> = typeof Schema.Int>(schema?: S): Field<S> =>
+  make("integer", (schema ?? Schema.Int) as S)
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const boolean = (): Field<typeof Schema.Boolean> => make("boolean", Schema.Boolean)
+
+/**
+ * An instant, epoch milliseconds.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const timestamp = (): Field<typeof Timestamp> => make("timestamp", Timestamp)
+
+/**
+ * A calendar day, `YYYY-MM-DD`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const date = () => make("date", IsoDate)
+
+/**
+ * A calendar day as `YYYY-MM-DD` that exists in the Gregorian calendar.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const IsoDate = Schema.String.pipe(
+  Schema.filter(
+    (s) => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+      if (m === null) return false
+      const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+      return d.toISOString().slice(0, 10) === s
+    },
+    { message: () => "a calendar date as YYYY-MM-DD" }
+  ),
+  Schema.brand("@rapport/core/IsoDate")
+)
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const money = (): Field<typeof Money.Money> => make("money", Money.Money)
+
+/**
+ * A list of text values; pass an item schema to refine (emails, tags).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const strings = <S extends Schema.Schema<any, any, never> = typeof Schema.String>(
+  item?: S
+): Field<Schema.Array$<S>> => make("strings", Schema.Array((item ?? Schema.String) as S))
+
+/**
+ * An opaque JSON document (line items, participants): stored, not queryable.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const json = <S extends Schema.Schema.Any>(schema: S): Field<S> => make("json", schema)
+
+/**
+ * A foreign key: holds the `id` of a record in `collection`. Stores index it, and
+ * `related` query conditions join through it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const ref = <S extends Schema.Schema<any, any, never>>(collection: string, idSchema: S): Field<S> =>
+  make("string", idSchema, collection)
+
+/**
+ * The field may hold `null` (stored as SQL NULL). Its type becomes `A | null`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const nullable = <S extends Schema.Schema.Any>(field: Field<S>): Field<Schema.NullOr<S>> => ({
+  ...field,
+  nullable: true,
+  schema: Schema.NullOr(field.schema)
+})
+
+/**
+ * The `Schema.Struct` fields of a field map, to build a model class from.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const schemas = <const F extends Record<string, Field>>(fields: F): { readonly [K in keyof F]: F[K]["schema"] } => {
+  const out: Record<string, Schema.Schema.Any> = {}
+  for (const [name, field] of Object.entries(fields)) out[name] = field.schema
+  return out as { readonly [K in keyof F]: F[K]["schema"] }
+}
+
+/**
+ * The storage specs of a field map (drops the schemas).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const specs = (fields: Record<string, Spec>): Record<string, Spec> => {
+  const out: Record<string, Spec> = {}
+  for (const [name, field] of Object.entries(fields)) {
+    out[name] = field.ref === undefined
+      ? { kind: field.kind, nullable: field.nullable }
+      : { kind: field.kind, nullable: field.nullable, ref: field.ref }
+  }
+  return out
+}

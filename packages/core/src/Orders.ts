@@ -1,0 +1,221 @@
+/**
+ * The `Orders` service: place orders with exact totals, move them through payment,
+ * fulfilment, refunds and cancellation.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Option, Schema } from "effect"
+import { ValidationError } from "./Errors.js"
+import * as Records from "./internal/records.js"
+import * as Subjects from "./internal/subjects.js"
+import * as Money from "./Money.js"
+import * as Order from "./Order.js"
+import { CurrentWorkspace } from "./Workspace.js"
+
+const statusTime: Partial<Record<Order.OrderStatus, "paidAt" | "fulfilledAt" | "cancelledAt">> = {
+  paid: "paidAt",
+  fulfilled: "fulfilledAt",
+  cancelled: "cancelledAt"
+}
+
+/**
+ * Totals of a contact's orders in one currency.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Totals {
+  readonly currency: string
+  readonly orders: number
+  /** Sum of order totals, minor units. */
+  readonly totalMinor: number
+  /** Sum of refunds, minor units. */
+  readonly refundedMinor: number
+  readonly firstPlacedAt: number | null
+  readonly lastPlacedAt: number | null
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = Effect.gen(function*() {
+  const deps = yield* Records.dependencies
+  const records = Records.make(deps, {
+    collection: Order.collection,
+    model: "Order",
+    prefix: "ord",
+    subjects: Subjects.ofCustomer
+  })
+
+  const move = (command: string, to: Order.OrderStatus, eventType: string) => (ref: Records.Versioned) =>
+    records.patchRow(command, ref, (row) => {
+      const from = row.status as Order.OrderStatus
+      if (!Order.transitions[from].includes(to)) {
+        return Effect.fail(ValidationError.single(records.operation(command), "status", `a ${from} order cannot become ${to}`))
+      }
+      const field = statusTime[to]
+      return Effect.map(Effect.clockWith((clock) => clock.currentTimeMillis), (now) =>
+        field === undefined ? { status: to } : { status: to, [field]: now })
+    }, { eventType, payload: (changes) => ({ changes }) })
+
+  return {
+    /**
+     * Places an order. The total is the sum of quantity × unit price, exact in minor
+     * units; every line must be in the same currency. Without a `companyId` the
+     * contact's company is used; without a `number` one is derived from the id.
+     */
+    place: (input: Order.PlaceInput) =>
+      Effect.gen(function*() {
+        const order = yield* records.decodeInput("place", Order.PlaceInput, input)
+        const currency = order.lineItems[0]!.unitPrice.currency
+        const mixed = order.lineItems.findIndex((l) => l.unitPrice.currency !== currency)
+        if (mixed >= 0) {
+          return yield* Effect.fail(
+            ValidationError.single(records.operation("place"), `lineItems.${mixed}.unitPrice.currency`, `every line must be in ${currency}`)
+          )
+        }
+        const total = order.lineItems.reduce((sum, l) => sum + l.quantity * l.unitPrice.amountMinor, 0)
+        if (!Number.isSafeInteger(total)) {
+          return yield* Effect.fail(ValidationError.single(records.operation("place"), "lineItems", "the total is too large"))
+        }
+        const workspaceId = yield* CurrentWorkspace
+        let companyId = order.companyId
+        if (companyId === null) {
+          const contact = yield* deps.store.get(workspaceId, "contact", order.contactId)
+          companyId = Option.match(contact, {
+            onNone: () => null,
+            onSome: (c) => (typeof c.companyId === "string" ? c.companyId as typeof companyId : null)
+          })
+        }
+        const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+        const number = order.number ?? (yield* deps.ids.next("ORD")).replace("_", "-")
+        const fields = yield* records.normalize("place", Order.placeSchema, {
+          number,
+          contactId: order.contactId,
+          companyId,
+          status: "placed",
+          lineItems: Schema.encodeSync(Order.fields.lineItems.schema)(order.lineItems),
+          total: { amountMinor: total, currency },
+          refunded: { amountMinor: 0, currency },
+          placedAt: order.placedAt ?? now,
+          paidAt: null,
+          fulfilledAt: null,
+          cancelledAt: null,
+          custom: order.custom
+        })
+        return yield* records.insertRow("place", fields, { eventType: "OrderPlaced" })
+      }),
+
+    /** placed → paid */
+    pay: move("pay", "paid", "OrderPaid"),
+    /** paid → fulfilled */
+    fulfil: move("fulfil", "fulfilled", "OrderFulfilled"),
+    /** placed or paid → cancelled */
+    cancel: move("cancel", "cancelled", "OrderCancelled"),
+
+    /**
+     * Refunds part or all of a paid or fulfilled order: the amount must be in the
+     * order's currency and at most what is left to refund.
+     */
+    refund: (ref: Records.Versioned, amount: typeof Money.Money.Encoded) =>
+      records.patchRow("refund", ref, (row) =>
+        Effect.gen(function*() {
+          const refund = yield* records.decodeInput("refund", Money.Money, amount)
+          const total = row.total as { amountMinor: number; currency: string }
+          const refunded = row.refunded as { amountMinor: number; currency: string }
+          const from = row.status as Order.OrderStatus
+          const fail = (path: string, message: string) =>
+            Effect.fail(ValidationError.single(records.operation("refund"), path, message))
+          if (!Order.transitions[from].includes("refunded")) return yield* fail("status", `a ${from} order cannot be refunded`)
+          if (refund.currency !== total.currency) return yield* fail("currency", `the order is in ${total.currency}`)
+          const left = total.amountMinor - refunded.amountMinor
+          if (refund.amountMinor <= 0 || refund.amountMinor > left) {
+            return yield* fail("amountMinor", `between 1 and ${left} (what is left to refund)`)
+          }
+          const after = refunded.amountMinor + refund.amountMinor
+          return {
+            refunded: { amountMinor: after, currency: total.currency },
+            status: after === total.amountMinor ? "refunded" : "partially_refunded"
+          }
+        }), { eventType: "OrderRefunded" }),
+
+    get: records.get,
+    find: records.find,
+
+    /** A contact's orders, newest first. */
+    forContact: (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
+      records.find({
+        where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
+        orderBy: [{ field: "placedAt", direction: "desc" }],
+        ...options
+      }),
+
+    /** A contact's order totals per currency (cancelled orders excluded). */
+    totalsFor: (contactId: string) =>
+      Effect.gen(function*() {
+        const workspaceId = yield* CurrentWorkspace
+        const rows = yield* deps.store.aggregate(workspaceId, {
+          collection: "order",
+          where: {
+            _tag: "And",
+            exprs: [
+              { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
+              { _tag: "Compare", field: "status", op: "neq", value: "cancelled" }
+            ]
+          },
+          groupBy: [{ _tag: "Field", as: "currency", field: "total.currency" }],
+          measures: [
+            { _tag: "Count", as: "orders" },
+            { _tag: "Sum", as: "totalMinor", field: "total.amountMinor" },
+            { _tag: "Sum", as: "refundedMinor", field: "refunded.amountMinor" },
+            { _tag: "Min", as: "firstPlacedAt", field: "placedAt" },
+            { _tag: "Max", as: "lastPlacedAt", field: "placedAt" }
+          ]
+        })
+        return rows.map((r): Totals => ({
+          currency: String(r.currency),
+          orders: Number(r.orders),
+          totalMinor: Number(r.totalMinor),
+          refundedMinor: Number(r.refundedMinor),
+          firstPlacedAt: r.firstPlacedAt === null || r.firstPlacedAt === undefined ? null : Number(r.firstPlacedAt),
+          lastPlacedAt: r.lastPlacedAt === null || r.lastPlacedAt === undefined ? null : Number(r.lastPlacedAt)
+        }))
+      })
+  }
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Service = Effect.Effect.Success<typeof make>
+
+/**
+ * Orders of the current workspace.
+ *
+ * @example
+ * ```ts
+ * import { Orders } from "@rapport/core"
+ * import { Effect } from "effect"
+ * const buy = (contactId: string) =>
+ *   Effect.gen(function*() {
+ *     const orders = yield* Orders.Orders
+ *     const order = yield* orders.place({
+ *       contactId,
+ *       lineItems: [{ sku: "TEA-1", name: "Green tea", quantity: 3, unitPrice: { amountMinor: 450, currency: "EUR" } }]
+ *     })
+ *     return yield* orders.pay(order) // total 13.50 EUR, status "paid"
+ *   })
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Orders extends Context.Tag("@rapport/core/Orders")<Orders, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = Layer.effect(Orders, make)

@@ -1,0 +1,54 @@
+/**
+ * The `Products` service: the catalogue orders draw from.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer } from "effect"
+import * as Product from "./Product.js"
+import * as Records from "./internal/records.js"
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = Effect.gen(function*() {
+  const records = Records.make(yield* Records.dependencies, { collection: Product.collection, model: "Product", prefix: "prd" })
+  const base = Records.crud(records, Product.inputs)
+  return {
+    ...base,
+    /** The product with this SKU, if any. */
+    bySku: (sku: string) =>
+      Effect.map(
+        base.find({ where: { _tag: "Compare", field: "sku", op: "eq", value: sku.trim() }, limit: 1 }),
+        (page) => page.items[0]
+      )
+  }
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Service = Effect.Effect.Success<typeof make>
+
+/**
+ * Products of the current workspace; SKUs are unique.
+ *
+ * @example
+ * ```ts
+ * import { Products } from "@rapport/core"
+ * import { Effect } from "effect"
+ * const add = Effect.flatMap(Products.Products, (products) =>
+ *   products.create({ sku: "TEA-1", name: "Green tea", price: { amountMinor: 450, currency: "EUR" } }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Products extends Context.Tag("@rapport/core/Products")<Products, Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = Layer.effect(Products, make)

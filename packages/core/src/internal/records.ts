@@ -1,0 +1,407 @@
+/**
+ * The command pipeline every Crm service shares: decode the input, validate custom
+ * fields and references, write the row and append its events in one transaction.
+ * Services add their domain rules on top; this keeps the rules of the architecture
+ * (typed errors, nothing written on bad input, version checks, events with the state)
+ * in one place.
+ */
+import { Effect, Either, Option, ParseResult, Schema } from "effect"
+import * as Actor from "../Actor.js"
+import * as Catalog from "../Catalog.js"
+import * as Collection from "../Collection.js"
+import * as CustomField from "../CustomField.js"
+import * as DomainEvent from "../DomainEvent.js"
+import { Conflict, FieldIssue, NotFound, StoreError, ValidationError } from "../Errors.js"
+import type { InvalidQuery } from "../Errors.js"
+import * as IdGenerator from "../IdGenerator.js"
+import type * as Query from "../Query.js"
+import * as Store from "../Store.js"
+import { CurrentWorkspace } from "../Workspace.js"
+
+/**
+ * A record's identity and the version the caller last saw, for guarded writes.
+ */
+export interface Versioned<Id extends string = string> {
+  readonly id: Id
+  readonly version: number
+}
+
+/**
+ * A page of decoded records.
+ */
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  readonly nextCursor: string | null
+}
+
+/**
+ * Options of a `find` on one collection.
+ */
+export interface FindOptions {
+  readonly where?: Query.Expr
+  readonly orderBy?: ReadonlyArray<Query.Order>
+  readonly limit?: number
+  readonly cursor?: string
+}
+
+type Json = Collection.Json
+type MutableRow = { -readonly [K in keyof Collection.Row]: Collection.Row[K] }
+
+export interface Config<A> {
+  readonly collection: Collection.Collection<A>
+  /** Model name for events and errors: `Contact` → `ContactCreated`, `Contacts.create`. */
+  readonly model: string
+  /** Id prefix: `con`. */
+  readonly prefix: string
+  /** Subjects besides the record itself (the contact an order belongs to). */
+  readonly subjects?: (row: Collection.Row) => ReadonlyArray<DomainEvent.Subject>
+}
+
+const plural = (model: string) => (model.endsWith("y") ? `${model.slice(0, -1)}ies` : `${model}s`)
+
+/**
+ * Deep equality of stored JSON values (used to find which fields an update changed).
+ */
+export const sameJson = (a: Json | undefined, b: Json | undefined): boolean => {
+  if (a === b) return true
+  if (a === null || b === null || a === undefined || b === undefined) return false
+  if (typeof a !== "object" || typeof b !== "object") return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) {
+    const bs = b as ReadonlyArray<Json>
+    return a.length === bs.length && a.every((x, i) => sameJson(x, bs[i]))
+  }
+  const ao = a as Readonly<Record<string, Json>>
+  const bo = b as Readonly<Record<string, Json>>
+  const keys = Object.keys(ao)
+  return keys.length === Object.keys(bo).length && keys.every((k) => Object.hasOwn(bo, k) && sameJson(ao[k], bo[k]))
+}
+
+/**
+ * Builds the shared pipeline for one collection.
+ */
+export const make = <A>(
+  deps: {
+    readonly store: Store.Service
+    readonly catalog: Catalog.Service
+    readonly ids: IdGenerator.Service
+  },
+  config: Config<A>
+) => {
+  const { catalog, ids, store } = deps
+  const name = config.collection.name
+  const service = plural(config.model)
+  const decodeRow = Schema.decodeUnknownEither(config.collection.schema)
+  const refFields = Object.entries(config.collection.spec.fields).filter(([, f]) => f.ref !== undefined)
+
+  const operation = (command: string) => `${service}.${command}`
+
+  /** Decodes a command input, or fails with every field issue. */
+  const decodeInput = <T, I>(command: string, schema: Schema.Schema<T, I>, input: unknown) =>
+    Either.match(Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(input), {
+      onLeft: (error) => Effect.fail(ValidationError.fromParseError(operation(command), error)),
+      onRight: (value) => Effect.succeed(value)
+    })
+
+  /** Decodes then re-encodes an input: the stored (encoded) form of valid input. */
+  const normalize = <T, I>(command: string, schema: Schema.Schema<T, I>, input: unknown) =>
+    Effect.flatMap(decodeInput(command, schema, input), (value) =>
+      Either.match(Schema.encodeEither(schema)(value), {
+        onLeft: (error) => Effect.fail(ValidationError.fromParseError(operation(command), error)),
+        onRight: (encoded) => Effect.succeed(encoded as Record<string, Json>)
+      }))
+
+  const toModel = (command: string, row: Collection.Row) =>
+    Either.match(decodeRow(row), {
+      onLeft: (error) => Effect.fail(ValidationError.fromParseError(operation(command), error)),
+      onRight: (value) => Effect.succeed(value)
+    })
+
+  /** A stored row that no longer decodes is a bug or a corrupted store, not bad input. */
+  const fromStore = (row: Collection.Row): Effect.Effect<A, StoreError> =>
+    Either.match(decodeRow(row), {
+      onLeft: (error) =>
+        Effect.fail(
+          new StoreError({
+            operation: `${service}.read`,
+            detail: `stored ${name} ${row.id} does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+          })
+        ),
+      onRight: (value) => Effect.succeed(value)
+    })
+
+  const validateCustom = (command: string, workspaceId: string, values: unknown) => {
+    const declared = catalog.customFields(workspaceId, name)
+    return Either.match(CustomField.validate(declared, values), {
+      onLeft: (error) => {
+        const base = ValidationError.fromParseError(operation(command), error)
+        return Effect.fail(
+          new ValidationError({
+            operation: base.operation,
+            issues: base.issues.map((i) => new FieldIssue({ path: i.path === "" ? "custom" : `custom.${i.path}`, message: i.message }))
+          })
+        )
+      },
+      onRight: (encoded) => Effect.succeed(encoded as Record<string, Json>)
+    })
+  }
+
+  /** Every foreign key must point at an existing record of this workspace. */
+  const checkRefs = (command: string, workspaceId: string, row: Collection.Row, previous?: Collection.Row) =>
+    Effect.gen(function*() {
+      const issues: Array<FieldIssue> = []
+      for (const [field, spec] of refFields) {
+        const value = row[field]
+        if (typeof value !== "string") continue
+        if (previous !== undefined && previous[field] === value) continue
+        const target = yield* store.get(workspaceId, spec.ref!, value)
+        if (Option.isNone(target)) {
+          issues.push(new FieldIssue({ path: field, message: `no ${spec.ref} ${value} in this workspace` }))
+        }
+      }
+      if (issues.length > 0) return yield* Effect.fail(new ValidationError({ operation: operation(command), issues }))
+    })
+
+  const subjectsOf = (row: Collection.Row): ReadonlyArray<DomainEvent.Subject> => {
+    const own = DomainEvent.subject(name, row.id)
+    const extra = config.subjects?.(row) ?? []
+    return [own, ...extra.filter((s) => s !== own)]
+  }
+
+  const event = (
+    type: string,
+    row: Collection.Row,
+    payload: Json,
+    actor: Actor.Actor,
+    occurredAt: number
+  ): DomainEvent.NewEvent => ({
+    type,
+    collection: name,
+    recordId: row.id,
+    version: row.version,
+    occurredAt,
+    actor,
+    subjects: subjectsOf(row),
+    payload
+  })
+
+  const getRow = (workspaceId: string, id: string) =>
+    Effect.flatMap(store.get(workspaceId, name, id), (row) =>
+      Option.match(row, {
+        onNone: () => Effect.fail(new NotFound({ collection: name, id })),
+        onSome: Effect.succeed
+      }))
+
+  /** Reads the current row and checks the version the caller saw. */
+  const current = (workspaceId: string, ref: Versioned) =>
+    Effect.flatMap(getRow(workspaceId, ref.id), (row) =>
+      row.version === ref.version
+        ? Effect.succeed(row)
+        : Effect.fail(
+          new Conflict({
+            collection: name,
+            id: ref.id,
+            reason: "stale-version",
+            expectedVersion: ref.version,
+            actualVersion: row.version
+          })
+        ))
+
+  /**
+   * Inserts a record from already-normalized (encoded) field values and appends its
+   * `Created` event (plus `extraEvents`) in one transaction.
+   */
+  const insertRow = (
+    command: string,
+    fields: Record<string, Json>,
+    options: {
+      readonly eventType?: string
+      readonly extraEvents?: (row: Collection.Row) => ReadonlyArray<{ readonly type: string; readonly payload: Json }>
+    } = {}
+  ) =>
+    Effect.gen(function*() {
+      const workspaceId = yield* CurrentWorkspace
+      const actor = yield* Actor.current
+      const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+      const custom = Object.hasOwn(fields, "custom") ? yield* validateCustom(command, workspaceId, fields.custom) : undefined
+      const id = yield* ids.next(config.prefix)
+      const row: Collection.Row = {
+        ...fields,
+        ...(custom === undefined ? {} : { custom }),
+        id,
+        version: 1,
+        createdAt: now,
+        updatedAt: now
+      }
+      const model = yield* toModel(command, row)
+      yield* store.transaction(
+        Effect.gen(function*() {
+          yield* checkRefs(command, workspaceId, row)
+          yield* store.insert(workspaceId, name, row)
+          const events = [
+            event(options.eventType ?? `${config.model}Created`, row, { record: row }, actor, now),
+            ...(options.extraEvents?.(row) ?? []).map((e) => event(e.type, row, e.payload, actor, now))
+          ]
+          yield* store.append(workspaceId, events)
+        })
+      )
+      return model
+    })
+
+  /**
+   * Applies an encoded patch to the current row (guarded by the caller's version) and
+   * appends an event listing the changed fields. A patch that changes nothing writes
+   * nothing and returns the record as it is.
+   */
+  const patchRow = (
+    command: string,
+    ref: Versioned,
+    patch: (row: Collection.Row) => Effect.Effect<Record<string, Json>, ValidationError>,
+    options: { readonly eventType?: string; readonly payload?: (changes: Record<string, Json>) => Json } = {}
+  ) =>
+    Effect.gen(function*() {
+      const workspaceId = yield* CurrentWorkspace
+      const actor = yield* Actor.current
+      return yield* store.transaction(
+        Effect.gen(function*() {
+          const before = yield* current(workspaceId, ref)
+          const changes = yield* patch(before)
+          const next: MutableRow = { ...before }
+          const changed: Record<string, Json> = {}
+          for (const [field, value] of Object.entries(changes)) {
+            let to = value
+            if (field === "custom") {
+              // Custom values merge: keys not mentioned stay, a key set to null is removed.
+              const merged: Record<string, Json> = { ...(before.custom as Record<string, Json> | undefined ?? {}) }
+              for (const [k, v] of Object.entries(value as Record<string, Json>)) {
+                if (v === null) delete merged[k]
+                else merged[k] = v
+              }
+              to = yield* validateCustom(command, workspaceId, merged)
+            }
+            if (!sameJson(before[field], to)) {
+              changed[field] = { from: before[field] ?? null, to }
+              next[field] = to
+            }
+          }
+          if (Object.keys(changed).length === 0) return yield* fromStore(before)
+          const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+          next.version = before.version + 1
+          next.updatedAt = Math.max(now, before.updatedAt)
+          const model = yield* toModel(command, next)
+          yield* checkRefs(command, workspaceId, next, before)
+          yield* store.update(workspaceId, name, next, before.version)
+          yield* store.append(workspaceId, [
+            event(
+              options.eventType ?? `${config.model}Updated`,
+              next,
+              options.payload?.(changed) ?? { changes: changed },
+              actor,
+              now
+            )
+          ])
+          return model
+        })
+      )
+    })
+
+  /** Deletes a record that nothing refers to any more. */
+  const removeRow = (command: string, ref: Versioned) =>
+    Effect.gen(function*() {
+      const workspaceId = yield* CurrentWorkspace
+      const actor = yield* Actor.current
+      yield* store.transaction(
+        Effect.gen(function*() {
+          const before = yield* current(workspaceId, ref)
+          for (const spec of catalog.collections.values()) {
+            for (const [field, f] of Object.entries(spec.fields)) {
+              if (f.ref !== name) continue
+              const page = yield* store.find(workspaceId, {
+                collection: spec.name,
+                where: { _tag: "Compare", field, op: "eq", value: ref.id },
+                limit: 1
+              }).pipe(Effect.catchTag("InvalidQuery", (e) => Effect.die(e)))
+              const first = page.rows[0]
+              if (first !== undefined) {
+                return yield* Effect.fail(
+                  ValidationError.single(
+                    operation(command),
+                    "id",
+                    `${name} ${ref.id} is still referenced by ${spec.name} ${first.id} (${field}); delete or reassign those first`
+                  )
+                )
+              }
+            }
+          }
+          const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+          yield* store.remove(workspaceId, name, ref.id, ref.version)
+          yield* store.append(workspaceId, [
+            event(`${config.model}Deleted`, { ...before, version: before.version + 1 }, { record: before }, actor, now)
+          ])
+        })
+      )
+    })
+
+  const get = (id: string) =>
+    Effect.gen(function*() {
+      const workspaceId = yield* CurrentWorkspace
+      return yield* fromStore(yield* getRow(workspaceId, id))
+    })
+
+  const getMany = (idList: ReadonlyArray<string>) =>
+    Effect.gen(function*() {
+      const workspaceId = yield* CurrentWorkspace
+      const rows = yield* store.getMany(workspaceId, name, idList)
+      return yield* Effect.forEach(rows, fromStore)
+    })
+
+  const find = (options: FindOptions = {}): Effect.Effect<Page<A>, InvalidQuery | StoreError, CurrentWorkspace> =>
+    Effect.gen(function*() {
+      const workspaceId = yield* CurrentWorkspace
+      const page = yield* store.find(workspaceId, { collection: name, ...options })
+      const items = yield* Effect.forEach(page.rows, fromStore)
+      return { items, nextCursor: page.nextCursor }
+    })
+
+  return {
+    name,
+    operation,
+    decodeInput,
+    normalize,
+    insertRow,
+    patchRow,
+    removeRow,
+    getRow,
+    get,
+    getMany,
+    find,
+    fromStore
+  }
+}
+
+/**
+ * The standard create/update/remove/get/find of a collection, for services whose
+ * records have no rules beyond their schema.
+ */
+export const crud = <A, C, CI, U, UI>(
+  records: ReturnType<typeof make<A>>,
+  inputs: { readonly create: Schema.Schema<C, CI>; readonly update: Schema.Schema<U, UI> }
+) => ({
+  create: (input: CI) =>
+    Effect.flatMap(records.normalize("create", inputs.create, input), (fields) => records.insertRow("create", fields)),
+  update: (ref: Versioned, patch: UI) =>
+    records.patchRow("update", ref, () => records.normalize("update", inputs.update, patch)),
+  remove: (ref: Versioned) => records.removeRow("remove", ref),
+  get: records.get,
+  getMany: records.getMany,
+  find: records.find
+})
+
+/**
+ * What every service needs from the context at construction.
+ */
+export const dependencies = Effect.all({
+  store: Store.Store,
+  catalog: Catalog.Catalog,
+  ids: IdGenerator.IdGenerator
+})

@@ -1,0 +1,273 @@
+/**
+ * The in-memory `Store`: pure TypeScript, no native module, nothing to set up. It holds
+ * to the same contract as the SQL stores (the conformance suite runs on all of them), so
+ * a test suite written against it means the same on SQLite and PostgreSQL:
+ *
+ * - Transactions are all-or-nothing and isolated: writes are staged per transaction and
+ *   applied atomically at commit, after re-checking versions and unique keys against
+ *   whatever other fibers committed meanwhile (the loser gets `Conflict`).
+ * - Queries are checked by `Plan` exactly as the SQL stores check them, compiled once
+ *   into closures, and use indexes on foreign keys and `spec.indexes` fields.
+ * - Event positions come from one store-wide counter assigned at commit, so they grow in
+ *   commit order.
+ * - Stored rows are frozen deep copies: a caller mutating a row it wrote or read cannot
+ *   change what is stored (mutating one throws, in strict mode).
+ *
+ * @since 0.1.0
+ */
+import { Catalog, DomainEvent, Errors, Plan, Store } from "@rapport/core"
+import type { Collection, Query } from "@rapport/core"
+import { Clock, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
+import { aggregate as runAggregate } from "./internal/aggregate.js"
+import { candidates } from "./internal/candidates.js"
+import { Database } from "./internal/database.js"
+import { compile } from "./internal/evaluate.js"
+import type { Resolve } from "./internal/evaluate.js"
+import type { PendingEvent } from "./internal/events.js"
+import { freezeJson } from "./internal/json.js"
+import { sortRows } from "./internal/order.js"
+import { commit, Transaction } from "./internal/transaction.js"
+import type { View } from "./internal/view.js"
+import { committedView, emptyView, overlayView } from "./internal/view.js"
+import * as Writes from "./internal/writes.js"
+
+type Row = Collection.Row
+
+const storeError = (operation: string, detail: string, cause?: unknown) =>
+  new Errors.StoreError({
+    operation: `MemoryStore.${operation}`,
+    detail,
+    ...(cause === undefined ? {} : { cause })
+  })
+
+/**
+ * Builds a store with its own empty state. Each `make` (each time the layer is built)
+ * is a separate database.
+ *
+ * @example
+ * ```ts
+ * import { Catalog, Crm } from "@rapport/core"
+ * import { MemoryStore } from "@rapport/memory"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const store = yield* MemoryStore.make
+ *   return yield* store.find("ws_1", { collection: "contact", limit: 10 })
+ * }).pipe(Effect.provideService(Catalog.Catalog, Catalog.make({ collections: Crm.collections })))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect.gen(function*() {
+  const catalog = yield* Catalog.Catalog
+  const db = new Database(catalog)
+  // The transaction the current fiber runs in. Per store, so two stores never share one;
+  // forked fibers inherit it, like a SQL connection shared by the fibers of a transaction.
+  const currentTx = FiberRef.unsafeMake<Transaction | null>(null)
+
+  const unknownCollection = (operation: string, collection: string) =>
+    storeError(operation, `unknown collection "${collection}"; declare it in the Catalog`)
+
+  /** Runs a synchronous write in the current transaction, or as its own transaction. */
+  const write = (
+    operation: string,
+    collection: string,
+    f: (tx: Transaction | null) => Writes.WriteError | undefined
+  ): Effect.Effect<void, Writes.WriteError> =>
+    Effect.flatMap(FiberRef.get(currentTx), (tx) =>
+      Effect.suspend(() => {
+        if (!catalog.collections.has(collection)) return Effect.fail(unknownCollection(operation, collection))
+        if (tx !== null && !tx.open) {
+          return Effect.fail(storeError(operation, "the transaction this fiber joined has already ended"))
+        }
+        const error = f(tx)
+        return error === undefined ? Effect.void : Effect.fail(error)
+      }))
+
+  /** What the current fiber sees of a collection: committed rows plus its transaction's own. */
+  const viewIn = (tx: Transaction | null, workspaceId: string, collection: string): View => {
+    const overlay = tx === null || !tx.open ? undefined : tx.overlay(workspaceId, collection)
+    if (overlay !== undefined) return overlayView(overlay)
+    const table = db.table(workspaceId, collection)
+    return table === undefined ? emptyView : committedView(table)
+  }
+
+  /** Runs a synchronous read against the current fiber's view of a workspace. */
+  const readIn = <A, E>(workspaceId: string, f: (view: Resolve) => Either.Either<A, E>): Effect.Effect<A, E> =>
+    Effect.flatMap(FiberRef.get(currentTx), (tx) =>
+      Effect.suspend(() => {
+        const views = new Map<string, View>()
+        return f((name) => {
+          let view = views.get(name)
+          if (view === undefined) views.set(name, view = viewIn(tx, workspaceId, name))
+          return view
+        })
+      }))
+
+  /** One row as the current fiber sees it, without building a view (the hot path of `get`). */
+  const rowIn = (tx: Transaction | null, workspaceId: string, collection: string, id: string): Row | undefined => {
+    const entry = tx === null || !tx.open ? undefined : tx.overlay(workspaceId, collection)?.entries.get(id)
+    return entry === undefined ? db.table(workspaceId, collection)?.get(id) : entry.row ?? undefined
+  }
+
+  const matching = (view: View, where: Query.Expr | null, resolve: Resolve): Array<Row> => {
+    const pick = candidates(view, where)
+    const predicate = compile(where, resolve, pick.size)
+    const out: Array<Row> = []
+    for (const row of pick.rows) if (predicate(row)) out.push(row)
+    return out
+  }
+
+  const transaction = <A, E, R>(
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E | Errors.Conflict | Errors.StoreError, R> =>
+    Effect.flatMap(FiberRef.get(currentTx), (outer) => {
+      // A nested call joins the transaction already running, as a savepoint: when it
+      // fails, its own writes are taken back and the outer transaction carries on
+      // (what a SQL store's nested transaction does).
+      if (outer !== null && outer.open) {
+        return Effect.uninterruptibleMask((restore) => {
+          const savepoint = outer.savepoint()
+          return Effect.onExit(restore(effect), (exit) =>
+            Effect.sync(() => (Exit.isFailure(exit) ? outer.rollbackTo(savepoint) : outer.release(savepoint))))
+        })
+      }
+      return Effect.uninterruptibleMask((restore) => {
+        const tx = new Transaction()
+        return Effect.flatMap(Effect.exit(restore(Effect.locally(effect, currentTx, tx))), (exit): Effect.Effect<A, E | Errors.Conflict> => {
+          if (Exit.isFailure(exit)) {
+            // Failure, defect or interruption: the staged writes are simply dropped.
+            tx.open = false
+            return exit
+          }
+          const conflict = commit(db, tx)
+          return conflict === undefined ? exit : Effect.fail(conflict)
+        })
+      })
+    })
+
+  const service: Store.Service = {
+    transaction,
+
+    get: (workspaceId, collection, id) =>
+      catalog.collections.has(collection)
+        ? Effect.map(FiberRef.get(currentTx), (tx) => Option.fromNullable(rowIn(tx, workspaceId, collection, id)))
+        : Effect.fail(unknownCollection("get", collection)),
+
+    getMany: (workspaceId, collection, ids) =>
+      catalog.collections.has(collection)
+        ? Effect.map(FiberRef.get(currentTx), (tx) => {
+          const rows: Array<Row> = []
+          for (const id of ids) {
+            const row = rowIn(tx, workspaceId, collection, id)
+            if (row !== undefined) rows.push(row)
+          }
+          return rows
+        })
+        : Effect.fail(unknownCollection("getMany", collection)),
+
+    insert: (workspaceId, collection, row) =>
+      write("insert", collection, (tx) => Writes.insert(db, tx, workspaceId, collection, row)) as Effect.Effect<
+        void,
+        Errors.Conflict | Errors.StoreError
+      >,
+
+    update: (workspaceId, collection, row, expectedVersion) =>
+      write("update", collection, (tx) => Writes.update(db, tx, workspaceId, collection, row, expectedVersion)),
+
+    remove: (workspaceId, collection, id, expectedVersion) =>
+      write("remove", collection, (tx) => Writes.remove(db, tx, workspaceId, collection, id, expectedVersion)),
+
+    find: (workspaceId, query) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Either.match(Plan.find(catalog, workspaceId, query, now), {
+          onLeft: Effect.fail,
+          onRight: (plan) =>
+            readIn(workspaceId, (view) => {
+              const rows = matching(view(plan.spec.name), plan.where, view)
+              const keep = plan.limit === null ? null : plan.limit + 1
+              const sorted = sortRows(rows, plan.orderBy, keep)
+              if (plan.limit === null || sorted.length <= plan.limit) {
+                return Either.right<Store.Page>({ rows: sorted, nextCursor: null })
+              }
+              const page = sorted.slice(0, plan.limit)
+              return Either.right<Store.Page>({ rows: page, nextCursor: Plan.cursorAfter(plan, page[page.length - 1]!) })
+            })
+        })),
+
+    aggregate: (workspaceId, query) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Either.match(Plan.aggregate(catalog, workspaceId, query, now), {
+          onLeft: Effect.fail,
+          onRight: (plan) =>
+            readIn(workspaceId, (view) =>
+              Either.right<ReadonlyArray<Query.AggregateRow>>(
+                runAggregate(plan, matching(view(plan.spec.name), plan.where, view))
+              ))
+        })),
+
+    append: (workspaceId, events) =>
+      Effect.flatMap(FiberRef.get(currentTx), (tx) =>
+        Effect.suspend(() => {
+          if (tx !== null && !tx.open) {
+            return Effect.fail(storeError("append", "the transaction this fiber joined has already ended"))
+          }
+          const pending: Array<PendingEvent> = []
+          for (const event of events) {
+            const checked = checkEvent(workspaceId, event)
+            if (checked instanceof Errors.StoreError) return Effect.fail(checked)
+            pending.push(checked)
+          }
+          if (tx === null) db.log.append(pending)
+          else tx.events.push(...pending)
+          return Effect.void
+        })),
+
+    readEvents: (workspaceId, options) => Effect.sync(() => db.log.read(workspaceId, options.after, options.limit)),
+
+    eventsFor: (workspaceId, options) =>
+      Effect.sync(() => db.log.about(workspaceId, options.subject, options.before, options.limit))
+  }
+  return service
+})
+
+/** Checks an appended event by building it (with a placeholder position) and copies its values. */
+const checkEvent = (workspaceId: string, event: DomainEvent.NewEvent): PendingEvent | Errors.StoreError => {
+  const fields = {
+    workspaceId,
+    type: event.type,
+    collection: event.collection,
+    recordId: event.recordId,
+    version: event.version,
+    occurredAt: event.occurredAt,
+    actor: event.actor,
+    subjects: Object.freeze([...event.subjects]),
+    payload: freezeJson(event.payload)
+  }
+  try {
+    new DomainEvent.StoredEvent({ ...fields, position: 0 })
+  } catch (cause) {
+    return storeError("append", `event ${event.type} of ${event.collection} ${event.recordId} is malformed`, cause)
+  }
+  return fields
+}
+
+/**
+ * The store as a layer, one fresh database per build. The usual wiring of a test suite.
+ *
+ * @example
+ * ```ts
+ * import { Catalog, Crm } from "@rapport/core"
+ * import { MemoryStore } from "@rapport/memory"
+ * import { Layer } from "effect"
+ *
+ * const StoreLive = MemoryStore.layer.pipe(
+ *   Layer.provide(Catalog.layer({ collections: Crm.collections }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Store.Store, never, Catalog.Catalog> = Layer.effect(Store.Store, make)

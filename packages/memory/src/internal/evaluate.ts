@@ -1,0 +1,310 @@
+/**
+ * Compiles a checked `Expr` into a JavaScript predicate once per query, so a scan runs
+ * closures instead of interpreting the tree for every row. The semantics are those of
+ * the `Query` module, which the SQL stores produce too: two-valued logic where any
+ * comparison with a null (or a value of another type) is false, text by code point.
+ */
+import type { Query } from "@rapport/core"
+import { Collection, Plan } from "@rapport/core"
+import type { View } from "./view.js"
+
+type Row = Collection.Row
+type Json = Collection.Json
+type Expr = Query.Expr
+type Scalar = Query.Scalar
+
+export type Predicate = (row: Row) => boolean
+
+/** Where a `related` condition finds the rows of another collection. */
+export type Resolve = (collection: string) => View
+
+const TRUE: Predicate = () => true
+const FALSE: Predicate = () => false
+
+const plainReader = (path: string): ((row: Row) => Json) | undefined => {
+  try {
+    // A function of its own per field, so that V8 sees one property name and one row
+    // shape at each load (a shared closure's `row[path]` goes megamorphic and is several
+    // times slower on large scans). The name is a JSON string literal: no injection.
+    return new Function("row", `const v = row[${JSON.stringify(path)}]; return v === undefined ? null : v`) as (
+      row: Row
+    ) => Json
+  } catch {
+    // Where code generation is disallowed (a strict CSP), the shared closure still works.
+    return undefined
+  }
+}
+
+/** A reader for a field path (`undefined` and missing read as null, like `valueAt`). */
+export const accessor = (path: string): (row: Row) => Json =>
+  path.includes(".")
+    ? (row) => Collection.valueAt(row, path)
+    : plainReader(path) ?? ((row) => {
+      const v = row[path]
+      return v === undefined ? null : v
+    })
+
+const holds = (op: Query.CompareOp, c: number): boolean => {
+  switch (op) {
+    case "eq":
+      return c === 0
+    case "neq":
+      return c !== 0
+    case "lt":
+      return c < 0
+    case "lte":
+      return c <= 0
+    case "gt":
+      return c > 0
+    case "gte":
+      return c >= 0
+  }
+}
+
+const compare = (field: string, op: Query.CompareOp, value: Scalar): Predicate => {
+  const read = accessor(field)
+  if (op === "eq") return (row) => read(row) === value
+  const type = typeof value
+  if (op === "neq") return (row) => {
+    const v = read(row)
+    return typeof v === type && v !== value
+  }
+  if (typeof value === "string") {
+    return (row) => {
+      const v = read(row)
+      return typeof v === "string" && holds(op, Plan.compareCodePoints(v, value))
+    }
+  }
+  if (typeof value === "number") {
+    switch (op) {
+      case "lt":
+        return (row) => {
+          const v = read(row)
+          return typeof v === "number" && v < value
+        }
+      case "lte":
+        return (row) => {
+          const v = read(row)
+          return typeof v === "number" && v <= value
+        }
+      case "gt":
+        return (row) => {
+          const v = read(row)
+          return typeof v === "number" && v > value
+        }
+      case "gte":
+        return (row) => {
+          const v = read(row)
+          return typeof v === "number" && v >= value
+        }
+    }
+  }
+  // Booleans order false < true (Plan refuses anything but eq/neq on them anyway).
+  return (row) => {
+    const v = read(row)
+    return typeof v === type && holds(op, Plan.compareScalars(v as Scalar, value))
+  }
+}
+
+const between = (field: string, low: Scalar, high: Scalar): Predicate => {
+  const read = accessor(field)
+  const type = typeof low
+  if (type !== typeof high) return FALSE
+  if (typeof low === "number" && typeof high === "number") {
+    return (row) => {
+      const v = read(row)
+      return typeof v === "number" && v >= low && v <= high
+    }
+  }
+  return (row) => {
+    const v = read(row)
+    return typeof v === type && Plan.compareScalars(v as Scalar, low) >= 0 && Plan.compareScalars(v as Scalar, high) <= 0
+  }
+}
+
+const text = (expr: Extract<Expr, { _tag: "Text" }>): Predicate => {
+  const read = accessor(expr.field)
+  const fold = expr.caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s
+  const needle = fold(expr.value)
+  const test: (s: string) => boolean = expr.op === "contains"
+    ? (s) => s.includes(needle)
+    : expr.op === "startsWith"
+    ? (s) => s.startsWith(needle)
+    : expr.op === "endsWith"
+    ? (s) => s.endsWith(needle)
+    : (s) => s === needle
+  return (row) => {
+    const v = read(row)
+    return typeof v === "string" && test(fold(v))
+  }
+}
+
+type RelatedExpr = Extract<Expr, { _tag: "Related" }>
+
+/**
+ * `related`: measures the rows of another collection that point at this one and
+ * compares. Two ways to find them, chosen by how many rows will ask:
+ *
+ * - few: per row, the foreign key's index bucket (a map lookup, not a scan);
+ * - many (a scan of the outer collection): one sequential pass over the other collection
+ *   that measures every foreign key at once. Chasing index buckets for 100k rows means
+ *   300k random memory reads, several times slower than one pass in storage order.
+ *
+ * `outer` is how many rows the predicate will see, when known; without it (a `related`
+ * inside another's `where`) the predicate switches to the pass once it has been asked
+ * often enough that the pass is cheaper. A foreign key without an index (a custom
+ * reference field) always takes the pass.
+ */
+const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined): Predicate => {
+  const view = resolve(expr.collection)
+  const where = expr.where === null ? TRUE : compileWith(expr.where, resolve, undefined)
+  const fk = expr.foreignKey
+  const readKey = accessor(fk)
+  const { measure, op, value } = expr
+  const kind = measure._tag
+  const read = measure._tag === "Count" ? undefined : accessor(measure.field)
+  // Count and Sum of nothing are 0; Min and Max of nothing are null (then the condition is false).
+  const empty: number | null = kind === "Count" || kind === "Sum" ? 0 : null
+  const add = (acc: number | null, r: Row): number | null => {
+    if (read === undefined) return (acc as number) + 1
+    const v = read(r)
+    if (typeof v !== "number") return acc
+    if (acc === null) return v
+    return kind === "Sum" ? acc + v : (kind === "Min" ? v < acc : v > acc) ? v : acc
+  }
+  const test = (acc: number | null) => acc !== null && holds(op, acc < value ? -1 : acc > value ? 1 : 0)
+
+  let measured: Map<string, number | null> | undefined
+  const measureAll = () => {
+    const out = new Map<string, number | null>()
+    for (const r of view.scan()) {
+      const key = readKey(r)
+      if (typeof key !== "string" || !where(r)) continue
+      const acc = out.get(key)
+      out.set(key, add(acc === undefined ? empty : acc, r))
+    }
+    return out
+  }
+  const size = view.size()
+  // Roughly: a bucket lookup costs a few random reads, a row of the pass one sequential read.
+  const worthIt = (asks: number) => asks * 4 >= size
+  if (outer !== undefined && worthIt(outer)) measured = measureAll()
+  let asks = 0
+  return (row) => {
+    if (measured === undefined) {
+      const bucket = view.lookup(fk, row.id)
+      if (bucket !== undefined && !worthIt(++asks)) {
+        let acc = empty
+        for (let i = 0; i < bucket.length; i++) {
+          const r = bucket[i]!
+          if (where(r)) acc = add(acc, r)
+        }
+        return test(acc)
+      }
+      measured = measureAll()
+    }
+    const acc = measured.get(row.id)
+    return test(acc === undefined ? empty : acc)
+  }
+}
+
+/** Conditions that reach into another collection run last, after the cheap ones failed. */
+const cost = (expr: Expr): number => {
+  switch (expr._tag) {
+    case "Related":
+      return 2
+    case "And":
+    case "Or":
+    case "Not":
+      return 1
+    default:
+      return 0
+  }
+}
+
+const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined): Predicate => {
+  switch (expr._tag) {
+    case "Compare":
+      return compare(expr.field, expr.op, expr.value)
+    case "Between":
+      return between(expr.field, expr.low, expr.high)
+    case "In": {
+      if (expr.values.length === 0) return FALSE
+      const read = accessor(expr.field)
+      const values = new Set<Json>(expr.values)
+      return (row) => values.has(read(row))
+    }
+    case "NotIn": {
+      const read = accessor(expr.field)
+      const values = new Set<Json>(expr.values)
+      const type = expr.values.length === 0 ? undefined : typeof expr.values[0]
+      return (row) => {
+        const v = read(row)
+        if (v === null || typeof v === "object") return false
+        return (type === undefined || typeof v === type) && !values.has(v)
+      }
+    }
+    case "IsNull": {
+      const read = accessor(expr.field)
+      return (row) => read(row) === null
+    }
+    case "Text":
+      return text(expr)
+    case "Has": {
+      const read = accessor(expr.field)
+      const value = expr.value
+      return (row) => {
+        const v = read(row)
+        return Array.isArray(v) && v.includes(value)
+      }
+    }
+    case "HasAny": {
+      if (expr.values.length === 0) return FALSE
+      const read = accessor(expr.field)
+      const values = new Set<Json>(expr.values)
+      return (row) => {
+        const v = read(row)
+        return Array.isArray(v) && v.some((x) => values.has(x))
+      }
+    }
+    case "Within":
+      // `Plan` resolves windows against the clock before a store sees the query.
+      throw new Error("MemoryStore: a `within` condition reached the store unresolved")
+    case "And": {
+      const parts = [...expr.exprs].sort((a, b) => cost(a) - cost(b)).map((e) => compileWith(e, resolve, outer))
+      if (parts.length === 0) return TRUE
+      if (parts.length === 1) return parts[0]!
+      if (parts.length === 2) {
+        const [a, b] = parts as [Predicate, Predicate]
+        return (row) => a(row) && b(row)
+      }
+      return (row) => {
+        for (const p of parts) if (!p(row)) return false
+        return true
+      }
+    }
+    case "Or": {
+      const parts = [...expr.exprs].sort((a, b) => cost(a) - cost(b)).map((e) => compileWith(e, resolve, outer))
+      if (parts.length === 0) return FALSE
+      if (parts.length === 1) return parts[0]!
+      return (row) => {
+        for (const p of parts) if (p(row)) return true
+        return false
+      }
+    }
+    case "Not": {
+      const inner = compileWith(expr.expr, resolve, outer)
+      return (row) => !inner(row)
+    }
+    case "Related":
+      return related(expr, resolve, outer)
+  }
+}
+
+/**
+ * The predicate of a plan's `where` (`null`: every row). `resolve` gives the views of
+ * the collections `related` conditions reach; `outer`, when known, is how many rows the
+ * predicate will be asked about (it picks the strategy of `related`).
+ */
+export const compile = (expr: Expr | null, resolve: Resolve, outer?: number): Predicate =>
+  expr === null ? TRUE : compileWith(expr, resolve, outer)

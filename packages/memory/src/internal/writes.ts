@@ -1,0 +1,133 @@
+/**
+ * The row writes. Each one checks what the writer sees (the committed table, plus its
+ * own staged writes inside a transaction) and then either stages the write in the
+ * transaction or, outside one, applies it at once as a transaction of its own.
+ * Errors are returned, not thrown, so the shell can put them in the `E` channel.
+ */
+import type { Collection } from "@rapport/core"
+import { Errors } from "@rapport/core"
+import type { Database } from "./database.js"
+import { freezeRow } from "./json.js"
+import type { Table } from "./table.js"
+import { uniqueKey } from "./table.js"
+import type { Transaction } from "./transaction.js"
+import { uniqueTaken, uniqueViolation } from "./transaction.js"
+import type { Overlay } from "./view.js"
+
+type Row = Collection.Row
+
+export type WriteError = Errors.Conflict | Errors.NotFound | Errors.StoreError
+
+const storeError = (operation: string, detail: string) =>
+  new Errors.StoreError({ operation: `MemoryStore.${operation}`, detail })
+
+interface Target {
+  readonly tx: Transaction | null
+  readonly table: Table
+  readonly overlay: Overlay | undefined
+  readonly current: (id: string) => Row | undefined
+}
+
+const target = (db: Database, tx: Transaction | null, workspaceId: string, collection: string): Target => {
+  const table = db.tableFor(workspaceId, collection)
+  const overlay = tx === null ? undefined : tx.overlayFor(workspaceId, collection, table)
+  return {
+    tx,
+    table,
+    overlay,
+    current: (id) => {
+      const entry = overlay?.entries.get(id)
+      return entry === undefined ? table.get(id) : entry.row ?? undefined
+    }
+  }
+}
+
+const checkUnique = (t: Target, collection: string, row: Row): Errors.Conflict | undefined => {
+  const fields = t.table.uniqueFields
+  for (let i = 0; i < fields.length; i++) {
+    const key = uniqueKey(row, fields[i]!)
+    if (key !== null && uniqueTaken(t.table, t.overlay, i, key, row.id)) return uniqueViolation(collection, row.id, fields[i]!)
+  }
+  return undefined
+}
+
+const write = (t: Target, id: string, row: Row | null): void => {
+  if (t.tx === null || t.overlay === undefined) t.table.put(id, row)
+  else t.tx.stage(t.overlay, id, row)
+}
+
+const checkRow = (operation: string, row: Row): Errors.StoreError | undefined => {
+  if (typeof row !== "object" || row === null || typeof row.id !== "string" || row.id.length === 0) {
+    return storeError(operation, "the row has no id")
+  }
+  return undefined
+}
+
+export const insert = (
+  db: Database,
+  tx: Transaction | null,
+  workspaceId: string,
+  collection: string,
+  row: Row
+): WriteError | undefined => {
+  const bad = checkRow("insert", row)
+  if (bad !== undefined) return bad
+  if (row.version !== 1) return storeError("insert", `${collection} ${row.id}: a new row has version 1, got ${row.version}`)
+  const t = target(db, tx, workspaceId, collection)
+  if (t.current(row.id) !== undefined) return new Errors.Conflict({ collection, id: row.id, reason: "duplicate-id" })
+  const frozen = freezeRow(row)
+  const taken = checkUnique(t, collection, frozen)
+  if (taken !== undefined) return taken
+  write(t, frozen.id, frozen)
+  return undefined
+}
+
+export const update = (
+  db: Database,
+  tx: Transaction | null,
+  workspaceId: string,
+  collection: string,
+  row: Row,
+  expectedVersion: number
+): WriteError | undefined => {
+  const bad = checkRow("update", row)
+  if (bad !== undefined) return bad
+  const t = target(db, tx, workspaceId, collection)
+  const before = t.current(row.id)
+  if (before === undefined) return new Errors.NotFound({ collection, id: row.id })
+  if (before.version !== expectedVersion) {
+    return new Errors.Conflict({
+      collection,
+      id: row.id,
+      reason: "stale-version",
+      expectedVersion,
+      actualVersion: before.version
+    })
+  }
+  if (row.version !== expectedVersion + 1) {
+    return storeError("update", `${collection} ${row.id}: the new version must be ${expectedVersion + 1}, got ${row.version}`)
+  }
+  const frozen = freezeRow(row)
+  const taken = checkUnique(t, collection, frozen)
+  if (taken !== undefined) return taken
+  write(t, frozen.id, frozen)
+  return undefined
+}
+
+export const remove = (
+  db: Database,
+  tx: Transaction | null,
+  workspaceId: string,
+  collection: string,
+  id: string,
+  expectedVersion: number
+): WriteError | undefined => {
+  const t = target(db, tx, workspaceId, collection)
+  const before = t.current(id)
+  if (before === undefined) return new Errors.NotFound({ collection, id })
+  if (before.version !== expectedVersion) {
+    return new Errors.Conflict({ collection, id, reason: "stale-version", expectedVersion, actualVersion: before.version })
+  }
+  write(t, id, null)
+  return undefined
+}
