@@ -196,6 +196,58 @@ const cases: ReadonlyArray<Case> = [
         a.link({ from: { collection: "contact", id: f.contact.id }, to: { collection: "company", id: f.company.id }, label: "cfo" }))
   },
   {
+    command: "Users.update",
+    paths: ["role"],
+    run: (f) => Effect.flatMap(Users.Users, (u) => u.update(f.agent, loose({ role: "owner" })))
+  },
+  {
+    command: "Teams.update",
+    paths: ["leadId"],
+    run: (f) => Effect.flatMap(Teams.Teams, (t) => t.update(f.team, loose({ leadId: "team_x" })))
+  },
+  {
+    command: "Notes.update",
+    paths: ["body"],
+    run: (f) => Effect.flatMap(Notes.Notes, (n) => n.update(f.note, { body: "   " }))
+  },
+  {
+    command: "Tasks.update",
+    paths: ["priority", "dueAt"],
+    run: (f) => Effect.flatMap(Tasks.Tasks, (t) => t.update(f.task, loose({ priority: "asap", dueAt: -1.5 })))
+  },
+  {
+    command: "Tasks.update (status has its own commands)",
+    paths: ["status"],
+    run: (f) => Effect.flatMap(Tasks.Tasks, (t) => t.update(f.task, loose({ status: "done" })))
+  },
+  {
+    command: "Activities.update",
+    paths: ["recordingUrl"],
+    run: (f) => Effect.flatMap(Activities.Activities, (a) => a.update(f.activity, { recordingUrl: "ftp://calls/1.mp3" }))
+  },
+  {
+    command: "Products.update",
+    paths: ["sku", "price.currency"],
+    run: (f) =>
+      Effect.flatMap(Products.Products, (p) => p.update(f.product, loose({ sku: "", price: { amountMinor: 1, currency: "E" } })))
+  },
+  {
+    command: "Conversations.assign",
+    paths: ["assigneeId"],
+    run: (f) => Effect.flatMap(Conversations.Conversations, (c) => c.assign(f.conversation, "con_1"))
+  },
+  {
+    command: "Contacts.removeTags",
+    paths: [""],
+    run: (f) => Effect.flatMap(Contacts.Contacts, (c) => c.removeTags(f.contact, []))
+  },
+  {
+    command: "Companies.addToCommittee",
+    paths: ["label"],
+    run: (f) =>
+      Effect.flatMap(Companies.Companies, (c) => c.addToCommittee(f.company.id, f.contact.id, loose("cheerleader")))
+  },
+  {
     command: "Associations.link (dangling)",
     paths: ["to.id"],
     run: (f) =>

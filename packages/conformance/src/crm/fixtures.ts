@@ -11,6 +11,7 @@ import {
   Orders,
   Products,
   Tasks,
+  Teams,
   Users
 } from "@rapport/core"
 import { Effect } from "effect"
@@ -27,6 +28,7 @@ export const seed = Effect.gen(function*() {
   const activities = yield* Activities.Activities
 
   const agent = yield* users.create({ name: "Grace Hopper", email: "grace@acme.test", role: "agent" })
+  const team = yield* Effect.flatMap(Teams.Teams, (t) => t.create({ name: "Support", memberIds: [agent.id], leadId: agent.id }))
   const company = yield* companies.create({ name: "Analytical Engines Ltd", domain: "engines.test", employees: 42 })
   const contact = yield* contacts.create({
     firstName: "Ada",
@@ -54,7 +56,7 @@ export const seed = Effect.gen(function*() {
   const task = yield* tasks.create({ title: "Call Ada back", contactId: contact.id, assigneeId: agent.id, dueAt: 86_400_000 })
   const note = yield* notes.create({ body: "Prefers email.", contactId: contact.id })
   const activity = yield* activities.log({ type: "call", direction: "inbound", occurredAt: 1_000, durationSeconds: 300, contactId: contact.id })
-  return { agent, company, contact, product, order, conversation, task, note, activity }
+  return { agent, team, company, contact, product, order, conversation, task, note, activity }
 })
 
 export type Fixtures = Effect.Effect.Success<typeof seed>
