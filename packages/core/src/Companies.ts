@@ -9,6 +9,8 @@ import { Associations } from "./Associations.js"
 import * as Company from "./Company.js"
 import * as Contact from "./Contact.js"
 import * as Records from "./internal/records.js"
+import type { Typed } from "./internal/typed.js"
+import type * as CustomField from "./CustomField.js"
 
 /**
  * @since 0.1.0
@@ -72,3 +74,13 @@ export class Companies extends Context.Tag("@rapport/core/Companies")<Companies,
  * @category layers
  */
 export const layer = Layer.effect(Companies, make)
+
+/**
+ * The service with `custom` typed by the `company` part of a custom-field
+ * declaration (same object at runtime; see `Contacts.typed`).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const typed = <F extends CustomField.Fields>(_fields: F): Effect.Effect<Typed<Service, Company.Company, F>, never, Companies> =>
+  Companies as unknown as Effect.Effect<Typed<Service, Company.Company, F>, never, Companies>

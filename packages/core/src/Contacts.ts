@@ -7,6 +7,7 @@ import { Context, Effect, Layer, Schema } from "effect"
 import * as Contact from "./Contact.js"
 import * as CustomField from "./CustomField.js"
 import * as Records from "./internal/records.js"
+import type { Typed } from "./internal/typed.js"
 import * as Model from "./Model.js"
 
 const ConsentInput = Schema.Struct({
@@ -122,37 +123,5 @@ export const layer = Layer.effect(Contacts, make)
  * @since 0.1.0
  * @category accessors
  */
-export const typed = <F extends CustomField.Fields>(_fields: F): Effect.Effect<TypedService<F>, never, Contacts> =>
-  Contacts as unknown as Effect.Effect<TypedService<F>, never, Contacts>
-
-/**
- * A contact whose `custom` values follow a declaration.
- *
- * @since 0.1.0
- * @category models
- */
-export type TypedContact<F extends CustomField.Fields> = Omit<Contact.Contact, "custom"> & {
-  readonly custom: CustomField.Values<F>
-}
-
-type Retype<T, F extends CustomField.Fields> = T extends (...args: infer Args) => Effect.Effect<infer A, infer E, infer R>
-  ? (...args: RetypeArgs<Args, F>) => Effect.Effect<RetypeResult<A, F>, E, R>
-  : T
-
-type RetypeArgs<Args extends ReadonlyArray<unknown>, F extends CustomField.Fields> = {
-  [K in keyof Args]: Args[K] extends { readonly custom?: unknown } ? Omit<Args[K], "custom"> & { readonly custom?: CustomField.Input<F> }
-    : Args[K]
-}
-
-type RetypeResult<A, F extends CustomField.Fields> = A extends Contact.Contact ? TypedContact<F>
-  : A extends ReadonlyArray<Contact.Contact> ? ReadonlyArray<TypedContact<F>>
-  : A extends Records.Page<Contact.Contact> ? Records.Page<TypedContact<F>>
-  : A
-
-/**
- * The service with typed custom values.
- *
- * @since 0.1.0
- * @category models
- */
-export type TypedService<F extends CustomField.Fields> = { readonly [K in keyof Service]: Retype<Service[K], F> }
+export const typed = <F extends CustomField.Fields>(_fields: F): Effect.Effect<Typed<Service, Contact.Contact, F>, never, Contacts> =>
+  Contacts as unknown as Effect.Effect<Typed<Service, Contact.Contact, F>, never, Contacts>

@@ -8,6 +8,8 @@ import { Context, Effect, Layer, Schedule, Schema } from "effect"
 import * as Conversation from "./Conversation.js"
 import { ValidationError } from "./Errors.js"
 import * as Records from "./internal/records.js"
+import type { Typed } from "./internal/typed.js"
+import type * as CustomField from "./CustomField.js"
 import * as Subjects from "./internal/subjects.js"
 import * as Model from "./Model.js"
 import { UserId } from "./User.js"
@@ -166,3 +168,13 @@ export class Conversations extends Context.Tag("@rapport/core/Conversations")<Co
  * @category layers
  */
 export const layer = Layer.effect(Conversations, make)
+
+/**
+ * The service with `custom` typed by the `conversation` part of a custom-field
+ * declaration (same object at runtime; see `Contacts.typed`).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const typed = <F extends CustomField.Fields>(_fields: F): Effect.Effect<Typed<Service, Conversation.Conversation, F>, never, Conversations> =>
+  Conversations as unknown as Effect.Effect<Typed<Service, Conversation.Conversation, F>, never, Conversations>

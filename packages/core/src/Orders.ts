@@ -7,6 +7,8 @@
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { ValidationError } from "./Errors.js"
 import * as Records from "./internal/records.js"
+import type { Typed } from "./internal/typed.js"
+import type * as CustomField from "./CustomField.js"
 import * as Subjects from "./internal/subjects.js"
 import * as Money from "./Money.js"
 import * as Order from "./Order.js"
@@ -219,3 +221,13 @@ export class Orders extends Context.Tag("@rapport/core/Orders")<Orders, Service>
  * @category layers
  */
 export const layer = Layer.effect(Orders, make)
+
+/**
+ * The service with `custom` typed by the `order` part of a custom-field
+ * declaration (same object at runtime; see `Contacts.typed`).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const typed = <F extends CustomField.Fields>(_fields: F): Effect.Effect<Typed<Service, Order.Order, F>, never, Orders> =>
+  Orders as unknown as Effect.Effect<Typed<Service, Order.Order, F>, never, Orders>

@@ -6,6 +6,8 @@
 import { Context, Effect, Layer } from "effect"
 import * as Product from "./Product.js"
 import * as Records from "./internal/records.js"
+import type { Typed } from "./internal/typed.js"
+import type * as CustomField from "./CustomField.js"
 
 /**
  * @since 0.1.0
@@ -52,3 +54,13 @@ export class Products extends Context.Tag("@rapport/core/Products")<Products, Se
  * @category layers
  */
 export const layer = Layer.effect(Products, make)
+
+/**
+ * The service with `custom` typed by the `product` part of a custom-field
+ * declaration (same object at runtime; see `Contacts.typed`).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const typed = <F extends CustomField.Fields>(_fields: F): Effect.Effect<Typed<Service, Product.Product, F>, never, Products> =>
+  Products as unknown as Effect.Effect<Typed<Service, Product.Product, F>, never, Products>
