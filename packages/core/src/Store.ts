@@ -68,6 +68,17 @@ export interface Service {
   readonly insert: (workspaceId: string, collection: string, row: Row) => Effect.Effect<void, Conflict | StoreError>
 
   /**
+   * Inserts many rows of one collection, all or nothing (one transaction, or a
+   * savepoint in the current one), with the checks of `insert`. Imports and seeds use
+   * it; adapters write the rows in batches. An empty list does nothing.
+   */
+  readonly insertMany: (
+    workspaceId: string,
+    collection: string,
+    rows: ReadonlyArray<Row>
+  ) => Effect.Effect<void, Conflict | StoreError>
+
+  /**
    * Replaces the row with `row.id` if its stored version is `expectedVersion`; `row.version`
    * must be `expectedVersion + 1`. A stale version (or a taken unique key) fails with
    * `Conflict`, a missing row with `NotFound`.

@@ -167,6 +167,11 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
         })
         : Effect.fail(unknownCollection("getMany", collection)),
 
+    insertMany: (workspaceId, collection, rows) =>
+      rows.length === 0
+        ? Effect.void
+        : transaction(Effect.forEach(rows, (row) => service.insert(workspaceId, collection, row), { discard: true })),
+
     insert: (workspaceId, collection, row) =>
       write("insert", collection, (tx) => Writes.insert(db, tx, workspaceId, collection, row)) as Effect.Effect<
         void,

@@ -134,6 +134,26 @@ export const crudSuite = (it: It) => {
       yield* expectFailure("NotFound")(store.update(ws, ACCOUNT, bump(bump(v1)), 2))
     }))
 
+  it.effect("insertMany writes every row, or none when one conflicts; an empty list does nothing", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const rows = Array.from({ length: 250 }, (_, i) => account(`bulk-${i.toString().padStart(3, "0")}`, { score: i }))
+      yield* store.insertMany(ws, ACCOUNT, rows)
+      yield* store.insertMany(ws, ACCOUNT, [])
+      const page = yield* store.find(ws, { collection: ACCOUNT, orderBy: [{ field: "id", direction: "asc" }] })
+      expect(page.rows).toEqual(rows)
+      // The last row repeats an existing id: nothing of the batch is written.
+      const batch = [account("bulk-new-1"), account("bulk-new-2"), account("bulk-000", { handle: "fresh" })]
+      const conflict = yield* expectFailure("Conflict")(store.insertMany(ws, ACCOUNT, batch))
+      expect(conflict.reason).toBe("duplicate-id")
+      expect(Option.isNone(yield* store.get(ws, ACCOUNT, "bulk-new-1"))).toBe(true)
+      // A unique key repeated inside one batch conflicts too.
+      const twins = [account("twin-1", { handle: "same" }), account("twin-2", { handle: "same" })]
+      expect((yield* expectFailure("Conflict")(store.insertMany(ws, ACCOUNT, twins))).reason).toBe("unique-violation")
+      expect((yield* store.getMany(ws, ACCOUNT, ["twin-1", "twin-2"])).length).toBe(0)
+    }))
+
   it.effect("insert of an existing id fails with Conflict duplicate-id and writes nothing", () =>
     Effect.gen(function*() {
       const store = yield* Store.Store
