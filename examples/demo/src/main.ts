@@ -34,7 +34,7 @@ const program = Effect.gen(function*() {
   lines.push("\n  Open tasks")
   lines.push(Print.table(["due", "priority", "title"], view.openTasks.map((t) => [Print.date(t.dueAt), t.priority, t.title])))
   lines.push("\n  Timeline (newest first)")
-  lines.push(Print.table(["when", "what", "record"], view.timeline.entries.map((e) => [Print.when(e.occurredAt), e.type, e.recordId])))
+  lines.push(Print.table(["when", "event", "what happened"], view.timeline.entries.map((e) => [Print.when(e.occurredAt), e.type, Print.describe(e)])))
 
   // Figures: every one is a Query value the store runs.
   const store = yield* Store.Store

@@ -65,7 +65,11 @@ export const make = Effect.gen(function*() {
               messageCount: (thread.messageCount as number) + 1,
               lastMessageAt: Math.max(sentAt, (thread.lastMessageAt as number | null) ?? sentAt),
               ...(reopen ? { status: "open" } : {})
-            }), { eventType: reopen ? "ConversationReopened" : "ConversationUpdated" })
+            }), {
+            eventType: reopen ? "ConversationReopened" : "ConversationUpdated",
+            // The message's own event is on the contact's timeline; the counter bump is not.
+            ownSubjectOnly: !reopen
+          })
           return { conversation: updated, message: stored }
         })
       ).pipe(

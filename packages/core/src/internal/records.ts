@@ -173,7 +173,8 @@ export const make = <A>(
     row: Collection.Row,
     payload: Json,
     actor: Actor.Actor,
-    occurredAt: number
+    occurredAt: number,
+    ownSubjectOnly = false
   ): DomainEvent.NewEvent => ({
     type,
     collection: name,
@@ -181,7 +182,7 @@ export const make = <A>(
     version: row.version,
     occurredAt,
     actor,
-    subjects: subjectsOf(row),
+    subjects: ownSubjectOnly ? [DomainEvent.subject(name, row.id)] : subjectsOf(row),
     payload
   })
 
@@ -257,7 +258,15 @@ export const make = <A>(
     command: string,
     ref: Versioned,
     patch: (row: Collection.Row) => Effect.Effect<Record<string, Json>, ValidationError>,
-    options: { readonly eventType?: string; readonly payload?: (changes: Record<string, Json>) => Json } = {}
+    options: {
+      readonly eventType?: string
+      readonly payload?: (changes: Record<string, Json>) => Json
+      /**
+       * Name only the record itself as the event's subject: for bookkeeping changes
+       * (a thread's message counter) that would clutter the customer's timeline.
+       */
+      readonly ownSubjectOnly?: boolean
+    } = {}
   ) =>
     Effect.gen(function*() {
       const workspaceId = yield* CurrentWorkspace
@@ -297,7 +306,8 @@ export const make = <A>(
               next,
               options.payload?.(changed) ?? { changes: changed },
               actor,
-              now
+              now,
+              options.ownSubjectOnly
             )
           ])
           return model
