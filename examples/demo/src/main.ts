@@ -1,16 +1,24 @@
 /**
- * The README demo: seeds a tea shop's CRM and prints one customer's 360 and a few
- * figures a person running it would want to see.
+ * The README demo: seeds a tea shop's CRM into a SQLite database file and prints one
+ * customer's 360 and a few figures a person running it would want to see.
  *
- * Run it with `npx pnpm@10 demo`.
+ * Run it with `npx pnpm@10 demo` (SQLite, the embedded default) or
+ * `npx pnpm@10 demo -- --memory` (the in-memory store).
  */
 import { Crm, Customer360, Query, Store, Workspace } from "@rapport/core"
 import { MemoryStore } from "@rapport/memory"
+import { SqliteStore } from "@rapport/sqlite"
 import { Clock, Effect } from "effect"
+import { mkdirSync, rmSync } from "node:fs"
+import { dirname, join, relative } from "node:path"
+import { fileURLToPath } from "node:url"
 import * as Print from "./print.js"
 import { seedWorkspace } from "./seed.js"
 
 const workspace = Workspace.WorkspaceId.make("teahouse")
+const inMemory = process.argv.includes("--memory")
+const dataDir = join(dirname(fileURLToPath(import.meta.url)), "..", ".data")
+const filename = join(dataDir, "teahouse.db")
 
 const program = Effect.gen(function*() {
   const now = yield* Clock.currentTimeMillis
@@ -61,14 +69,21 @@ const program = Effect.gen(function*() {
   const [vip] = yield* store.aggregate(workspace, Query.aggregate("contact", { where: Query.has("tags", "vip"), measures: [{ _tag: "Count", as: "contacts" }] }))
   const [openThreads] = yield* store.aggregate(workspace, Query.aggregate("conversation", { where: Query.eq("status", "open"), measures: [{ _tag: "Count", as: "n" }] }))
   lines.push(Print.heading("At a glance"))
-  lines.push(`  ${seeded.contacts} contacts at ${seeded.companies} companies, seeded in ${seedMs.toFixed(0)} ms on the memory store`)
+  const where = inMemory ? "the memory store" : `SQLite (${relative(process.cwd(), filename)})`
+  lines.push(`  ${seeded.contacts} contacts at ${seeded.companies} companies, seeded in ${seedMs.toFixed(0)} ms into ${where}`)
   lines.push(`  ${repeat?.contacts} repeat buyers (3+ orders in the last 90 days) · ${vip?.contacts} VIPs · ${openThreads?.n} open conversations`)
   console.log(lines.join("\n"))
 })
 
+// Every run starts from a fresh database file, so the story is the same each time.
+if (!inMemory) {
+  mkdirSync(dataDir, { recursive: true })
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${filename}${suffix}`, { force: true })
+}
+
 program.pipe(
   Effect.provideService(Workspace.CurrentWorkspace, workspace),
-  Effect.provide(Crm.layer({ store: MemoryStore.layer })),
+  Effect.provide(Crm.layer({ store: inMemory ? MemoryStore.layer : SqliteStore.layer({ filename }) })),
   Effect.runPromise
 ).catch((error) => {
   console.error(error)

@@ -1,0 +1,103 @@
+/**
+ * The SQL store benchmark, shared by SQLite and PostgreSQL: Rapport's `Store` against
+ * hand-written SQL on the raw driver, on the same data (100k contacts, 500k orders) in
+ * the same process. The baseline uses its own hand-designed tables and indexes: what
+ * an application would write without Rapport.
+ */
+import { Catalog, Crm, Query, Store } from "@rapport/core"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { compare, once, printTable, type Row, writeResults } from "./compare.js"
+import * as Dataset from "./dataset.js"
+
+const WS = "bench"
+const DAY = 86_400_000
+
+/** The hand-written side: the same five operations, in plain SQL on the raw driver. */
+export interface Baseline {
+  readonly name: string
+  readonly setup: () => Promise<void>
+  readonly bulkInsert: (data: Dataset.Dataset) => Promise<void>
+  readonly getById: (id: string) => Promise<unknown>
+  /** Customers by last name, first 50: ids in order. */
+  readonly customersPage: () => Promise<ReadonlyArray<string>>
+  /** Contacts with at least 3 orders placed since `since`. */
+  readonly repeatBuyers: (since: number) => Promise<number>
+  /** Contacts per lifecycle stage, sorted by stage. */
+  readonly byStage: () => Promise<ReadonlyArray<{ readonly stage: string; readonly contacts: number }>>
+  readonly close: () => Promise<void>
+}
+
+export const run = async (options: {
+  readonly name: string
+  readonly store: Layer.Layer<Store.Store, unknown, Catalog.Catalog>
+  readonly baseline: Baseline
+  readonly contacts?: number
+  readonly ordersPerContact?: number
+}) => {
+  const contacts = options.contacts ?? 100_000
+  const ordersPerContact = options.ordersPerContact ?? 5
+  const data = Dataset.make({ contacts, ordersPerContact, now: Date.now() })
+  const runtime = ManagedRuntime.make(
+    options.store.pipe(Layer.provide(Catalog.layer({ collections: Crm.collections })))
+  )
+  const store = await runtime.runPromise(Store.Store)
+  const run = <A, E>(effect: Effect.Effect<A, E>) => runtime.runPromise(effect)
+  await options.baseline.setup()
+
+  const chunk = 5_000
+  const insertMs = await once(async () => {
+    for (const [collection, rows] of [["contact", data.contacts], ["order", data.orders]] as const) {
+      for (let i = 0; i < rows.length; i += chunk) await run(store.insertMany(WS, collection, rows.slice(i, i + chunk)))
+    }
+  })
+  const baselineInsertMs = await once(() => options.baseline.bulkInsert(data))
+
+  let probe = 0
+  const nextId = () => data.contacts[(probe = (probe + 7919) % data.contacts.length)]!.id
+  const since = () => Date.now() - 90 * DAY
+  const customersPage = Query.find("contact", {
+    where: Query.eq("lifecycleStage", "customer"),
+    orderBy: [{ field: "lastName", direction: "asc" }],
+    limit: 50
+  })
+  const repeatBuyers = Query.aggregate("contact", {
+    where: Query.related("order", "contactId", { where: Query.withinLast("placedAt", 90, "day"), op: "gte", value: 3 }),
+    measures: [{ _tag: "Count", as: "contacts" }]
+  })
+  const byStage = Query.aggregate("contact", {
+    groupBy: [{ _tag: "Field", as: "stage", field: "lifecycleStage" }],
+    measures: [{ _tag: "Count", as: "contacts" }]
+  })
+
+  // Same answers first: a benchmark of different results measures nothing.
+  const same = (what: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) {
+      throw new Error(`${options.name} ${what}: Rapport and baseline disagree\n${JSON.stringify(a)}\n${JSON.stringify(b)}`)
+    }
+  }
+  same("page", (await run(store.find(WS, customersPage))).rows.map((r) => r.id), await options.baseline.customersPage())
+  same("repeat buyers", (await run(store.aggregate(WS, repeatBuyers)))[0]?.contacts, await options.baseline.repeatBuyers(since()))
+  same("by stage", await run(store.aggregate(WS, byStage)), await options.baseline.byStage())
+  const id = nextId()
+  same("get", (await run(store.get(WS, "contact", id)))._tag, "Some")
+
+  const rows: Array<Row> = [
+    {
+      case: `bulk insert ${contacts / 1000}k + ${(contacts * ordersPerContact) / 1000}k`,
+      rapportOpsPerSec: 1000 / insertMs,
+      baselineOpsPerSec: 1000 / baselineInsertMs,
+      ratio: insertMs / baselineInsertMs
+    },
+    ...(await compare([
+      { name: "get by id", rapport: () => run(store.get(WS, "contact", nextId())), baseline: () => options.baseline.getById(nextId()) },
+      { name: "filter + sort + page (50)", rapport: () => run(store.find(WS, customersPage)), baseline: () => options.baseline.customersPage() },
+      { name: "3+ orders in 90 days", rapport: () => run(store.aggregate(WS, repeatBuyers)), baseline: () => options.baseline.repeatBuyers(since()) },
+      { name: "count by lifecycle stage", rapport: () => run(store.aggregate(WS, byStage)), baseline: () => options.baseline.byStage() }
+    ], { time: 1000 }))
+  ]
+  printTable(`${options.name}: ${contacts / 1000}k contacts, ${(contacts * ordersPerContact) / 1000}k orders (Rapport vs ${options.baseline.name})`, rows, options.baseline.name)
+  writeResults(options.name, { dataset: { contacts, orders: contacts * ordersPerContact }, rows })
+  await options.baseline.close()
+  await runtime.dispose()
+  return rows
+}

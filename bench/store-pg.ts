@@ -1,0 +1,107 @@
+/**
+ * PostgreSQL: Rapport's `PgStore` against hand-written SQL on `pg`, same data, same
+ * process, each in a database of its own on one server (the one in `RAPPORT_PG_URL`,
+ * or a throwaway PostgreSQL 18). The baseline mirrors the indexes Rapport's catalog
+ * declares, and sorts text by code point (`COLLATE "C"`) as Rapport does.
+ *
+ * Run with `npx pnpm@10 bench` (or `npx tsx bench/store-pg.ts`).
+ */
+import { PgStore } from "@rapport/pg"
+import { PgHarness } from "@rapport/testkit"
+import pg from "pg"
+import type { Baseline } from "./lib/storeBench.js"
+import * as StoreBench from "./lib/storeBench.js"
+
+const WS = "bench"
+
+const baseline = (url: string): Baseline => {
+  // The raw driver's numbers come back as strings for int8; count(*) is cast to int.
+  const pool = new pg.Pool({ connectionString: url, max: 4 })
+  const q = (text: string, values: ReadonlyArray<unknown> = []) => pool.query({ text, values: values as Array<unknown> })
+  const insertBatch = async (table: string, columns: number, rows: ReadonlyArray<ReadonlyArray<unknown>>) => {
+    const values: Array<unknown> = []
+    const tuples = rows.map((row, r) => {
+      values.push(...row)
+      return `(${row.map((_, c) => `$${r * columns + c + 1}`).join(", ")})`
+    })
+    await q(`insert into ${table} values ${tuples.join(", ")}`, values)
+  }
+  return {
+    name: "pg",
+    setup: async () => {
+      await q(`
+        create table contacts (workspace_id text not null, id text not null, version integer not null, created_at bigint not null,
+          updated_at bigint not null, first_name text collate "C" not null, last_name text collate "C", emails jsonb not null,
+          phones jsonb not null, lifecycle_stage text collate "C" not null, owner_id text, company_id text, tags jsonb not null,
+          consent_status text not null, consent_source text, consent_at bigint, source text, campaign text, custom jsonb not null,
+          primary key (workspace_id, id));
+        create index contacts_stage on contacts (workspace_id, lifecycle_stage);
+        create index contacts_name on contacts (workspace_id, last_name, first_name);
+        create index contacts_updated on contacts (workspace_id, updated_at);
+        create table orders (workspace_id text not null, id text not null, version integer not null, created_at bigint not null,
+          updated_at bigint not null, number text not null, contact_id text not null, company_id text, status text not null,
+          line_items jsonb not null, total_amount_minor bigint not null, total_currency text not null,
+          refunded_amount_minor bigint not null, refunded_currency text not null, placed_at bigint not null, paid_at bigint,
+          fulfilled_at bigint, cancelled_at bigint, custom jsonb not null, primary key (workspace_id, id));
+        create unique index orders_number on orders (workspace_id, number);
+        create index orders_contact on orders (workspace_id, contact_id, placed_at);
+        create index orders_placed on orders (workspace_id, placed_at);
+        create index orders_status on orders (workspace_id, status);
+      `)
+    },
+    bulkInsert: async (data) => {
+      for (let i = 0; i < data.contacts.length; i += 1000) {
+        await insertBatch("contacts", 19, data.contacts.slice(i, i + 1000).map((r) => [
+          WS, r.id, r.version, r.createdAt, r.updatedAt, r.firstName, r.lastName, JSON.stringify(r.emails), JSON.stringify(r.phones),
+          r.lifecycleStage, r.ownerId, r.companyId, JSON.stringify(r.tags), r.consentStatus, r.consentSource, r.consentAt, r.source,
+          r.campaign, JSON.stringify(r.custom)
+        ]))
+      }
+      for (let i = 0; i < data.orders.length; i += 1000) {
+        await insertBatch("orders", 19, data.orders.slice(i, i + 1000).map((r) => {
+          const total = r.total as { amountMinor: number; currency: string }
+          const refunded = r.refunded as { amountMinor: number; currency: string }
+          return [
+            WS, r.id, r.version, r.createdAt, r.updatedAt, r.number, r.contactId, r.companyId, r.status, JSON.stringify(r.lineItems),
+            total.amountMinor, total.currency, refunded.amountMinor, refunded.currency, r.placedAt, r.paidAt, r.fulfilledAt,
+            r.cancelledAt, JSON.stringify(r.custom)
+          ]
+        }))
+      }
+      await q("analyze")
+    },
+    getById: async (id) => (await q(`select * from contacts where workspace_id = $1 and id = $2`, [WS, id])).rows[0],
+    customersPage: async () =>
+      (await q(`select * from contacts where workspace_id = $1 and lifecycle_stage = 'customer' order by last_name, id limit 50`, [WS]))
+        .rows.map((r: { id: string }) => r.id),
+    repeatBuyers: async (since) =>
+      (await q(
+        `select count(*)::int as n from contacts where workspace_id = $1 and id in (
+          select contact_id from orders where workspace_id = $1 and placed_at between $2 and $3 group by contact_id having count(*) >= 3)`,
+        [WS, since, Date.now()]
+      )).rows[0].n,
+    byStage: async () =>
+      (await q(
+        `select lifecycle_stage as stage, count(*)::int as contacts from contacts where workspace_id = $1
+          group by lifecycle_stage order by lifecycle_stage`,
+        [WS]
+      )).rows,
+    close: () => pool.end()
+  }
+}
+
+export const run = async () => {
+  const server = await PgHarness.start()
+  const rapportDb = await PgHarness.freshDatabase(server.url, "bench_rapport")
+  const baselineDb = await PgHarness.freshDatabase(server.url, "bench_raw")
+  try {
+    console.log(`PostgreSQL ${server.version}`)
+    await StoreBench.run({ name: "store-pg", store: PgStore.layer({ url: rapportDb.url }), baseline: baseline(baselineDb.url) })
+  } finally {
+    await rapportDb.drop()
+    await baselineDb.drop()
+    await server.stop()
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run()

@@ -1,0 +1,97 @@
+/**
+ * SQLite: Rapport's `SqliteStore` against hand-written SQL on `better-sqlite3`, same
+ * data, same process, each on its own database file. The baseline mirrors the indexes
+ * Rapport's catalog declares, so the ratio measures Rapport's overhead, not index design.
+ *
+ * Run with `npx pnpm@10 bench` (or `npx tsx bench/store-sqlite.ts`).
+ */
+import { SqliteStore } from "@rapport/sqlite"
+import Database from "better-sqlite3"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { Baseline } from "./lib/storeBench.js"
+import * as StoreBench from "./lib/storeBench.js"
+
+const WS = "bench"
+
+const baseline = (filename: string): Baseline => {
+  const db = new Database(filename)
+  db.pragma("journal_mode = WAL")
+  db.pragma("synchronous = NORMAL")
+  let stmts: ReturnType<typeof prepare> | undefined
+  const prepare = () => ({
+    contact: db.prepare(`insert into contacts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    order: db.prepare(`insert into orders values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    get: db.prepare(`select * from contacts where workspace_id = ? and id = ?`),
+    page: db.prepare(`select * from contacts where workspace_id = ? and lifecycle_stage = 'customer' order by last_name, id limit 50`),
+    repeat: db.prepare(`select count(*) as n from contacts where workspace_id = ? and id in (
+      select contact_id from orders where workspace_id = ? and placed_at between ? and ? group by contact_id having count(*) >= 3)`),
+    byStage: db.prepare(`select lifecycle_stage as stage, count(*) as contacts from contacts where workspace_id = ? group by lifecycle_stage order by lifecycle_stage`)
+  })
+  return {
+    name: "better-sqlite3",
+    setup: async () => {
+      db.exec(`
+        create table contacts (workspace_id text not null, id text not null, version integer not null, created_at integer not null,
+          updated_at integer not null, first_name text not null, last_name text, emails text not null, phones text not null,
+          lifecycle_stage text not null, owner_id text, company_id text, tags text not null, consent_status text not null,
+          consent_source text, consent_at integer, source text, campaign text, custom text not null, primary key (workspace_id, id));
+        create index contacts_stage on contacts (workspace_id, lifecycle_stage);
+        create index contacts_name on contacts (workspace_id, last_name, first_name);
+        create index contacts_updated on contacts (workspace_id, updated_at);
+        create table orders (workspace_id text not null, id text not null, version integer not null, created_at integer not null,
+          updated_at integer not null, number text not null, contact_id text not null, company_id text, status text not null,
+          line_items text not null, total_amount_minor integer not null, total_currency text not null,
+          refunded_amount_minor integer not null, refunded_currency text not null, placed_at integer not null, paid_at integer,
+          fulfilled_at integer, cancelled_at integer, custom text not null, primary key (workspace_id, id));
+        create unique index orders_number on orders (workspace_id, number);
+        create index orders_contact on orders (workspace_id, contact_id, placed_at);
+        create index orders_placed on orders (workspace_id, placed_at);
+        create index orders_status on orders (workspace_id, status);
+      `)
+      stmts = prepare()
+    },
+    bulkInsert: async (data) => {
+      const s = stmts!
+      const contacts = db.transaction((rows: typeof data.contacts) => {
+        for (const r of rows) {
+          s.contact.run(WS, r.id, r.version, r.createdAt, r.updatedAt, r.firstName, r.lastName, JSON.stringify(r.emails),
+            JSON.stringify(r.phones), r.lifecycleStage, r.ownerId, r.companyId, JSON.stringify(r.tags), r.consentStatus,
+            r.consentSource, r.consentAt, r.source, r.campaign, JSON.stringify(r.custom))
+        }
+      })
+      const orders = db.transaction((rows: typeof data.orders) => {
+        for (const r of rows) {
+          const total = r.total as { amountMinor: number; currency: string }
+          const refunded = r.refunded as { amountMinor: number; currency: string }
+          s.order.run(WS, r.id, r.version, r.createdAt, r.updatedAt, r.number, r.contactId, r.companyId, r.status,
+            JSON.stringify(r.lineItems), total.amountMinor, total.currency, refunded.amountMinor, refunded.currency,
+            r.placedAt, r.paidAt, r.fulfilledAt, r.cancelledAt, JSON.stringify(r.custom))
+        }
+      })
+      for (let i = 0; i < data.contacts.length; i += 5000) contacts(data.contacts.slice(i, i + 5000))
+      for (let i = 0; i < data.orders.length; i += 5000) orders(data.orders.slice(i, i + 5000))
+    },
+    getById: async (id) => stmts!.get.get(WS, id),
+    customersPage: async () => (stmts!.page.all(WS) as Array<{ id: string }>).map((r) => r.id),
+    repeatBuyers: async (since) => (stmts!.repeat.get(WS, WS, since, Date.now()) as { n: number }).n,
+    byStage: async () => stmts!.byStage.all(WS) as Array<{ stage: string; contacts: number }>,
+    close: async () => void db.close()
+  }
+}
+
+export const run = async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rapport-bench-"))
+  try {
+    await StoreBench.run({
+      name: "store-sqlite",
+      store: SqliteStore.layer({ filename: join(dir, "rapport.db") }),
+      baseline: baseline(join(dir, "baseline.db"))
+    })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run()

@@ -1,0 +1,88 @@
+/**
+ * Rapport on PostgreSQL: the server engine. `PgStore.layer({ url })` connects with
+ * `@effect/sql-pg` (JSON keys never renamed), picks the collation that gives `lower()`
+ * Unicode's default case mapping (ICU `und-x-icu`, else PostgreSQL 17+'s builtin
+ * `pg_unicode_fast`), migrates and provides the `Store`.
+ *
+ * Writes are version-guarded statements under READ COMMITTED: a concurrent writer of
+ * the same row blocks on its row lock, then re-checks `version` and loses with
+ * `Conflict`. Event positions come from a sequence drawn under a per-workspace
+ * `pg_advisory_xact_lock`, so they grow in commit order within a workspace (see
+ * `docs/scaling.md`).
+ *
+ * @since 0.1.0
+ */
+import type { Catalog, Store } from "@rapport/core"
+import { Errors } from "@rapport/core"
+import { Dialect, SqlStore } from "@rapport/sql"
+import { SqlClient } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Layer, Redacted } from "effect"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** `postgres://user:password@host:port/database` */
+  readonly url: string | Redacted.Redacted
+  /** Pool size (default 10). */
+  readonly maxConnections?: number
+  /** Run migrations at startup (default true). */
+  readonly migrate?: boolean
+}
+
+const FOLDING_COLLATIONS = ["und-x-icu", "pg_unicode_fast"] as const
+
+/**
+ * The dialect for the connected server: the first Unicode-folding collation it has.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const dialect: Effect.Effect<Dialect.Dialect, Errors.StoreError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql.unsafe<{ collname: string }>(
+    `SELECT collname FROM pg_collation WHERE collname = ANY($1::text[])`,
+    [FOLDING_COLLATIONS as unknown as string]
+  )
+  const found = FOLDING_COLLATIONS.find((c) => rows.some((r) => r.collname === c))
+  return Dialect.postgres({ lowerCollation: found ?? null })
+}).pipe(Effect.mapError((e) => new Errors.StoreError({ operation: "PgStore.dialect", detail: e.message, cause: e.cause })))
+
+/**
+ * The `SqlClient` alone.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const clientLayer = (options: Options) =>
+  PgClient.layer({
+    url: typeof options.url === "string" ? Redacted.make(options.url) : options.url,
+    maxConnections: options.maxConnections ?? 10,
+    transformJson: false
+  })
+
+/**
+ * The store on a PostgreSQL database.
+ *
+ * @example
+ * ```ts
+ * import { Catalog, Crm } from "@rapport/core"
+ * import { PgStore } from "@rapport/pg"
+ * import { Layer } from "effect"
+ *
+ * const StoreLive = PgStore.layer({ url: "postgres://localhost/crm" }).pipe(
+ *   Layer.provide(Catalog.layer({ collections: Crm.collections }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Store.Store, Errors.StoreError, Catalog.Catalog> =>
+  Layer.unwrapEffect(Effect.map(dialect, (d) =>
+    SqlStore.layer({ dialect: d, ...(options.migrate === undefined ? {} : { migrate: options.migrate }) }))).pipe(
+      Layer.provide(Layer.mapError(clientLayer(options), (e) =>
+        new Errors.StoreError({ operation: "PgStore.layer", detail: e.message, cause: e.cause })))
+    )

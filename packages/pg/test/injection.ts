@@ -1,0 +1,48 @@
+import { expect } from "@effect/vitest"
+import { TestCatalog } from "@rapport/conformance"
+import { Query, Store } from "@rapport/core"
+import { Effect, Exit, Option } from "effect"
+
+export const attempts = [
+  "'", "\"", "'; DROP TABLE account; --", "\"; DROP TABLE \"account\"; --", "\\", "\\'; --", "$1", "?", "?|", "/* x */",
+  "-- x", "%", "_", "ü'😀", "x') OR ('1'='1", "$.tier", "custom.tier'); DROP TABLE deal; --"
+]
+
+/** Pushes injection attempts through every string position of the AST; only typed errors or answers may come back. */
+export const injectionProgram = Effect.gen(function*() {
+  const store = yield* Store.Store
+  const ws = `inj_${Math.random().toString(36).slice(2)}`
+  yield* store.insert(ws, TestCatalog.ACCOUNT, {
+    id: "a", version: 1, createdAt: 1, updatedAt: 1, handle: "h", name: "'; DROP TABLE account; --", nickname: null,
+    score: null, seats: null, active: null, lastSeenAt: null, since: null, revenue: null, tags: ["?"], profile: null, custom: {}
+  })
+  const ok = new Set(["InvalidQuery"])
+  const check = <A, E>(effect: Effect.Effect<A, E>) =>
+    Effect.map(Effect.exit(effect), (exit) => {
+      if (Exit.isFailure(exit)) {
+        const failure = exit.cause._tag === "Fail" ? (exit.cause.error as { _tag?: string })._tag : exit.cause._tag
+        expect(ok.has(String(failure)), String(failure)).toBe(true)
+      }
+    })
+  for (const s of attempts) {
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.eq("name", s) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.contains("name", s, { caseInsensitive: true }) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.hasAny("tags", [s, "x"]) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.isIn("name", [s]) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.eq(`custom.${s}`, 1) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.eq(s, 1) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { orderBy: [{ field: s, direction: "asc" }] })))
+    yield* check(store.find(ws, Query.find(s)))
+    yield* check(store.find(ws, { ...Query.find(TestCatalog.ACCOUNT, { limit: 1 }), cursor: s }))
+    yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, { measures: [{ _tag: "Count", as: s }] })))
+    yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, {
+      groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone: s }],
+      measures: [{ _tag: "Count", as: "n" }]
+    })))
+    yield* check(Effect.map(store.get(ws, TestCatalog.ACCOUNT, s), (o) => expect(Option.isNone(o)).toBe(true)))
+    yield* check(Effect.asVoid(store.eventsFor(ws, { subject: `account:${s}`, limit: 5 })))
+  }
+  const found = yield* store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.eq("name", "'; DROP TABLE account; --") }))
+  expect(found.rows.map((r) => r.id)).toEqual(["a"])
+  expect((yield* store.find(ws, Query.find(TestCatalog.DEAL))).rows).toEqual([])
+})

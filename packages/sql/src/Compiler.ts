@@ -1,0 +1,294 @@
+/**
+ * The Query compiler: a checked `Plan.FindPlan` / `Plan.AggregatePlan` to one SQL
+ * statement and its parameters, for any `Dialect`. Pure: tested without a database.
+ *
+ * - Every value is a bound parameter; identifiers come only from the catalog spec
+ *   (quoted), custom field names are inlined as SQL string literals only after
+ *   checking they are plain identifiers (so expression indexes can serve them).
+ * - Two-valued logic: in a positive position SQL's NULL already acts as false; `not`
+ *   compiles to `(...) IS NOT TRUE`, which is true exactly where the inner condition
+ *   is false or NULL, as the `Query` semantics require.
+ * - `related` conditions are correlated subqueries on the foreign key's index (no N+1).
+ * - Sorting is `NULLS LAST` in both directions, ties broken by `id` (the plan appends it);
+ *   a find asks for `limit + 1` rows to know whether a next page exists.
+ *
+ * @since 0.1.0
+ */
+import type { Collection, Plan, Query } from "@rapport/core"
+import type { Dialect, ValueKind } from "./Dialect.js"
+import { valueKind } from "./Dialect.js"
+import type { Table } from "./Layout.js"
+import { moneyColumn } from "./Layout.js"
+
+type Expr = Query.Expr
+
+/**
+ * A statement ready to run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Compiled {
+  readonly sql: string
+  readonly params: ReadonlyArray<unknown>
+}
+
+/**
+ * Thrown (and turned into a `StoreError` by the store) when a plan holds something the
+ * compiler refuses to put into SQL, e.g. a custom field name that is not an identifier.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CompileError extends Error {}
+
+/**
+ * Where the compiler finds the tables of the collections a plan names.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Tables = (collection: string) => Table
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+class Builder {
+  readonly params: Array<unknown> = []
+  private aliases = 0
+  constructor(
+    readonly dialect: Dialect,
+    readonly tables: Tables,
+    readonly related_: ReadonlyMap<string, Collection.Spec> = new Map()
+  ) {}
+
+  param(value: unknown): string {
+    this.params.push(value)
+    return this.dialect.placeholder(this.params.length)
+  }
+
+  alias(): string {
+    return `t${this.aliases++}`
+  }
+
+  literal = (text: string): string => {
+    const name = text.startsWith("$.") ? text.slice(2) : text
+    if (!IDENTIFIER.test(name)) throw new CompileError(`custom field name "${name}" is not an identifier`)
+    return `'${text}'`
+  }
+
+  /** The SQL expression of a field path on a table alias, and its value kind. */
+  field(spec: Collection.Spec, alias: string, path: string): { readonly sql: string; readonly kind: ValueKind } {
+    const q = this.dialect.quote
+    const direct = Object.hasOwn(spec.fields, path) ? spec.fields[path] : undefined
+    if (direct !== undefined) {
+      if (direct.kind === "money") return { sql: `${alias}.${q(moneyColumn(path, "amountMinor"))}`, kind: "int" }
+      return { sql: `${alias}.${q(path)}`, kind: valueKind(direct.kind) }
+    }
+    const dot = path.indexOf(".")
+    const head = path.slice(0, dot)
+    const rest = path.slice(dot + 1)
+    const parent = dot > 0 && Object.hasOwn(spec.fields, head) ? spec.fields[head] : undefined
+    if (parent?.kind === "money" && (rest === "amountMinor" || rest === "currency")) {
+      return { sql: `${alias}.${q(moneyColumn(head, rest))}`, kind: rest === "amountMinor" ? "int" : "text" }
+    }
+    if (parent?.kind === "custom") {
+      const f = Object.hasOwn(spec.custom, rest) ? spec.custom[rest] : undefined
+      if (f !== undefined) {
+        const kind = valueKind(f.kind)
+        return { sql: this.dialect.jsonField(`${alias}.${q(head)}`, rest, kind, this.literal), kind }
+      }
+    }
+    // Plan refuses unknown paths before the compiler runs.
+    throw new CompileError(`unknown field "${path}" on ${spec.name}`)
+  }
+
+  value(value: Query.Scalar, kind: ValueKind): string {
+    if (typeof value === "boolean") return this.param(this.dialect.bool(value))
+    if (typeof value === "number") return this.dialect.numberParam(this.param(value), value, kind)
+    return this.param(value)
+  }
+
+  expr(spec: Collection.Spec, alias: string, expr: Expr): string {
+    switch (expr._tag) {
+      case "Compare": {
+        const f = this.field(spec, alias, expr.field)
+        return `${f.sql} ${OPS[expr.op]} ${this.value(expr.value, f.kind)}`
+      }
+      case "Between": {
+        const f = this.field(spec, alias, expr.field)
+        return `${f.sql} BETWEEN ${this.value(expr.low, f.kind)} AND ${this.value(expr.high, f.kind)}`
+      }
+      case "In":
+      case "NotIn": {
+        const f = this.field(spec, alias, expr.field)
+        if (expr.values.length === 0) return expr._tag === "In" ? "(1=0)" : `${f.sql} IS NOT NULL`
+        const values = expr.values.map((v) => (typeof v === "boolean" ? this.dialect.bool(v) : v)) as Array<Query.Scalar>
+        const listKind: ValueKind = f.kind === "int" && values.some((v) => !Number.isSafeInteger(v)) ? "float" : f.kind
+        const param = this.param(this.dialect.listParam(values, listKind))
+        const list = this.dialect.name === "pg" ? `${param}::${PG_ARRAY[listKind]}` : param
+        const test = this.dialect.inList(f.sql, list, listKind)
+        return expr._tag === "In" ? `(${test})` : `(${f.sql} IS NOT NULL AND NOT (${test}))`
+      }
+      case "IsNull": {
+        const f = this.field(spec, alias, expr.field)
+        return `${f.sql} IS NULL`
+      }
+      case "Text": {
+        const f = this.field(spec, alias, expr.field)
+        const subject = expr.caseInsensitive ? this.dialect.lower(f.sql) : f.sql
+        const needle = expr.caseInsensitive ? expr.value.toLowerCase() : expr.value
+        const bind = () => this.param(needle)
+        switch (expr.op) {
+          case "contains":
+            return this.dialect.contains(subject, bind)
+          case "startsWith":
+            return this.dialect.startsWith(subject, bind)
+          case "endsWith":
+            return this.dialect.endsWith(subject, bind)
+          case "equals":
+            return `${subject} = ${bind()}`
+        }
+      }
+      // falls through (unreachable: every op returns)
+      case "Has": {
+        const f = this.field(spec, alias, expr.field)
+        return this.dialect.has(f.sql, this.param(expr.value))
+      }
+      case "HasAny": {
+        if (expr.values.length === 0) return "(1=0)"
+        const f = this.field(spec, alias, expr.field)
+        return this.dialect.hasAny(f.sql, this.param(this.dialect.listParam(expr.values, "text")))
+      }
+      case "Within":
+        throw new CompileError("a `within` condition reached the compiler unresolved; run Plan first")
+      case "And":
+        return expr.exprs.length === 0 ? "(1=1)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" AND ")})`
+      case "Or":
+        return expr.exprs.length === 0 ? "(1=0)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" OR ")})`
+      case "Not":
+        return `((${this.expr(spec, alias, expr.expr)}) IS NOT TRUE)`
+      case "Related":
+        return this.related(alias, expr)
+    }
+  }
+
+  related(alias: string, expr: Extract<Expr, { _tag: "Related" }>): string {
+    const q = this.dialect.quote
+    const table = this.tables(expr.collection)
+    // The plan's spec carries the workspace's custom fields; the table's does not.
+    const target = this.related_.get(expr.collection) ?? table.spec
+    const inner = this.alias()
+    const fk = this.field(target, inner, expr.foreignKey)
+    const measure = expr.measure._tag === "Count"
+      ? "count(*)"
+      : expr.measure._tag === "Sum"
+      ? `coalesce(sum(${this.field(target, inner, expr.measure.field).sql}), 0)`
+      : `${expr.measure._tag === "Min" ? "min" : "max"}(${this.field(target, inner, expr.measure.field).sql})`
+    const ws = `${inner}.${q("workspace_id")} = ${alias}.${q("workspace_id")}`
+    const link = `${fk.sql} = ${alias}.${q("id")}`
+    const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+    const value = this.dialect.numberParam(this.param(expr.value), expr.value, "float")
+    return `((SELECT ${measure} FROM ${q(table.name)} ${inner} WHERE ${ws} AND ${link}${where}) ${OPS[expr.op]} ${value})`
+  }
+}
+
+const OPS: Readonly<Record<Query.CompareOp, string>> = { eq: "=", neq: "<>", lt: "<", lte: "<=", gt: ">", gte: ">=" }
+const PG_ARRAY: Readonly<Record<ValueKind, string>> = {
+  text: "text[]",
+  float: "double precision[]",
+  int: "bigint[]",
+  bool: "boolean[]",
+  json: "jsonb[]"
+}
+
+const selectList = (dialect: Dialect, table: Table, alias: string): string =>
+  table.columns.map((c) => `${alias}.${dialect.quote(c.name)}`).join(", ")
+
+/**
+ * The statement of a find plan: whole rows of the workspace matching `where`, in the
+ * plan's order, at most `limit + 1` of them.
+ *
+ * @example
+ * ```ts
+ * import { Catalog, Crm, Plan } from "@rapport/core"
+ * import { Compiler, Dialect, Layout } from "@rapport/sql"
+ * import { Either } from "effect"
+ *
+ * const catalog = Catalog.make({ collections: Crm.collections })
+ * const plan = Either.getOrThrow(Plan.find(catalog, "ws", { collection: "contact", limit: 10 }, Date.now()))
+ * const { sql, params } = Compiler.find(Dialect.sqlite, (name) => Layout.make(catalog.collections.get(name)!), "ws", plan)
+ * ```
+ *
+ * @since 0.1.0
+ * @category compilers
+ */
+export const find = (dialect: Dialect, tables: Tables, workspaceId: string, plan: Plan.FindPlan): Compiled => {
+  const b = new Builder(dialect, tables, plan.related)
+  const table = tables(plan.spec.name)
+  const alias = b.alias()
+  const q = dialect.quote
+  let sql = `SELECT ${selectList(dialect, table, alias)} FROM ${q(table.name)} ${alias} WHERE ${alias}.${q("workspace_id")} = ${
+    b.param(workspaceId)
+  }`
+  if (plan.where !== null) sql += ` AND ${b.expr(plan.spec, alias, plan.where)}`
+  sql += ` ORDER BY ${
+    plan.orderBy.map((o) => `${b.field(plan.spec, alias, o.field).sql} ${o.direction === "asc" ? "ASC" : "DESC"}${dialect.nullsLast}`)
+      .join(", ")
+  }`
+  if (plan.limit !== null) sql += ` LIMIT ${b.param(plan.limit + 1)}`
+  return { sql, params: b.params }
+}
+
+/**
+ * The statement of an aggregate plan. Groups are referred to by position in
+ * `GROUP BY` (a bucket expression holds a parameter, which PostgreSQL would not match
+ * between the select list and the group list), rows sorted by the plan's total order.
+ *
+ * @since 0.1.0
+ * @category compilers
+ */
+export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string, plan: Plan.AggregatePlan): Compiled => {
+  const b = new Builder(dialect, tables, plan.related)
+  const table = tables(plan.spec.name)
+  const alias = b.alias()
+  const q = dialect.quote
+  // SQLite's `?` are positional: build the clauses in the order they appear.
+  const select: Array<string> = []
+  for (const g of plan.groupBy) {
+    const f = b.field(plan.spec, alias, g.field)
+    select.push(
+      `${g._tag === "Field" ? f.sql : dialect.bucket(f.sql, g.unit, b.param(g.timeZone))} AS ${q(g.as)}`
+    )
+  }
+  for (const m of plan.measures) {
+    if (m._tag === "Count") {
+      select.push(`count(*) AS ${q(m.as)}`)
+      continue
+    }
+    const f = b.field(plan.spec, alias, m.field).sql
+    const fn = m._tag === "Sum" ? `coalesce(sum(${f}), 0)` : `${m._tag.toLowerCase()}(${f})`
+    select.push(`${fn} AS ${q(m.as)}`)
+  }
+  let sql = `SELECT ${select.join(", ")} FROM ${q(table.name)} ${alias} WHERE ${alias}.${q("workspace_id")} = ${
+    b.param(workspaceId)
+  }`
+  if (plan.where !== null) sql += ` AND ${b.expr(plan.spec, alias, plan.where)}`
+  if (plan.groupBy.length > 0) sql += ` GROUP BY ${plan.groupBy.map((_, i) => String(i + 1)).join(", ")}`
+  if (plan.orderBy.length > 0) {
+    sql += ` ORDER BY ${plan.orderBy.map((o) => `${q(o.field)} ${o.direction === "asc" ? "ASC" : "DESC"}${dialect.nullsLast}`).join(", ")}`
+  }
+  if (plan.limit !== null) sql += ` LIMIT ${b.param(plan.limit)}`
+  return { sql, params: b.params }
+}
+
+/**
+ * Compiles a bare condition on a collection (for tests and tools).
+ *
+ * @since 0.1.0
+ * @category compilers
+ */
+export const where = (dialect: Dialect, tables: Tables, spec: Collection.Spec, expr: Expr): Compiled => {
+  const b = new Builder(dialect, tables)
+  const sql = b.expr(spec, b.alias(), expr)
+  return { sql, params: b.params }
+}

@@ -1,0 +1,600 @@
+/**
+ * The dialect-generic SQL `Store` over `@effect/sql`'s `SqlClient`. `@rapport/pg` and
+ * `@rapport/sqlite` only add a client and a `Dialect`.
+ *
+ * - Queries are checked by `Plan` exactly as the memory store checks them, then
+ *   compiled once to SQL (`Compiler`): values bound, identifiers from the catalog.
+ * - Writes are version-guarded single statements (`UPDATE … WHERE version = $v`), so
+ *   under concurrency the loser sees zero rows and gets `Conflict` "stale-version".
+ *   Inserts use `ON CONFLICT DO NOTHING … RETURNING` so a taken id or key never aborts
+ *   a PostgreSQL transaction; updates of tables with unique keys run in a savepoint
+ *   there for the same reason.
+ * - `transaction` is `SqlClient.withTransaction` (nested calls are savepoints). A
+ *   failed COMMIT, which `@effect/sql` raises as a defect, becomes a `StoreError`;
+ *   serialization failures and deadlocks retry the outermost transaction a bounded
+ *   number of times.
+ * - Event positions: PostgreSQL appends take `pg_advisory_xact_lock` keyed by the
+ *   workspace and then draw positions from a sequence. The lock is held until commit,
+ *   so within a workspace positions are assigned in commit order and a reader resuming
+ *   after the last position it saw never skips a late commit. SQLite has one writer at
+ *   a time, so its `AUTOINCREMENT` positions are commit-ordered already.
+ *
+ * @since 0.1.0
+ */
+import { Actor, Catalog, DomainEvent, Errors, Plan, Store } from "@rapport/core"
+import type { Collection, Query } from "@rapport/core"
+import { SqlClient } from "@effect/sql"
+import { SqlError } from "@effect/sql/SqlError"
+import { Clock, Context, Effect, Layer, Option } from "effect"
+import * as Compiler from "./Compiler.js"
+import type { Dialect } from "./Dialect.js"
+import * as Layout from "./Layout.js"
+import * as Migrations from "./Migrations.js"
+import { type Codec, codec } from "./internal/rows.js"
+
+type Row = Collection.Row
+type Raw = Record<string, unknown>
+
+/**
+ * How to build a SQL store.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly dialect: Dialect
+  /** Run migrations at startup (default true). With false, the schema must be current. */
+  readonly migrate?: boolean
+  /** Extra numbered migrations of other packages. */
+  readonly migrations?: ReadonlyArray<Migrations.PackageMigrations>
+  /** How often a transaction that failed to serialize is retried (default 3). */
+  readonly retries?: number
+  /**
+   * A faster way to run one statement outside any transaction, when the driver has one
+   * (the SQLite driver runs it synchronously on a dedicated autocommit connection,
+   * skipping the pool and span bookkeeping of a `SqlClient` statement).
+   */
+  readonly direct?: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<any>, SqlError>
+}
+
+interface Prepared {
+  readonly table: Layout.Table
+  readonly codec: Codec
+  readonly select: string
+  readonly byId: string
+  readonly byIds: string
+  readonly insertHead: string
+  readonly rowPlaceholders: (first: number) => string
+  readonly insertTail: string
+  readonly update: string
+  readonly remove: string
+  readonly versionOf: string
+}
+
+const storeError = (operation: string, detail: string, cause?: unknown) =>
+  new Errors.StoreError({ operation: `SqlStore.${operation}`, detail, ...(cause === undefined ? {} : { cause }) })
+
+const codeOf = (error: unknown): string | undefined => {
+  const cause = error instanceof SqlError ? error.cause : error
+  const code = (cause as { readonly code?: unknown } | null | undefined)?.code
+  return typeof code === "string" ? code : undefined
+}
+
+const isUniqueViolation = (code: string | undefined) =>
+  code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+const isRetryable = (code: string | undefined) => code === "40001" || code === "40P01"
+/** SQLite: this transaction read a snapshot another writer has since replaced; it cannot write. */
+const isStaleSnapshot = (code: string | undefined) => code === "SQLITE_BUSY_SNAPSHOT"
+
+const EVENT_COLUMNS = "workspace_id, position, type, collection, record_id, version, occurred_at, actor, subjects, payload"
+
+/**
+ * Builds the store over the `SqlClient` in the context, migrating first (unless
+ * `migrate: false`).
+ *
+ * @example
+ * ```ts
+ * import { Catalog, Crm } from "@rapport/core"
+ * import { Dialect, SqlStore } from "@rapport/sql"
+ * import { Layer } from "effect"
+ *
+ * // Provide a SqlClient (e.g. from @effect/sql-pg) and a Catalog.
+ * const StoreLive = SqlStore.layer({ dialect: Dialect.postgres() }).pipe(
+ *   Layer.provide(Catalog.layer({ collections: Crm.collections }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Store.Service, Errors.StoreError, SqlClient.SqlClient | Catalog.Catalog> =>
+  Effect.gen(function*() {
+    const catalog = yield* Catalog.Catalog
+    const sql = yield* SqlClient.SqlClient
+    const dialect = options.dialect
+    const q = dialect.quote
+    const p = dialect.placeholder
+    const retries = options.retries ?? 3
+
+    const tables = new Map<string, Layout.Table>()
+    for (const [name, spec] of catalog.collections) tables.set(name, Layout.make(spec))
+    if (options.migrate !== false) {
+      yield* Migrations.run(dialect, [...tables.values()], [Migrations.sql, ...(options.migrations ?? [])])
+    }
+
+    const prepared = new Map<string, Prepared>()
+    for (const table of tables.values()) {
+      const name = q(table.name)
+      const cols = table.columns.map((c) => q(c.name))
+      const select = `SELECT ${cols.join(", ")} FROM ${name}`
+      const ws = q("workspace_id")
+      const n = table.columns.length
+      const setList = cols.map((c, i) => `${c} = ${p(i + 1)}`).join(", ")
+      prepared.set(table.name, {
+        table,
+        codec: codec(dialect, table),
+        select,
+        byId: `${select} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}`,
+        byIds: `${select} WHERE ${ws} = ${p(1)} AND ${dialect.inList(q("id"), dialect.name === "pg" ? "$2::text[]" : "?", "text")}`,
+        insertHead: `INSERT INTO ${name} (${[ws, ...cols].join(", ")}) VALUES `,
+        rowPlaceholders: (first) => `(${Array.from({ length: n + 1 }, (_, i) => p(first + i)).join(", ")})`,
+        insertTail: ` ON CONFLICT DO NOTHING RETURNING ${q("id")}`,
+        update: `UPDATE ${name} SET ${setList} WHERE ${ws} = ${p(n + 1)} AND ${q("id")} = ${p(n + 2)} AND ${q("version")} = ${
+          p(n + 3)
+        } RETURNING ${q("id")}`,
+        remove: `DELETE FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)} AND ${q("version")} = ${p(3)} RETURNING ${
+          q("id")
+        }`,
+        versionOf: `SELECT ${q("version")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}`
+      })
+    }
+    const tableOf = (name: string): Layout.Table => {
+      const t = tables.get(name)
+      if (t === undefined) throw new Compiler.CompileError(`unknown collection "${name}"`)
+      return t
+    }
+
+    const direct = options.direct
+    const viaClient = (text: string, params: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<Raw>, SqlError> =>
+      sql.unsafe<Raw>(text, params as Array<unknown>)
+    const execute = direct === undefined ? viaClient : (text: string, params: ReadonlyArray<unknown>) =>
+      Effect.contextWithEffect((ctx: Context.Context<never>) =>
+        Option.isSome(Context.getOption(ctx, SqlClient.TransactionConnection))
+          ? viaClient(text, params)
+          : direct(text, params) as Effect.Effect<ReadonlyArray<Raw>, SqlError>
+      )
+    const run = (operation: string, text: string, params: ReadonlyArray<unknown>) =>
+      Effect.mapError(execute(text, params), (e) => storeError(operation, e.message, e.cause))
+    /** Runs outside the current transaction: reads of committed state only. */
+    const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      Effect.mapInputContext(effect, (ctx: Context.Context<R>) => Context.omit(SqlClient.TransactionConnection)(ctx) as Context.Context<R>)
+    const inTransaction = Effect.map(Effect.serviceOption(SqlClient.TransactionConnection), Option.isSome)
+
+    const withPrepared = <A, E>(
+      operation: string,
+      collection: string,
+      f: (prep: Prepared) => Effect.Effect<A, E, never>
+    ): Effect.Effect<A, E | Errors.StoreError> => {
+      const prep = prepared.get(collection)
+      return prep === undefined
+        ? Effect.fail(storeError(operation, `unknown collection "${collection}"; declare it in the Catalog`))
+        : f(prep)
+    }
+
+    const transaction = <A, E, R>(
+      effect: Effect.Effect<A, E, R>
+    ): Effect.Effect<A, E | Errors.Conflict | Errors.StoreError, R> =>
+      Effect.flatMap(inTransaction, (nested) => {
+        const once = sql.withTransaction(effect).pipe(
+          Effect.catchIf(
+            (e): e is SqlError => e instanceof SqlError,
+            (e) => Effect.fail(storeError("transaction", e.message, e.cause))
+          ),
+          // `@effect/sql` raises a failed COMMIT (or ROLLBACK) as a defect.
+          Effect.catchSomeDefect((defect) =>
+            defect instanceof SqlError
+              ? Option.some(Effect.fail(storeError("transaction", `commit failed: ${defect.message}`, defect.cause)))
+              : Option.none()
+          )
+        ) as Effect.Effect<A, E | Errors.StoreError, R>
+        if (nested) return once
+        return Effect.retry(once, {
+          times: retries,
+          while: (e) => e instanceof Errors.StoreError && isRetryable(codeOf(e.cause))
+        })
+      })
+
+    /** Runs a write that may fail in PostgreSQL inside a savepoint when a transaction is open. */
+    const guarded = <A, E>(needed: boolean, effect: Effect.Effect<A, E>) =>
+      !needed || !dialect.failedStatementAbortsTransaction
+        ? effect
+        : Effect.flatMap(inTransaction, (tx) => (tx ? transaction(effect) : effect)) as Effect.Effect<A, E | Errors.Conflict | Errors.StoreError>
+
+    const currentVersion = (prep: Prepared, workspaceId: string, id: string) =>
+      Effect.map(run("versionOf", prep.versionOf, [workspaceId, id]), (rows) =>
+        rows.length === 0 ? null : Number(rows[0]!.version))
+
+    /** Why an insert of `row` did nothing: its id exists, or one of its unique keys is taken. */
+    const insertConflict = (prep: Prepared, workspaceId: string, row: Row) =>
+      Effect.gen(function*() {
+        const collection = prep.table.name
+        if ((yield* currentVersion(prep, workspaceId, row.id)) !== null) {
+          return new Errors.Conflict({ collection, id: row.id, reason: "duplicate-id" })
+        }
+        const fields = prep.table.spec.unique.find(() => true)
+        return new Errors.Conflict({
+          collection,
+          id: row.id,
+          reason: "unique-violation",
+          detail: prep.table.spec.unique.length === 1 && fields !== undefined
+            ? `unique key (${fields.join(", ")}) is already taken`
+            : "a unique key is already taken"
+        })
+      })
+
+    /** Maps the SQL failures of a write: unique keys and lost snapshots are conflicts. */
+    const writeError = (operation: string, collection: string, id: string, e: Errors.StoreError) => {
+      const code = codeOf(e.cause)
+      if (isUniqueViolation(code)) {
+        return new Errors.Conflict({ collection, id, reason: "unique-violation", detail: "a unique key is already taken" })
+      }
+      if (isStaleSnapshot(code)) {
+        return new Errors.Conflict({
+          collection,
+          id,
+          reason: "stale-version",
+          detail: "a concurrent transaction committed first"
+        })
+      }
+      return storeError(operation, e.detail, e.cause)
+    }
+
+    const checkNew = (operation: string, collection: string, row: Row): Errors.StoreError | undefined => {
+      if (typeof row !== "object" || row === null || typeof row.id !== "string" || row.id.length === 0) {
+        return storeError(operation, "the row has no id")
+      }
+      if (row.version !== 1) return storeError(operation, `${collection} ${row.id}: a new row has version 1, got ${row.version}`)
+      return undefined
+    }
+
+    const insertBatch = (prep: Prepared, workspaceId: string, rows: ReadonlyArray<Row>) =>
+      Effect.gen(function*() {
+        const params: Array<unknown> = []
+        const groups: Array<string> = []
+        for (const row of rows) {
+          groups.push(prep.rowPlaceholders(params.length + 1))
+          params.push(workspaceId, ...prep.codec.encode(row))
+        }
+        const inserted = yield* Effect.mapError(
+          run("insert", prep.insertHead + groups.join(", ") + prep.insertTail, params),
+          (e) => writeError("insert", prep.table.name, rows[0]!.id, e)
+        )
+        if (inserted.length === rows.length) return
+        const remaining = new Map<string, number>()
+        for (const r of inserted) remaining.set(String(r.id), (remaining.get(String(r.id)) ?? 0) + 1)
+        for (const row of rows) {
+          const left = remaining.get(row.id) ?? 0
+          if (left > 0) {
+            remaining.set(row.id, left - 1)
+            continue
+          }
+          return yield* Effect.fail(yield* insertConflict(prep, workspaceId, row))
+        }
+      })
+
+    const decodeEvent = (raw: Raw): DomainEvent.StoredEvent => {
+      const json = (v: unknown) => (typeof v === "string" && dialect.name === "sqlite" ? JSON.parse(v) : v)
+      const actor = json(raw.actor) as { kind: Actor.Actor["kind"]; id: string | null }
+      return new DomainEvent.StoredEvent({
+        position: Number(raw.position),
+        workspaceId: raw.workspace_id as string,
+        type: raw.type as string,
+        collection: raw.collection as string,
+        recordId: raw.record_id as string,
+        version: Number(raw.version),
+        occurredAt: Number(raw.occurred_at),
+        actor: new Actor.Actor({ kind: actor.kind, id: actor.id }, true),
+        subjects: json(raw.subjects) as Array<string>,
+        payload: (json(raw.payload) ?? null) as Collection.Json
+      }, true)
+    }
+
+    const appendIn = (workspaceId: string, events: ReadonlyArray<DomainEvent.NewEvent>) =>
+      Effect.gen(function*() {
+        const rowsOf = (positions: ReadonlyArray<number> | null) => {
+          const params: Array<unknown> = []
+          const groups: Array<string> = []
+          events.forEach((e, i) => {
+            const at = params.length
+            const values: Array<unknown> = [
+              workspaceId,
+              e.type,
+              e.collection,
+              e.recordId,
+              e.version,
+              e.occurredAt,
+              JSON.stringify({ kind: e.actor.kind, id: e.actor.id }),
+              JSON.stringify(e.subjects),
+              e.payload === null ? null : JSON.stringify(e.payload)
+            ]
+            if (positions !== null) values.splice(1, 0, positions[i]!)
+            params.push(...values)
+            groups.push(`(${values.map((_, j) => p(at + j + 1)).join(", ")})`)
+          })
+          return { params, groups }
+        }
+        let positions: Array<number>
+        if (dialect.name === "pg") {
+          // Held until commit: positions of one workspace are handed out in commit order.
+          yield* run("append", `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [workspaceId])
+          const drawn = yield* run(
+            "append",
+            `SELECT nextval('rapport_event_position') AS p FROM generate_series(1, $1::int)`,
+            [events.length]
+          )
+          positions = drawn.map((r) => Number(r.p)).sort((a, b) => a - b)
+          const { groups, params } = rowsOf(positions)
+          yield* run("append", `INSERT INTO rapport_events (${EVENT_COLUMNS}) VALUES ${groups.join(", ")}`, params)
+        } else {
+          positions = []
+          const cols = EVENT_COLUMNS.replace("position, ", "")
+          for (const e of events) {
+            const one = yield* run(
+              "append",
+              `INSERT INTO rapport_events (${cols}) VALUES (${Array.from({ length: 9 }, () => "?").join(", ")}) RETURNING position`,
+              [
+                workspaceId,
+                e.type,
+                e.collection,
+                e.recordId,
+                e.version,
+                e.occurredAt,
+                JSON.stringify({ kind: e.actor.kind, id: e.actor.id }),
+                JSON.stringify(e.subjects),
+                e.payload === null ? null : JSON.stringify(e.payload)
+              ]
+            )
+            positions.push(Number(one[0]!.position))
+          }
+        }
+        const subjectParams: Array<unknown> = []
+        const subjectGroups: Array<string> = []
+        events.forEach((e, i) => {
+          for (const subject of new Set(e.subjects)) {
+            const at = subjectParams.length
+            subjectParams.push(workspaceId, subject, positions[i]!)
+            subjectGroups.push(`(${p(at + 1)}, ${p(at + 2)}, ${p(at + 3)})`)
+          }
+        })
+        if (subjectGroups.length > 0) {
+          yield* run(
+            "append",
+            `INSERT INTO rapport_event_subjects (workspace_id, subject, position) VALUES ${subjectGroups.join(", ")}`,
+            subjectParams
+          )
+        }
+      })
+
+    const checkEvent = (workspaceId: string, event: DomainEvent.NewEvent): Errors.StoreError | undefined => {
+      try {
+        new DomainEvent.StoredEvent({
+          position: 0,
+          workspaceId,
+          type: event.type,
+          collection: event.collection,
+          recordId: event.recordId,
+          version: event.version,
+          occurredAt: event.occurredAt,
+          actor: event.actor,
+          subjects: event.subjects,
+          payload: event.payload
+        })
+        return undefined
+      } catch (cause) {
+        return storeError("append", `event ${event.type} of ${event.collection} ${event.recordId} is malformed`, cause)
+      }
+    }
+
+    const compileWith = <P>(operation: string, f: () => P) =>
+      Effect.try({
+        try: f,
+        catch: (e) => storeError(operation, e instanceof Error ? e.message : String(e), e)
+      })
+
+    const service: Store.Service = {
+      transaction,
+
+      get: (workspaceId, collection, id) =>
+        withPrepared("get", collection, (prep) =>
+          Effect.map(
+            run("get", prep.byId, [workspaceId, id]),
+            (rows) => (rows.length === 0 ? Option.none() : Option.some(prep.codec.decode(rows[0]!)))
+          )),
+
+      getMany: (workspaceId, collection, ids) =>
+        withPrepared("getMany", collection, (prep) => {
+          if (ids.length === 0) return Effect.succeed([])
+          const unique = [...new Set(ids)]
+          return Effect.map(
+            run("getMany", prep.byIds, [workspaceId, dialect.listParam(unique, "text")]),
+            (rows) => {
+              const byId = new Map<string, Row>()
+              for (const raw of rows) {
+                const row = prep.codec.decode(raw)
+                byId.set(row.id, row)
+              }
+              const out: Array<Row> = []
+              for (const id of ids) {
+                const row = byId.get(id)
+                if (row !== undefined) out.push(row)
+              }
+              return out
+            }
+          )
+        }),
+
+      insert: (workspaceId, collection, row) =>
+        withPrepared("insert", collection, (prep) => {
+          const bad = checkNew("insert", collection, row)
+          return bad !== undefined ? Effect.fail(bad) : insertBatch(prep, workspaceId, [row])
+        }),
+
+      insertMany: (workspaceId, collection, rows) =>
+        withPrepared("insertMany", collection, (prep) => {
+          if (rows.length === 0) return Effect.void
+          for (const row of rows) {
+            const bad = checkNew("insertMany", collection, row)
+            if (bad !== undefined) return Effect.fail(bad)
+          }
+          const perRow = prep.table.columns.length + 1
+          const size = Math.max(1, Math.min(1000, Math.floor(dialect.maxParams / perRow)))
+          const batches: Array<ReadonlyArray<Row>> = []
+          for (let i = 0; i < rows.length; i += size) batches.push(rows.slice(i, i + size))
+          const all = Effect.forEach(batches, (batch) => insertBatch(prep, workspaceId, batch), { discard: true })
+          return transaction(all)
+        }),
+
+      update: (workspaceId, collection, row, expectedVersion) =>
+        withPrepared("update", collection, (prep) =>
+          Effect.gen(function*() {
+            if (typeof row !== "object" || row === null || typeof row.id !== "string" || row.id.length === 0) {
+              return yield* Effect.fail(storeError("update", "the row has no id"))
+            }
+            const missOrStale: Effect.Effect<void, Errors.NotFound | Errors.Conflict | Errors.StoreError> = Effect.flatMap(currentVersion(prep, workspaceId, row.id), (actual): Effect.Effect<void, Errors.NotFound | Errors.Conflict> => {
+                if (actual === null) return Effect.fail(new Errors.NotFound({ collection, id: row.id }))
+                if (actual !== expectedVersion) {
+                  return Effect.fail(
+                    new Errors.Conflict({ collection, id: row.id, reason: "stale-version", expectedVersion, actualVersion: actual })
+                  )
+                }
+                return Effect.void
+              })
+            if (row.version !== expectedVersion + 1) {
+              yield* missOrStale
+              return yield* Effect.fail(
+                storeError("update", `${collection} ${row.id}: the new version must be ${expectedVersion + 1}, got ${row.version}`)
+              )
+            }
+            const updated = yield* guarded(
+              prep.table.unique.length > 0,
+              Effect.mapError(
+                run("update", prep.update, [...prep.codec.encode(row), workspaceId, row.id, expectedVersion]),
+                (e) => writeError("update", collection, row.id, e)
+              )
+            )
+            if (updated.length === 0) {
+              yield* missOrStale
+              // Deleted and re-created in between: the version it had is not the one asked for.
+              return yield* Effect.fail(new Errors.Conflict({ collection, id: row.id, reason: "stale-version", expectedVersion }))
+            }
+          })),
+
+      remove: (workspaceId, collection, id, expectedVersion) =>
+        withPrepared("remove", collection, (prep) =>
+          Effect.gen(function*() {
+            const removed = yield* Effect.mapError(
+              run("remove", prep.remove, [workspaceId, id, expectedVersion]),
+              (e) => writeError("remove", collection, id, e)
+            )
+            if (removed.length > 0) return
+            const actual = yield* currentVersion(prep, workspaceId, id)
+            if (actual === null) return yield* Effect.fail(new Errors.NotFound({ collection, id }))
+            return yield* Effect.fail(
+              new Errors.Conflict({ collection, id, reason: "stale-version", expectedVersion, actualVersion: actual })
+            )
+          })),
+
+      find: (workspaceId, query) =>
+        Effect.gen(function*() {
+                const plan = yield* Plan.find(catalog, workspaceId, query, yield* Clock.currentTimeMillis)
+                const compiled = yield* compileWith("find", () => Compiler.find(dialect, tableOf, workspaceId, plan))
+                const prep = prepared.get(plan.spec.name)!
+                const raws = yield* run("find", compiled.sql, compiled.params)
+                const rows = raws.map(prep.codec.decode)
+                if (plan.limit === null || rows.length <= plan.limit) return { rows, nextCursor: null }
+                const page = rows.slice(0, plan.limit)
+                return { rows: page, nextCursor: Plan.cursorAfter(plan, page[page.length - 1]!) }
+              }),
+
+      aggregate: (workspaceId, query) =>
+        Effect.gen(function*() {
+                const plan = yield* Plan.aggregate(catalog, workspaceId, query, yield* Clock.currentTimeMillis)
+                const compiled = yield* compileWith(
+                  "aggregate",
+                  () => Compiler.aggregate(dialect, tableOf, workspaceId, plan)
+                )
+                const raws = yield* run("aggregate", compiled.sql, compiled.params)
+                const kinds = [...plan.outputKinds]
+                return raws.map((raw) => {
+                  const out: Record<string, Query.Scalar | null> = {}
+                  for (const [alias, kind] of kinds) {
+                    const v = raw[alias]
+                    if (v === null || v === undefined) out[alias] = null
+                    else if (kind === "boolean") out[alias] = v === true || v === 1
+                    else if (kind === "string" || kind === "date") out[alias] = v as string
+                    else out[alias] = Number(v)
+                  }
+                  return out
+                })
+              }),
+
+      append: (workspaceId, events) =>
+        Effect.gen(function*() {
+          if (events.length === 0) return
+          for (const event of events) {
+            const bad = checkEvent(workspaceId, event)
+            if (bad !== undefined) return yield* Effect.fail(bad)
+          }
+          // Outside a transaction the append is one of its own (the lock needs one on pg).
+          const tx = yield* inTransaction
+          yield* (tx ? appendIn(workspaceId, events) : transaction(appendIn(workspaceId, events))).pipe(
+            Effect.catchTag("Conflict", (c) => Effect.fail(storeError("append", c.message)))
+          )
+        }),
+
+      readEvents: (workspaceId, options) =>
+        options.limit <= 0 ? Effect.succeed([]) : outside(Effect.map(
+          run(
+            "readEvents",
+            `SELECT ${EVENT_COLUMNS} FROM rapport_events WHERE workspace_id = ${p(1)} AND position > ${
+              dialect.numberParam(p(2), options.after, "int")
+            } ORDER BY position LIMIT ${p(3)}`,
+            [workspaceId, options.after, options.limit]
+          ),
+          (rows) => rows.map(decodeEvent)
+        )),
+
+      eventsFor: (workspaceId, options) => {
+        if (options.limit <= 0) return Effect.succeed([])
+        const before = options.before === undefined ? "" : ` AND s.position < ${dialect.numberParam(p(3), options.before, "int")}`
+        const params: Array<unknown> = [workspaceId, options.subject]
+        if (options.before !== undefined) params.push(options.before)
+        params.push(options.limit)
+        const cols = EVENT_COLUMNS.split(", ").map((c) => `e.${c}`).join(", ")
+        return outside(Effect.map(
+          run(
+            "eventsFor",
+            `SELECT ${cols} FROM rapport_event_subjects s JOIN rapport_events e ON e.workspace_id = s.workspace_id AND e.position = s.position WHERE s.workspace_id = ${
+              p(1)
+            } AND s.subject = ${p(2)}${before} ORDER BY s.position DESC LIMIT ${p(params.length)}`,
+            params
+          ),
+          (rows) => rows.map(decodeEvent)
+        ))
+      }
+    }
+    return service
+  })
+
+/**
+ * The store as a layer over a `SqlClient` and a `Catalog`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<Store.Store, Errors.StoreError, SqlClient.SqlClient | Catalog.Catalog> =>
+  Layer.effect(Store.Store, make(options))

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Catalog, Collection, Field, Plan, Query } from "@rapport/core"
+import { Either, Schema } from "effect"
+import { Compiler, Dialect, Layout } from "../src/index.js"
+
+const fields = { name: Field.string(), seats: Field.nullable(Field.integer()), total: Field.nullable(Field.money()), tags: Field.strings() }
+class Thing extends Schema.Class<Thing>("Thing")(Collection.modelFields(Schema.String, fields)) {}
+const things = Collection.make({ name: "thing", schema: Thing, fields, unique: [["name"]] })
+const catalog = Catalog.make({ collections: [things] })
+const tables = (name: string) => Layout.make(catalog.collections.get(name)!)
+const plan = (query: Query.Find) => Either.getOrThrow(Plan.find(catalog, "ws", query, 0))
+
+describe("Compiler", () => {
+  it("binds every value and quotes identifiers (pg)", () => {
+    const c = Compiler.find(Dialect.postgres(), tables, "ws", plan(Query.find("thing", {
+      where: Query.and(Query.eq("name", "x'; DROP TABLE thing; --"), Query.gt("seats", 2.5), Query.not(Query.has("tags", "a"))),
+      orderBy: [{ field: "total.amountMinor", direction: "desc" }],
+      limit: 10
+    })))
+    expect(c.sql).toBe(
+      `SELECT t0."id", t0."version", t0."createdAt", t0."updatedAt", t0."name", t0."seats", t0."total_amount_minor", t0."total_currency", t0."tags" FROM "thing" t0 WHERE t0."workspace_id" = $1 AND (t0."name" = $2 AND t0."seats" > $3::double precision AND ((("t0"."tags" ? $4)) IS NOT TRUE)) ORDER BY t0."total_amount_minor" DESC NULLS LAST, t0."id" ASC NULLS LAST LIMIT $5`
+        .replace(`"t0"."tags"`, `t0."tags"`)
+    )
+    expect(c.params).toEqual(["ws", "x'; DROP TABLE thing; --", 2.5, "a", 11])
+  })
+
+  it("uses positional placeholders and json_each on SQLite", () => {
+    const c = Compiler.find(Dialect.sqlite, tables, "ws", plan(Query.find("thing", {
+      where: Query.or(Query.isIn("seats", [1, 2]), Query.endsWith("name", "z", { caseInsensitive: true }), Query.notIn("name", []))
+    })))
+    expect(c.sql).toContain(`t0."seats" IN (SELECT value FROM json_each(?))`)
+    expect(c.sql).toContain(`substr(rapport_lower(t0."name"), length(rapport_lower(t0."name")) - length(?) + 1) = ?`)
+    expect(c.sql).toContain(`t0."name" IS NOT NULL`)
+    expect(c.params).toEqual(["ws", "[1,2]", "z", "z"])
+  })
+
+  it("compiles aggregates with buckets grouped by position", () => {
+    const p = Either.getOrThrow(Plan.aggregate(catalog, "ws", Query.aggregate("thing", {
+      groupBy: [{ _tag: "Bucket", as: "day", field: "createdAt", unit: "week", timeZone: "Europe/Berlin" }],
+      measures: [{ _tag: "Sum", as: "s", field: "total.amountMinor" }]
+    }), 0))
+    const pg = Compiler.aggregate(Dialect.postgres(), tables, "ws", p)
+    expect(pg.sql).toContain(`date_trunc('week', to_timestamp(t0."createdAt" / 1000.0) AT TIME ZONE $1)`)
+    expect(pg.sql).toContain("GROUP BY 1 ORDER BY \"day\" ASC NULLS LAST")
+    expect(pg.params).toEqual(["Europe/Berlin", "ws"])
+    const lite = Compiler.aggregate(Dialect.sqlite, tables, "ws", p)
+    expect(lite.sql).toContain(`rapport_bucket(t0."createdAt", 'week', ?)`)
+  })
+})

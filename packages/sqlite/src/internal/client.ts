@@ -1,0 +1,158 @@
+/**
+ * A `SqlClient` over a small pool of better-sqlite3 connections to one WAL file.
+ *
+ * `@effect/sql-sqlite-node` shares one connection behind a semaphore: a transaction
+ * then blocks every other read until it commits, and two transactions can never be
+ * open at once. The Store port needs both, so each transaction here holds a
+ * connection of its own with a deferred `BEGIN` (its reads see one snapshot, WAL
+ * readers never block), and reads outside a transaction take any idle connection.
+ *
+ * better-sqlite3 is synchronous, so SQLite's `busy_timeout` would block the whole
+ * process, including the fiber whose commit would release the lock. Instead the busy
+ * timeout is 0 and `SQLITE_BUSY` is retried here asynchronously, with backoff, up to
+ * `busyTimeout`. `SQLITE_BUSY_SNAPSHOT` (the transaction's snapshot is older than a
+ * commit it would have to write over) is not retried: the store maps it to `Conflict`.
+ */
+import { SqlClient } from "@effect/sql"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
+import * as Statement from "@effect/sql/Statement"
+import * as Reactivity from "@effect/experimental/Reactivity"
+import { TimeBucket } from "@rapport/core"
+import type { Query } from "@rapport/core"
+import Sqlite from "better-sqlite3"
+import { Effect, Scope } from "effect"
+
+export interface PoolOptions {
+  readonly filename: string
+  readonly maxConnections: number
+  readonly busyTimeout: number
+}
+
+const bind = (params: ReadonlyArray<unknown>): Array<unknown> =>
+  params.map((v) => (v === undefined ? null : typeof v === "boolean" ? (v ? 1 : 0) : v))
+
+const open = (filename: string): Sqlite.Database => {
+  const db = new Sqlite(filename)
+  db.pragma("journal_mode = WAL")
+  db.pragma("busy_timeout = 0")
+  db.pragma("foreign_keys = ON")
+  db.pragma("synchronous = NORMAL")
+  db.function("rapport_lower", { deterministic: true }, (s: unknown) => (typeof s === "string" ? s.toLowerCase() : s))
+  db.function("rapport_bucket", { deterministic: true }, (ms: unknown, unit: unknown, zone: unknown) =>
+    typeof ms === "number" || typeof ms === "bigint"
+      ? TimeBucket.bucketOf(Number(ms), unit as Query.BucketUnit, String(zone))
+      : null)
+  return db
+}
+
+const makeConnection = (db: Sqlite.Database, busyTimeout: number): Connection => {
+  const cache = new Map<string, Sqlite.Statement>()
+  const prepare = (sql: string) => {
+    let statement = cache.get(sql)
+    if (statement === undefined) {
+      statement = db.prepare(sql)
+      if (cache.size > 500) cache.delete(cache.keys().next().value!)
+      cache.set(sql, statement)
+    }
+    return statement
+  }
+  const once = (sql: string, params: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<any>, SqlError> =>
+    Effect.try({
+      try: () => {
+        const statement = prepare(sql)
+        const values = bind(params)
+        return statement.reader ? statement.all(...values) : (statement.run(...values), [])
+      },
+      catch: (cause) => new SqlError({ cause, message: `SQLite: ${(cause as Error)?.message ?? String(cause)}` })
+    })
+  const execute = (sql: string, params: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<any>, SqlError> =>
+    Effect.suspend(() => {
+      const started = Date.now()
+      let delay = 1
+      const loop: Effect.Effect<ReadonlyArray<any>, SqlError> = Effect.catchIf(
+        once(sql, params),
+        (e) => (e.cause as { code?: string } | undefined)?.code === "SQLITE_BUSY" && Date.now() - started < busyTimeout,
+        () => Effect.suspend(() => {
+          const wait = delay
+          delay = Math.min(delay * 2, 50)
+          return Effect.zipRight(Effect.sleep(wait), loop)
+        })
+      )
+      return loop
+    })
+  return {
+    execute: (sql, params, transformRows) =>
+      transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows),
+    executeRaw: (sql, params) => execute(sql, params),
+    executeValues: (sql, params) => Effect.map(execute(sql, params), (rows) => rows.map((r) => Object.values(r))),
+    executeUnprepared: (sql, params, transformRows) =>
+      transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows),
+    executeStream: () => Effect.dieMessage("executeStream is not supported by the Rapport SQLite client") as never
+  }
+}
+
+/** What the driver gives the store. */
+export interface Driver {
+  readonly client: SqlClient.SqlClient
+  /** Runs one autocommit statement on a dedicated connection (see `SqlStore.Options.direct`). */
+  readonly direct: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<any>, SqlError>
+}
+
+/**
+ * A `SqlClient` over a pool of connections to `filename`, plus a dedicated autocommit
+ * connection for statements outside transactions: better-sqlite3 runs each statement to
+ * completion synchronously, so one connection serves them all without interleaving,
+ * and in WAL mode it reads committed data without waiting for open transactions.
+ * Everything is closed with the scope.
+ */
+export const make = (options: PoolOptions): Effect.Effect<Driver, SqlError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const all: Array<Sqlite.Database> = []
+    const idle: Array<readonly [Sqlite.Database, Connection]> = []
+    yield* Effect.addFinalizer(() => Effect.sync(() => all.forEach((db) => db.close())))
+    const create = (): readonly [Sqlite.Database, Connection] => {
+      const db = open(options.filename)
+      all.push(db)
+      return [db, makeConnection(db, options.busyTimeout)]
+    }
+    // The first connection switches the file to WAL before any other opens it.
+    idle.push(yield* Effect.try({ try: create, catch: (cause) => new SqlError({ cause, message: "cannot open SQLite" }) }))
+    // One permit per connection: waiting for a free connection is interruptible and fair.
+    const permits = yield* Effect.makeSemaphore(options.maxConnections)
+    const acquirer: Connection.Acquirer = Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function*() {
+        yield* restore(permits.take(1))
+        const entry = yield* Effect.try({
+          try: () => idle.pop() ?? create(),
+          catch: (cause) => new SqlError({ cause, message: "cannot open SQLite" })
+        }).pipe(Effect.tapError(() => permits.release(1)))
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() => {
+            const [db] = entry
+            // A connection never goes back to the pool inside a transaction (a failed ROLLBACK).
+            if (db.inTransaction) {
+              try {
+                db.exec("ROLLBACK")
+              } catch {
+                // The connection is unusable: drop it, the pool opens another.
+                all.splice(all.indexOf(db), 1)
+                db.close()
+                return
+              }
+            }
+            idle.push(entry)
+          }).pipe(Effect.zipRight(permits.release(1)))
+        )
+        return entry[1]
+      })
+    )
+    const client = yield* SqlClient.make({
+      acquirer,
+      transactionAcquirer: acquirer,
+      compiler: Statement.makeCompilerSqlite(),
+      spanAttributes: [["db.system", "sqlite"]]
+    }).pipe(Effect.provide(Reactivity.layer))
+    const [, autocommit] = yield* Effect.try({ try: create, catch: (cause) => new SqlError({ cause, message: "cannot open SQLite" }) })
+    return { client, direct: (sql, params) => autocommit.execute(sql, params, undefined) }
+  })

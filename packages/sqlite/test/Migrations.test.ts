@@ -1,0 +1,75 @@
+import { describe, expect, it } from "@effect/vitest"
+import { TestCatalog } from "@rapport/conformance"
+import { Store } from "@rapport/core"
+import { Dialect, Layout, Migrations } from "@rapport/sql"
+import Sqlite from "better-sqlite3"
+import { Effect, Exit, Layer } from "effect"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { SqliteStore } from "../src/index.js"
+
+const tempFile = () => join(mkdtempSync(join(tmpdir(), "rapport-migrations-")), "db.sqlite")
+const storeOn = (filename: string) => Layer.provideMerge(SqliteStore.layer({ filename }), TestCatalog.layer)
+
+describe("Migrations", () => {
+  it.effect("the layer refuses to start on a database migrated by newer code", () =>
+    Effect.gen(function*() {
+      const file = tempFile()
+      yield* Effect.scoped(Layer.build(storeOn(file)))
+      const db = new Sqlite(file)
+      db.prepare("INSERT INTO rapport_migrations (package, id, name, applied_at) VALUES ('@rapport/sql', 99, 'future', 0)").run()
+      db.close()
+      const exit = yield* Effect.exit(Effect.scoped(Layer.build(storeOn(file))))
+      expect(Exit.isFailure(exit)).toBe(true)
+      if (Exit.isFailure(exit)) {
+        const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
+        expect(error?._tag).toBe("StoreError")
+        expect(error?.message).toContain("newer than this code knows")
+      }
+    }))
+
+  it.effect("a lower id merged after a higher one ran is still applied; reruns are idempotent", () =>
+    Effect.gen(function*() {
+      const file = tempFile()
+      const tables = [...TestCatalog.catalog.collections.values()].map(Layout.make)
+      const m = (id: number): Migrations.Migration => ({
+        id,
+        name: `m${id}`,
+        statements: () => [`CREATE TABLE IF NOT EXISTS extra_${id} (x INTEGER)`]
+      })
+      const run = (migrations: ReadonlyArray<Migrations.Migration>) =>
+        Effect.scoped(Effect.flatMap(Layer.build(SqliteStore.clientLayer({ filename: file })), (ctx) =>
+          Effect.provide(
+            Migrations.run(Dialect.sqlite, tables, [Migrations.sql, { package: "@app", migrations }]),
+            ctx
+          )))
+      yield* run([m(2)])
+      yield* run([m(1), m(2)])
+      yield* run([m(1), m(2)])
+      const db = new Sqlite(file)
+      const ids = db.prepare("SELECT id FROM rapport_migrations WHERE package = '@app' ORDER BY id").all()
+      const tablesNow = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'extra_%' ORDER BY name").all()
+      db.close()
+      expect(ids).toEqual([{ id: 1 }, { id: 2 }])
+      expect(tablesNow).toEqual([{ name: "extra_1" }, { name: "extra_2" }])
+    }))
+
+  it.effect("a new field in the catalog becomes a nullable column on the next start", () =>
+    Effect.gen(function*() {
+      const file = tempFile()
+      const db = new Sqlite(file)
+      db.exec(`CREATE TABLE "deal" ("workspace_id" TEXT NOT NULL, "id" TEXT NOT NULL, PRIMARY KEY ("workspace_id", "id"))`)
+      db.close()
+      yield* Effect.scoped(Effect.flatMap(Layer.build(storeOn(file)), (ctx) =>
+        Effect.gen(function*() {
+          const store = yield* Store.Store
+          expect((yield* store.find("ws", { collection: "deal" })).rows).toEqual([])
+        }).pipe(Effect.provide(ctx))))
+      const check = new Sqlite(file)
+      const cols = check.prepare("SELECT name FROM pragma_table_info('deal')").all().map((r) => (r as { name: string }).name)
+      check.close()
+      expect(cols).toContain("value_amount_minor")
+      expect(cols).toContain("stage")
+    }))
+})
