@@ -6,7 +6,7 @@
 import { Context, Effect, Layer } from "effect"
 import * as Activity from "./Activity.js"
 import { FieldIssue, ValidationError } from "./Errors.js"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import * as Subjects from "./internal/subjects.js"
 
 const CALL_ONLY = ["durationSeconds", "recordingUrl", "transcript"] as const

@@ -7,7 +7,7 @@
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as Association from "./Association.js"
 import { ValidationError } from "./Errors.js"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import type * as Query from "./Query.js"
 import { CurrentWorkspace } from "./Workspace.js"
 

@@ -8,7 +8,7 @@ import { Context, Effect, Layer } from "effect"
 import { Associations } from "./Associations.js"
 import * as Company from "./Company.js"
 import * as Contact from "./Contact.js"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import type * as CustomField from "./CustomField.js"
 

@@ -6,7 +6,7 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import * as Contact from "./Contact.js"
 import * as CustomField from "./CustomField.js"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import * as Model from "./Model.js"
 

@@ -7,7 +7,7 @@
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
 import * as Conversation from "./Conversation.js"
 import { ValidationError } from "./Errors.js"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import type * as CustomField from "./CustomField.js"
 import * as Subjects from "./internal/subjects.js"

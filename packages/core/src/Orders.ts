@@ -6,7 +6,7 @@
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { ValidationError } from "./Errors.js"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import type * as CustomField from "./CustomField.js"
 import * as Subjects from "./internal/subjects.js"

@@ -5,7 +5,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import * as Product from "./Product.js"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import type * as CustomField from "./CustomField.js"
 

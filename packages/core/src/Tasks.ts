@@ -5,7 +5,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import { ValidationError } from "./Errors.js"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import * as Subjects from "./internal/subjects.js"
 import * as Task from "./Task.js"
 

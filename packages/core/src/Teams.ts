@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
-import * as Records from "./internal/records.js"
+import * as Records from "./Records.js"
 import * as Team from "./Team.js"
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Effect } from "effect"
 import type * as CustomField from "../CustomField.js"
-import type { Page } from "./records.js"
+import type { Page } from "../Records.js"
 
 export type WithCustom<M, F extends CustomField.Fields> = Omit<M, "custom"> & { readonly custom: CustomField.Values<F> }
 

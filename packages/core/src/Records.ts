@@ -1,25 +1,42 @@
 /**
- * The command pipeline every Crm service shares: decode the input, validate custom
- * fields and references, write the row and append its events in one transaction.
- * Services add their domain rules on top; this keeps the rules of the architecture
- * (typed errors, nothing written on bad input, version checks, events with the state)
- * in one place.
+ * The command pipeline every service shares, core's and those of packages built on it
+ * (pipelines, workflows, your own): decode the input, validate custom fields and
+ * references, write the row and append its events in one transaction. Services add
+ * their domain rules on top; this keeps the rules of the architecture (typed errors,
+ * nothing written on bad input, version checks, events with the state) in one place.
+ *
+ * @example
+ * ```ts
+ * import { Records } from "@rapport/core"
+ * import { Effect } from "effect"
+ * import * as Widget from "./Widget.js" // a model declared with Field.* and Collection.make
+ *
+ * export const make = Effect.gen(function*() {
+ *   const records = Records.make(yield* Records.dependencies, { collection: Widget.collection, model: "Widget", prefix: "wdg" })
+ *   return Records.crud(records, Widget.inputs) // create, update, remove, get, getMany, find
+ * })
+ * ```
+ *
+ * @since 0.1.0
  */
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
-import * as Actor from "../Actor.js"
-import * as Catalog from "../Catalog.js"
-import * as Collection from "../Collection.js"
-import * as CustomField from "../CustomField.js"
-import * as DomainEvent from "../DomainEvent.js"
-import { Conflict, FieldIssue, NotFound, StoreError, ValidationError } from "../Errors.js"
-import type { InvalidQuery } from "../Errors.js"
-import * as IdGenerator from "../IdGenerator.js"
-import type * as Query from "../Query.js"
-import * as Store from "../Store.js"
-import { CurrentWorkspace } from "../Workspace.js"
+import * as Actor from "./Actor.js"
+import * as Catalog from "./Catalog.js"
+import * as Collection from "./Collection.js"
+import * as CustomField from "./CustomField.js"
+import * as DomainEvent from "./DomainEvent.js"
+import { Conflict, FieldIssue, NotFound, StoreError, ValidationError } from "./Errors.js"
+import type { InvalidQuery } from "./Errors.js"
+import * as IdGenerator from "./IdGenerator.js"
+import type * as Query from "./Query.js"
+import * as Store from "./Store.js"
+import { CurrentWorkspace } from "./Workspace.js"
 
 /**
  * A record's identity and the version the caller last saw, for guarded writes.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface Versioned<Id extends string = string> {
   readonly id: Id
@@ -28,6 +45,9 @@ export interface Versioned<Id extends string = string> {
 
 /**
  * A page of decoded records.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
@@ -36,6 +56,9 @@ export interface Page<A> {
 
 /**
  * Options of a `find` on one collection.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface FindOptions {
   readonly where?: Query.Expr
@@ -47,6 +70,10 @@ export interface FindOptions {
 type Json = Collection.Json
 type MutableRow = { -readonly [K in keyof Collection.Row]: Collection.Row[K] }
 
+/**
+ * @since 0.1.0
+ * @category models
+ */
 export interface Config<A> {
   readonly collection: Collection.Collection<A>
   /** Model name for events and errors: `Contact` → `ContactCreated`, `Contacts.create`. */
@@ -61,6 +88,9 @@ const plural = (model: string) => (model.endsWith("y") ? `${model.slice(0, -1)}i
 
 /**
  * Deep equality of stored JSON values (used to find which fields an update changed).
+ *
+ * @since 0.1.0
+ * @category combinators
  */
 export const sameJson = (a: Json | undefined, b: Json | undefined): boolean => {
   if (a === b) return true
@@ -79,6 +109,9 @@ export const sameJson = (a: Json | undefined, b: Json | undefined): boolean => {
 
 /**
  * Builds the shared pipeline for one collection.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const make = <A>(
   deps: {
@@ -392,6 +425,9 @@ export const make = <A>(
 /**
  * The standard create/update/remove/get/find of a collection, for services whose
  * records have no rules beyond their schema.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const crud = <A, C, CI, U, UI>(
   records: ReturnType<typeof make<A>>,
@@ -409,6 +445,9 @@ export const crud = <A, C, CI, U, UI>(
 
 /**
  * What every service needs from the context at construction.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const dependencies = Effect.all({
   store: Store.Store,
