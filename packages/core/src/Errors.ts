@@ -56,6 +56,15 @@ export class ValidationError extends Schema.TaggedError<ValidationError>()("Vali
       if (!messages.includes(issue.message)) messages.push(issue.message)
       byPath.set(path, messages)
     }
+    // A nullable field that fails also reports "Expected null": noise next to the real reason.
+    for (const [path, messages] of byPath) {
+      const real = messages.filter((m) => !m.startsWith("Expected null, actual"))
+      const deeper = [...byPath.keys()].some((other) => path === "" ? other !== "" : other.startsWith(`${path}.`))
+      if (real.length < messages.length && (real.length > 0 || deeper)) {
+        if (real.length === 0) byPath.delete(path)
+        else byPath.set(path, real)
+      }
+    }
     const issues: Array<FieldIssue> = []
     for (const [path, messages] of byPath) {
       const parsed = messages.map((m) => /^Expected (.+), actual (.+)$/s.exec(m))

@@ -59,3 +59,11 @@ it("Money.format prints amounts past 1e21 in full", () => {
 it("Plan refuses impossible calendar dates", () => {
   expect(Either.isLeft(Plan.find(catalog, workspace, Query.find("invoice", { where: Query.eq("dueOn", "2026-02-30") }), now))).toBe(true)
 })
+
+it("a nullable field reports its real reason, not also 'Expected null'", () => {
+  const r = Schema.decodeUnknownEither(Contact.inputs.create, { errors: "all" })({ firstName: "Ada", lastName: "", companyId: "x" })
+  if (Either.isRight(r)) throw new Error("expected refusal")
+  const issues = Errors.ValidationError.fromParseError("Contacts.create", r.left).issues
+  expect(issues.map((i) => i.path).sort()).toEqual(["companyId", "lastName"])
+  expect(issues.every((i) => !i.message.startsWith("Expected null"))).toBe(true)
+})

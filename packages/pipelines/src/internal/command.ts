@@ -28,20 +28,6 @@ export type Dependencies = Effect.Effect.Success<typeof dependencies>
 
 export const sameJson = (a: Json | undefined, b: Json | undefined): boolean => JSON.stringify(a) === JSON.stringify(b)
 
-/**
- * A nullable field that fails reports "Expected null" besides the real reason; keep the
- * real reason only.
- */
-const withoutNullAlternatives = (error: Errors.ValidationError): Errors.ValidationError => {
-  const issues = error.issues.filter((issue) =>
-    !issue.message.startsWith("Expected null,") ||
-    !error.issues.some((other) =>
-      other !== issue && (other.path === issue.path || other.path.startsWith(`${issue.path}.`))
-    )
-  )
-  return issues.length === error.issues.length ? error : new Errors.ValidationError({ operation: error.operation, issues })
-}
-
 export const make = <A>(
   deps: Dependencies,
   config: {
@@ -59,7 +45,7 @@ export const make = <A>(
 
   const decodeInput = <T, I>(command: string, schema: Schema.Schema<T, I>, input: unknown) =>
     Either.match(Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(input), {
-      onLeft: (error) => Effect.fail(withoutNullAlternatives(Errors.ValidationError.fromParseError(operation(command), error))),
+      onLeft: (error) => Effect.fail(Errors.ValidationError.fromParseError(operation(command), error)),
       onRight: (value) => Effect.succeed(value)
     })
 
