@@ -1,8 +1,9 @@
 /**
- * The command flow of pipelines' services, on core's public APIs only (core's
- * `internal/records.ts` is not part of its published build): decode the input, check
- * custom fields and references, write the row and append its event in one
- * transaction, guard updates by version.
+ * The command flow of the Deals and Leads services: decode the input, check custom
+ * fields and references, write the row and append its event in one transaction, guard
+ * updates by version. It mirrors core's `Records` (written before `Records` was public)
+ * with one difference: a patch chooses its event type and payload from the row it
+ * changes. Folding that into `Records` and deleting this file is the next step.
  */
 import { Actor, Catalog, CustomField, DomainEvent, Errors, IdGenerator, Store, Workspace } from "@rapport/core"
 import type { Collection } from "@rapport/core"
