@@ -24,7 +24,7 @@ const baseline = (filename: string): Baseline => {
     contact: db.prepare(`insert into contacts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     order: db.prepare(`insert into orders values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     get: db.prepare(`select * from contacts where workspace_id = ? and id = ?`),
-    page: db.prepare(`select * from contacts where workspace_id = ? and lifecycle_stage = 'customer' order by last_name, id limit 50`),
+    page: db.prepare(`select * from contacts where workspace_id = ? and lifecycle_stage = 'customer' order by last_name, id limit 51`),
     repeat: db.prepare(`select count(*) as n from contacts where workspace_id = ? and id in (
       select contact_id from orders where workspace_id = ? and placed_at between ? and ? group by contact_id having count(*) >= 3)`),
     byStage: db.prepare(`select lifecycle_stage as stage, count(*) as contacts from contacts where workspace_id = ? group by lifecycle_stage order by lifecycle_stage`)
@@ -40,6 +40,8 @@ const baseline = (filename: string): Baseline => {
         create index contacts_stage on contacts (workspace_id, lifecycle_stage);
         create index contacts_name on contacts (workspace_id, last_name, first_name);
         create index contacts_updated on contacts (workspace_id, updated_at);
+        create index contacts_owner on contacts (workspace_id, owner_id);
+        create index contacts_company on contacts (workspace_id, company_id);
         create table orders (workspace_id text not null, id text not null, version integer not null, created_at integer not null,
           updated_at integer not null, number text not null, contact_id text not null, company_id text, status text not null,
           line_items text not null, total_amount_minor integer not null, total_currency text not null,
@@ -47,6 +49,7 @@ const baseline = (filename: string): Baseline => {
           fulfilled_at integer, cancelled_at integer, custom text not null, primary key (workspace_id, id));
         create unique index orders_number on orders (workspace_id, number);
         create index orders_contact on orders (workspace_id, contact_id, placed_at);
+        create index orders_company on orders (workspace_id, company_id, placed_at);
         create index orders_placed on orders (workspace_id, placed_at);
         create index orders_status on orders (workspace_id, status);
       `)
@@ -74,7 +77,7 @@ const baseline = (filename: string): Baseline => {
       for (let i = 0; i < data.orders.length; i += 5000) orders(data.orders.slice(i, i + 5000))
     },
     getById: async (id) => stmts!.get.get(WS, id),
-    customersPage: async () => (stmts!.page.all(WS) as Array<{ id: string }>).map((r) => r.id),
+    customersPage: async () => (stmts!.page.all(WS) as Array<{ id: string }>).slice(0, 50).map((r) => r.id),
     repeatBuyers: async (since) => (stmts!.repeat.get(WS, WS, since, Date.now()) as { n: number }).n,
     byStage: async () => stmts!.byStage.all(WS) as Array<{ stage: string; contacts: number }>,
     close: async () => void db.close()

@@ -17,8 +17,14 @@ export interface Baseline {
   readonly name: string
   readonly setup: () => Promise<void>
   readonly bulkInsert: (data: Dataset.Dataset) => Promise<void>
+  /** Untimed, after the load: e.g. refresh planner statistics, as autovacuum would. */
+  readonly afterLoad?: () => Promise<void>
   readonly getById: (id: string) => Promise<unknown>
-  /** Customers by last name, first 50: ids in order. */
+  /**
+   * Customers by last name, first 50: ids in order. Like Rapport's find, which answers
+   * whether a next page exists (`nextCursor`), it reads 51 rows and keeps 50: the same
+   * work for the same answer a paginating application needs.
+   */
   readonly customersPage: () => Promise<ReadonlyArray<string>>
   /** Contacts with at least 3 orders placed since `since`. */
   readonly repeatBuyers: (since: number) => Promise<number>
@@ -31,6 +37,8 @@ export const run = async (options: {
   readonly name: string
   readonly store: Layer.Layer<Store.Store, unknown, Catalog.Catalog>
   readonly baseline: Baseline
+  /** Untimed, after the load, on Rapport's database: the same step as `Baseline.afterLoad`. */
+  readonly afterLoad?: () => Promise<void>
   readonly contacts?: number
   readonly ordersPerContact?: number
 }) => {
@@ -51,6 +59,8 @@ export const run = async (options: {
     }
   })
   const baselineInsertMs = await once(() => options.baseline.bulkInsert(data))
+  await options.afterLoad?.()
+  await options.baseline.afterLoad?.()
 
   let probe = 0
   const nextId = () => data.contacts[(probe = (probe + 7919) % data.contacts.length)]!.id

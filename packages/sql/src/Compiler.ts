@@ -8,7 +8,9 @@
  * - Two-valued logic: in a positive position SQL's NULL already acts as false; `not`
  *   compiles to `(...) IS NOT TRUE`, which is true exactly where the inner condition
  *   is false or NULL, as the `Query` semantics require.
- * - `related` conditions are correlated subqueries on the foreign key's index (no N+1).
+ * - `related` conditions are correlated subqueries on the foreign key's index (no N+1);
+ *   when a record without related rows cannot pass (e.g. count ≥ n with n > 0, any
+ *   min/max test), `id IN (SELECT fk … GROUP BY fk HAVING …)`: one grouped scan.
  * - Sorting is `NULLS LAST` in both directions, ties broken by `id` (the plan appends it);
  *   a find asks for `limit + 1` rows to know whether a next page exists.
  *
@@ -58,7 +60,9 @@ class Builder {
   constructor(
     readonly dialect: Dialect,
     readonly tables: Tables,
-    readonly related_: ReadonlyMap<string, Collection.Spec> = new Map()
+    readonly related_: ReadonlyMap<string, Collection.Spec> = new Map(),
+    /** The workspace of the whole statement, when known: lets `related` be uncorrelated. */
+    readonly workspaceId?: string
   ) {}
 
   param(value: unknown): string {
@@ -184,11 +188,45 @@ class Builder {
       : expr.measure._tag === "Sum"
       ? `coalesce(sum(${this.field(target, inner, expr.measure.field).sql}), 0)`
       : `${expr.measure._tag === "Min" ? "min" : "max"}(${this.field(target, inner, expr.measure.field).sql})`
+    if (this.workspaceId !== undefined && Object.hasOwn(target.fields, expr.foreignKey) && !emptyMatches(expr)) {
+      // A record without related rows fails the test, so only the keys of the groups
+      // passing it matter: one grouped scan instead of a subquery per outer row.
+      // (`IN` and the correlated `=` compare the same text columns the same way.)
+      const ws = `${inner}.${q("workspace_id")} = ${this.param(this.workspaceId)}`
+      const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+      const value = this.dialect.numberParam(this.param(expr.value), expr.value, "float")
+      return `(${alias}.${q("id")} IN (SELECT ${fk.sql} FROM ${q(table.name)} ${inner} WHERE ${ws} AND ${fk.sql} IS NOT NULL${where} GROUP BY ${fk.sql} HAVING ${measure} ${
+        OPS[expr.op]
+      } ${value}))`
+    }
     const ws = `${inner}.${q("workspace_id")} = ${alias}.${q("workspace_id")}`
     const link = `${fk.sql} = ${alias}.${q("id")}`
     const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
     const value = this.dialect.numberParam(this.param(expr.value), expr.value, "float")
     return `((SELECT ${measure} FROM ${q(table.name)} ${inner} WHERE ${ws} AND ${link}${where}) ${OPS[expr.op]} ${value})`
+  }
+}
+
+/**
+ * Whether a record with no related rows passes a `related` test: its measure is then 0
+ * (`count`, `coalesce(sum, 0)`) or NULL (`min`, `max`, which compares as false).
+ */
+const emptyMatches = (expr: Extract<Expr, { _tag: "Related" }>): boolean => {
+  if (expr.measure._tag === "Min" || expr.measure._tag === "Max") return false
+  const v = expr.value
+  switch (expr.op) {
+    case "eq":
+      return 0 === v
+    case "neq":
+      return 0 !== v
+    case "lt":
+      return 0 < v
+    case "lte":
+      return 0 <= v
+    case "gt":
+      return 0 > v
+    case "gte":
+      return 0 >= v
   }
 }
 
@@ -223,7 +261,7 @@ const selectList = (dialect: Dialect, table: Table, alias: string): string =>
  * @category compilers
  */
 export const find = (dialect: Dialect, tables: Tables, workspaceId: string, plan: Plan.FindPlan): Compiled => {
-  const b = new Builder(dialect, tables, plan.related)
+  const b = new Builder(dialect, tables, plan.related, workspaceId)
   const table = tables(plan.spec.name)
   const alias = b.alias()
   const q = dialect.quote
@@ -248,7 +286,7 @@ export const find = (dialect: Dialect, tables: Tables, workspaceId: string, plan
  * @category compilers
  */
 export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string, plan: Plan.AggregatePlan): Compiled => {
-  const b = new Builder(dialect, tables, plan.related)
+  const b = new Builder(dialect, tables, plan.related, workspaceId)
   const table = tables(plan.spec.name)
   const alias = b.alias()
   const q = dialect.quote

@@ -133,16 +133,18 @@ export const make = (spec: Collection.Spec): Table => {
     }
   }
   const indexes: Array<ReadonlyArray<string>> = spec.indexes.map((fields) => fields.flatMap((p) => columnsOf(spec, p)))
-  // Every foreign key gets an index, so `related` conditions are index lookups.
+  const unique = spec.unique.map((fields) => fields.flatMap((p) => columnsOf(spec, p)))
+  // Every foreign key gets an index, so `related` conditions are index lookups, unless
+  // an index or unique key already leads with it (a second one would only slow writes).
   for (const [field, f] of Object.entries(spec.fields)) {
-    if (f.ref !== undefined && !indexes.some((ix) => ix.length === 1 && ix[0] === field)) indexes.push([field])
+    if (f.ref !== undefined && ![...indexes, ...unique].some((ix) => ix[0] === field)) indexes.push([field])
   }
   return {
     name: spec.name,
     spec,
     slots,
     columns,
-    unique: spec.unique.map((fields) => fields.flatMap((p) => columnsOf(spec, p))),
+    unique,
     indexes,
     lists
   }

@@ -55,6 +55,21 @@ export interface Options {
    * skipping the pool and span bookkeeping of a `SqlClient` statement).
    */
   readonly direct?: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<any>, SqlError>
+  /**
+   * Runs one prepared statement once per parameter row on the current connection (the
+   * transaction's, if one is open), stopping at the first row it changes nothing for,
+   * and returns how many rows it changed. When the driver has this (SQLite), bulk
+   * inserts use one prepared single-row `INSERT … ON CONFLICT DO NOTHING` per row,
+   * which SQLite runs faster than a large multi-row statement with `RETURNING`.
+   */
+  readonly runEach?: (sql: string, rows: ReadonlyArray<ReadonlyArray<unknown>>) => Effect.Effect<number, SqlError>
+  /**
+   * `direct` for a query returning rows as arrays of column values in select-list
+   * order (better-sqlite3's raw mode), which spares building an object per driver row
+   * that the store would only copy into the record. Used for whole-row reads outside
+   * transactions.
+   */
+  readonly directValues?: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError>
 }
 
 interface Prepared {
@@ -66,6 +81,8 @@ interface Prepared {
   readonly insertHead: string
   readonly rowPlaceholders: (first: number) => string
   readonly insertTail: string
+  /** One row, no `RETURNING`: the statement of `Options.runEach`. */
+  readonly insertOne: string
   readonly update: string
   readonly remove: string
   readonly versionOf: string
@@ -141,6 +158,9 @@ export const make = (
         insertHead: `INSERT INTO ${name} (${[ws, ...cols].join(", ")}) VALUES `,
         rowPlaceholders: (first) => `(${Array.from({ length: n + 1 }, (_, i) => p(first + i)).join(", ")})`,
         insertTail: ` ON CONFLICT DO NOTHING RETURNING ${q("id")}`,
+        insertOne: `INSERT INTO ${name} (${[ws, ...cols].join(", ")}) VALUES (${
+          Array.from({ length: n + 1 }, (_, i) => p(i + 1)).join(", ")
+        }) ON CONFLICT DO NOTHING`,
         update: `UPDATE ${name} SET ${setList} WHERE ${ws} = ${p(n + 1)} AND ${q("id")} = ${p(n + 2)} AND ${q("version")} = ${
           p(n + 3)
         } RETURNING ${q("id")}`,
@@ -167,6 +187,24 @@ export const make = (
       )
     const run = (operation: string, text: string, params: ReadonlyArray<unknown>) =>
       Effect.mapError(execute(text, params), (e) => storeError(operation, e.message, e.cause))
+    const directValues = options.directValues
+    /** Runs a statement selecting whole rows of `prep`'s table (its columns, in order), decoded. */
+    const runRows = (
+      operation: string,
+      prep: Prepared,
+      text: string,
+      params: ReadonlyArray<unknown>
+    ): Effect.Effect<Array<Row>, Errors.StoreError> =>
+      directValues === undefined
+        ? Effect.map(run(operation, text, params), (raws) => raws.map(prep.codec.decode))
+        : Effect.mapError(
+          Effect.contextWithEffect((ctx: Context.Context<never>) =>
+            Option.isSome(Context.getOption(ctx, SqlClient.TransactionConnection))
+              ? Effect.map(viaClient(text, params), (raws) => raws.map(prep.codec.decode))
+              : Effect.map(directValues(text, params), (values) => values.map(prep.codec.decodeValues))
+          ),
+          (e) => storeError(operation, e.message, e.cause)
+        )
     /** Runs outside the current transaction: reads of committed state only. */
     const outside = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.mapInputContext(effect, (ctx: Context.Context<R>) => Context.omit(SqlClient.TransactionConnection)(ctx) as Context.Context<R>)
@@ -258,6 +296,27 @@ export const make = (
       if (row.version !== 1) return storeError(operation, `${collection} ${row.id}: a new row has version 1, got ${row.version}`)
       return undefined
     }
+
+    const runEach = options.runEach
+    /** Inserts rows one prepared statement each (`Options.runEach`), failing at the first taken id or key. */
+    const insertEach = (
+      prep: Prepared,
+      workspaceId: string,
+      rows: ReadonlyArray<Row>,
+      each: NonNullable<Options["runEach"]>
+    ) =>
+      Effect.gen(function*() {
+        const params = rows.map((row) => {
+          const values = prep.codec.encode(row)
+          values.unshift(workspaceId)
+          return values
+        })
+        const done = yield* Effect.mapError(
+          Effect.mapError(each(prep.insertOne, params), (e) => storeError("insert", e.message, e.cause)),
+          (e) => writeError("insert", prep.table.name, rows[0]!.id, e)
+        )
+        if (done < rows.length) return yield* Effect.fail(yield* insertConflict(prep, workspaceId, rows[done]!))
+      })
 
     const insertBatch = (prep: Prepared, workspaceId: string, rows: ReadonlyArray<Row>) =>
       Effect.gen(function*() {
@@ -409,8 +468,8 @@ export const make = (
       get: (workspaceId, collection, id) =>
         withPrepared("get", collection, (prep) =>
           Effect.map(
-            run("get", prep.byId, [workspaceId, id]),
-            (rows) => (rows.length === 0 ? Option.none() : Option.some(prep.codec.decode(rows[0]!)))
+            runRows("get", prep, prep.byId, [workspaceId, id]),
+            (rows) => (rows.length === 0 ? Option.none() : Option.some(rows[0]!))
           )),
 
       getMany: (workspaceId, collection, ids) =>
@@ -418,13 +477,10 @@ export const make = (
           if (ids.length === 0) return Effect.succeed([])
           const unique = [...new Set(ids)]
           return Effect.map(
-            run("getMany", prep.byIds, [workspaceId, dialect.listParam(unique, "text")]),
+            runRows("getMany", prep, prep.byIds, [workspaceId, dialect.listParam(unique, "text")]),
             (rows) => {
               const byId = new Map<string, Row>()
-              for (const raw of rows) {
-                const row = prep.codec.decode(raw)
-                byId.set(row.id, row)
-              }
+              for (const row of rows) byId.set(row.id, row)
               const out: Array<Row> = []
               for (const id of ids) {
                 const row = byId.get(id)
@@ -448,6 +504,7 @@ export const make = (
             const bad = checkNew("insertMany", collection, row)
             if (bad !== undefined) return Effect.fail(bad)
           }
+          if (runEach !== undefined) return transaction(insertEach(prep, workspaceId, rows, runEach))
           const perRow = prep.table.columns.length + 1
           const size = Math.max(1, Math.min(1000, Math.floor(dialect.maxParams / perRow)))
           const batches: Array<ReadonlyArray<Row>> = []
@@ -511,8 +568,8 @@ export const make = (
                 const plan = yield* Plan.find(catalog, workspaceId, query, yield* Clock.currentTimeMillis)
                 const compiled = yield* compileWith("find", () => Compiler.find(dialect, tableOf, workspaceId, plan))
                 const prep = prepared.get(plan.spec.name)!
-                const raws = yield* run("find", compiled.sql, compiled.params)
-                const rows = raws.map(prep.codec.decode)
+                // The select list is the table's columns, in order (`Compiler.find`).
+                const rows = yield* runRows("find", prep, compiled.sql, compiled.params)
                 if (plan.limit === null || rows.length <= plan.limit) return { rows, nextCursor: null }
                 const page = rows.slice(0, plan.limit)
                 return { rows: page, nextCursor: Plan.cursorAfter(plan, page[page.length - 1]!) }

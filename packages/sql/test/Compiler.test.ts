@@ -6,7 +6,10 @@ import { Compiler, Dialect, Layout } from "../src/index.js"
 const fields = { name: Field.string(), seats: Field.nullable(Field.integer()), total: Field.nullable(Field.money()), tags: Field.strings() }
 class Thing extends Schema.Class<Thing>("Thing")(Collection.modelFields(Schema.String, fields)) {}
 const things = Collection.make({ name: "thing", schema: Thing, fields, unique: [["name"]] })
-const catalog = Catalog.make({ collections: [things] })
+const partFields = { thingId: Field.ref("thing", Schema.String), qty: Field.nullable(Field.integer()) }
+class Part extends Schema.Class<Part>("Part")(Collection.modelFields(Schema.String, partFields)) {}
+const parts = Collection.make({ name: "part", schema: Part, fields: partFields })
+const catalog = Catalog.make({ collections: [things, parts] })
 const tables = (name: string) => Layout.make(catalog.collections.get(name)!)
 const plan = (query: Query.Find) => Either.getOrThrow(Plan.find(catalog, "ws", query, 0))
 
@@ -45,5 +48,26 @@ describe("Compiler", () => {
     expect(pg.params).toEqual(["Europe/Berlin", "ws"])
     const lite = Compiler.aggregate(Dialect.sqlite, tables, "ws", p)
     expect(lite.sql).toContain(`rapport_bucket(t0."createdAt", 'week', ?)`)
+  })
+
+  it("compiles `related` as one grouped IN only when a record without related rows fails the test", () => {
+    const sqlOf = (measure: Query.RelatedMeasure, op: Query.CompareOp, value: number) =>
+      Compiler.find(Dialect.sqlite, tables, "ws", plan(Query.find("thing", {
+        where: { _tag: "Related", collection: "part", foreignKey: "thingId", where: Query.gt("qty", 1), measure, op, value }
+      })))
+    const grouped = sqlOf({ _tag: "Count" }, "gte", 3)
+    expect(grouped.sql).toContain(
+      `(t0."id" IN (SELECT t1."thingId" FROM "part" t1 WHERE t1."workspace_id" = ? AND t1."thingId" IS NOT NULL AND t1."qty" > ? GROUP BY t1."thingId" HAVING count(*) >= ?))`
+    )
+    expect(grouped.params).toEqual(["ws", "ws", 1, 3])
+    expect(sqlOf({ _tag: "Max", field: "qty" }, "lte", 5).sql).toContain("GROUP BY")
+    expect(sqlOf({ _tag: "Sum", field: "qty" }, "gt", 0).sql).toContain("GROUP BY")
+    expect(sqlOf({ _tag: "Count" }, "eq", 2).sql).toContain("GROUP BY")
+    // Zero related rows pass these: they stay correlated subqueries.
+    for (const [op, value] of [["gte", 0], ["eq", 0], ["lte", 2], ["lt", 1], ["neq", 3], ["gt", -1]] as const) {
+      const c = sqlOf({ _tag: "Count" }, op, value)
+      expect(c.sql).not.toContain("GROUP BY")
+      expect(c.sql).toContain(`t1."thingId" = t0."id"`)
+    }
   })
 })

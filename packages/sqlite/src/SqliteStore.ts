@@ -89,6 +89,8 @@ export const layer = (options: Options): Layer.Layer<Store.Store, Errors.StoreEr
       SqlStore.make({
         dialect: Dialect.sqlite,
         direct: d.direct,
+        runEach: d.runEach,
+        directValues: d.directValues,
         ...(options.migrate === undefined ? {} : { migrate: options.migrate })
       }).pipe(Effect.provideService(SqlClient.SqlClient, d.client)))
   )

@@ -16,6 +16,8 @@ export interface Codec {
   readonly encode: (row: Row) => Array<unknown>
   /** A row from the columns the driver returned. */
   readonly decode: (raw: Record<string, unknown>) => Row
+  /** A row from the values of `table.columns`, in that order (a driver's array rows). */
+  readonly decodeValues: (values: ReadonlyArray<unknown>) => Row
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : typeof v === "number" ? v : Number(v))
@@ -81,5 +83,48 @@ export const codec = (dialect: Dialect, table: Table): Codec => {
     }
     return out as unknown as Row
   }
-  return { encode, decode }
+  // Column positions of each slot, for array rows.
+  const position = new Map(table.columns.map((c, i) => [c.name, i]))
+  const at = (column: { readonly name: string }) => position.get(column.name)!
+  const readers: Array<(values: ReadonlyArray<unknown>, out: Record<string, Json>) => void> = table.slots.map((slot) => {
+    const field = slot.field
+    switch (slot._tag) {
+      case "Scalar": {
+        const i = at(slot.column)
+        switch (slot.column.kind) {
+          case "int":
+          case "float":
+            return (values, out) => void (out[field] = num(values[i]))
+          case "bool":
+            return (values, out) => {
+              const v = values[i]
+              out[field] = v === null || v === undefined ? null : v === true || v === 1 || v === 1n
+            }
+          default:
+            return (values, out) => {
+              const v = values[i]
+              out[field] = v === undefined ? null : (v as Json)
+            }
+        }
+      }
+      case "Money": {
+        const a = at(slot.amount)
+        const c = at(slot.currency)
+        return (values, out) => {
+          const amount = values[a]
+          out[field] = amount === null || amount === undefined ? null : { amountMinor: num(amount)!, currency: values[c] as string }
+        }
+      }
+      case "Json": {
+        const i = at(slot.column)
+        return (values, out) => void (out[field] = readJson(values[i]))
+      }
+    }
+  })
+  const decodeValues = (values: ReadonlyArray<unknown>): Row => {
+    const out: Record<string, Json> = {}
+    for (const read of readers) read(values, out)
+    return out as unknown as Row
+  }
+  return { encode, decode, decodeValues }
 }

@@ -46,7 +46,15 @@ const open = (filename: string): Sqlite.Database => {
   return db
 }
 
-const makeConnection = (db: Sqlite.Database, busyTimeout: number): Connection => {
+/** A pooled connection, plus one prepared statement run once per row (bulk inserts). */
+interface PoolConnection extends Connection {
+  readonly runEach: (sql: string, rows: ReadonlyArray<ReadonlyArray<unknown>>) => Effect.Effect<number, SqlError>
+  readonly values: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError>
+}
+
+const isBusy = (e: SqlError) => (e.cause as { code?: string } | undefined)?.code === "SQLITE_BUSY"
+
+const makeConnection = (db: Sqlite.Database, busyTimeout: number): PoolConnection => {
   const cache = new Map<string, Sqlite.Statement>()
   const prepare = (sql: string) => {
     let statement = cache.get(sql)
@@ -66,13 +74,36 @@ const makeConnection = (db: Sqlite.Database, busyTimeout: number): Connection =>
       },
       catch: (cause) => new SqlError({ cause, message: `SQLite: ${(cause as Error)?.message ?? String(cause)}` })
     })
-  const execute = (sql: string, params: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<any>, SqlError> =>
+  /** A reading statement's rows as arrays of column values (raw mode), retried on SQLITE_BUSY. */
+  const values = (sql: string, params: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError> => {
+    const run = (): Array<Array<unknown>> => {
+      const statement = prepare(sql)
+      // Cached statements are shared: raw mode only for this synchronous call.
+      statement.raw(true)
+      try {
+        return statement.all(...bind(params)) as Array<Array<unknown>>
+      } finally {
+        statement.raw(false)
+      }
+    }
+    const toError = (cause: unknown) => new SqlError({ cause, message: `SQLite: ${(cause as Error)?.message ?? String(cause)}` })
+    return Effect.suspend(() => {
+      try {
+        return Effect.succeed(run())
+      } catch (cause) {
+        const error = toError(cause)
+        return isBusy(error) ? retryBusy(Effect.try({ try: run, catch: toError })) : Effect.fail(error)
+      }
+    })
+  }
+  /** Retries `attempt` on SQLITE_BUSY with backoff, up to `busyTimeout`. */
+  const retryBusy = <A>(attempt: Effect.Effect<A, SqlError>): Effect.Effect<A, SqlError> =>
     Effect.suspend(() => {
       const started = Date.now()
       let delay = 1
-      const loop: Effect.Effect<ReadonlyArray<any>, SqlError> = Effect.catchIf(
-        once(sql, params),
-        (e) => (e.cause as { code?: string } | undefined)?.code === "SQLITE_BUSY" && Date.now() - started < busyTimeout,
+      const loop: Effect.Effect<A, SqlError> = Effect.catchIf(
+        attempt,
+        (e) => isBusy(e) && Date.now() - started < busyTimeout,
         () => Effect.suspend(() => {
           const wait = delay
           delay = Math.min(delay * 2, 50)
@@ -81,7 +112,41 @@ const makeConnection = (db: Sqlite.Database, busyTimeout: number): Connection =>
       )
       return loop
     })
+  // The common case in one step: run synchronously, and only on SQLITE_BUSY fall back
+  // to the retrying loop.
+  const execute = (sql: string, params: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<any>, SqlError> =>
+    Effect.suspend(() => {
+      try {
+        const statement = prepare(sql)
+        const values = bind(params)
+        return Effect.succeed(statement.reader ? statement.all(...values) : (statement.run(...values), []))
+      } catch (cause) {
+        const error = new SqlError({ cause, message: `SQLite: ${(cause as Error)?.message ?? String(cause)}` })
+        return isBusy(error) ? retryBusy(once(sql, params)) : Effect.fail(error)
+      }
+    })
+  /**
+   * Runs a writing statement once per row, synchronously, stopping at the first row it
+   * changed nothing for; the result is how many rows it changed. A busy retry resumes
+   * at the row that was refused.
+   */
+  const runEach = (sql: string, rows: ReadonlyArray<ReadonlyArray<unknown>>): Effect.Effect<number, SqlError> =>
+    Effect.suspend(() => {
+      let done = 0
+      return retryBusy(Effect.try({
+        try: () => {
+          const statement = prepare(sql)
+          for (; done < rows.length; done++) {
+            if (statement.run(...bind(rows[done]!)).changes === 0) break
+          }
+          return done
+        },
+        catch: (cause) => new SqlError({ cause, message: `SQLite: ${(cause as Error)?.message ?? String(cause)}` })
+      }))
+    })
   return {
+    runEach,
+    values,
     execute: (sql, params, transformRows) =>
       transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows),
     executeRaw: (sql, params) => execute(sql, params),
@@ -97,6 +162,10 @@ export interface Driver {
   readonly client: SqlClient.SqlClient
   /** Runs one autocommit statement on a dedicated connection (see `SqlStore.Options.direct`). */
   readonly direct: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<any>, SqlError>
+  /** `direct` with array rows (see `SqlStore.Options.directValues`). */
+  readonly directValues: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError>
+  /** Runs one statement per row on the transaction's connection (see `SqlStore.Options.runEach`). */
+  readonly runEach: (sql: string, rows: ReadonlyArray<ReadonlyArray<unknown>>) => Effect.Effect<number, SqlError>
 }
 
 /**
@@ -109,9 +178,9 @@ export interface Driver {
 export const make = (options: PoolOptions): Effect.Effect<Driver, SqlError, Scope.Scope> =>
   Effect.gen(function*() {
     const all: Array<Sqlite.Database> = []
-    const idle: Array<readonly [Sqlite.Database, Connection]> = []
+    const idle: Array<readonly [Sqlite.Database, PoolConnection]> = []
     yield* Effect.addFinalizer(() => Effect.sync(() => all.forEach((db) => db.close())))
-    const create = (): readonly [Sqlite.Database, Connection] => {
+    const create = (): readonly [Sqlite.Database, PoolConnection] => {
       const db = open(options.filename)
       all.push(db)
       return [db, makeConnection(db, options.busyTimeout)]
@@ -154,5 +223,13 @@ export const make = (options: PoolOptions): Effect.Effect<Driver, SqlError, Scop
       spanAttributes: [["db.system", "sqlite"]]
     }).pipe(Effect.provide(Reactivity.layer))
     const [, autocommit] = yield* Effect.try({ try: create, catch: (cause) => new SqlError({ cause, message: "cannot open SQLite" }) })
-    return { client, direct: (sql, params) => autocommit.execute(sql, params, undefined) }
+    return {
+      client,
+      direct: (sql, params) => autocommit.execute(sql, params, undefined),
+      directValues: autocommit.values,
+      runEach: (sql, rows) =>
+        Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (tx) =>
+          // Every connection of this client is a PoolConnection.
+          (tx._tag === "Some" ? (tx.value[0] as PoolConnection) : autocommit).runEach(sql, rows))
+    }
   })
