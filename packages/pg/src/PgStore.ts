@@ -81,8 +81,17 @@ export const clientLayer = (options: Options) =>
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<Store.Store, Errors.StoreError, Catalog.Catalog> =>
-  Layer.unwrapEffect(Effect.map(dialect, (d) =>
-    SqlStore.layer({ dialect: d, ...(options.migrate === undefined ? {} : { migrate: options.migrate }) }))).pipe(
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const d = yield* dialect
+    const sql = yield* SqlClient.SqlClient
+    return SqlStore.layer({
+      dialect: d,
+      // Whole-row reads outside a transaction take rows as arrays: the driver skips
+      // building an object per row that the store would only copy (SQLite does the same).
+      directValues: (text, params) => sql.unsafe(text, params as Array<unknown>).values,
+      ...(options.migrate === undefined ? {} : { migrate: options.migrate })
+    })
+  })).pipe(
       Layer.provide(Layer.mapError(clientLayer(options), (e) =>
         new Errors.StoreError({ operation: "PgStore.layer", detail: e.message, cause: e.cause })))
     )
