@@ -59,7 +59,7 @@ export const make = Effect.gen(function*() {
       const field = statusTime[to]
       return Effect.map(Effect.clockWith((clock) => clock.currentTimeMillis), (now) =>
         field === undefined ? { status: to } : { status: to, [field]: now })
-    }, { eventType, payload: (changes) => ({ changes }) })
+    }, { eventType })
 
   return {
     /**

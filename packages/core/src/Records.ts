@@ -44,6 +44,19 @@ export interface Versioned<Id extends string = string> {
 }
 
 /**
+ * What a `changeRow` patch returns: the fields that change, the event type that says
+ * so, and anything the event's payload carries besides the changes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Change {
+  readonly fields: Record<string, Collection.Json>
+  readonly eventType: string
+  readonly payload?: Record<string, Collection.Json>
+}
+
+/**
  * A page of decoded records.
  *
  * @since 0.1.0
@@ -250,6 +263,9 @@ export const make = <A>(
     fields: Record<string, Json>,
     options: {
       readonly eventType?: string
+      /** The event's payload; `{ record: row }` by default. */
+      readonly payload?: (row: Collection.Row) => Json
+      /** More events about the new record, in the same transaction. */
       readonly extraEvents?: (row: Collection.Row) => ReadonlyArray<{ readonly type: string; readonly payload: Json }>
     } = {}
   ) =>
@@ -272,11 +288,10 @@ export const make = <A>(
         Effect.gen(function*() {
           yield* checkRefs(command, workspaceId, row)
           yield* store.insert(workspaceId, name, row)
-          const events = [
-            event(options.eventType ?? `${config.model}Created`, row, { record: row }, actor, now),
+          yield* store.append(workspaceId, [
+            event(options.eventType ?? `${config.model}Created`, row, options.payload?.(row) ?? { record: row }, actor, now),
             ...(options.extraEvents?.(row) ?? []).map((e) => event(e.type, row, e.payload, actor, now))
-          ]
-          yield* store.append(workspaceId, events)
+          ])
         })
       )
       return model
@@ -287,13 +302,17 @@ export const make = <A>(
    * appends an event listing the changed fields. A patch that changes nothing writes
    * nothing and returns the record as it is.
    */
-  const patchRow = (
+  /**
+   * Loads the row at the caller's version, asks `patch` which fields change and which
+   * event says so (its payload gains `changes: { field: { from, to } }`), then writes the
+   * row and the event in one transaction. A patch that fails writes nothing; one that
+   * changes nothing writes nothing and returns the record as it is.
+   */
+  const changeRow = <E, R>(
     command: string,
     ref: Versioned,
-    patch: (row: Collection.Row) => Effect.Effect<Record<string, Json>, ValidationError>,
+    patch: (row: Collection.Row, now: number) => Effect.Effect<Change, E, R>,
     options: {
-      readonly eventType?: string
-      readonly payload?: (changes: Record<string, Json>) => Json
       /**
        * Name only the record itself as the event's subject: for bookkeeping changes
        * (a thread's message counter) that would clutter the customer's timeline.
@@ -307,10 +326,11 @@ export const make = <A>(
       return yield* store.transaction(
         Effect.gen(function*() {
           const before = yield* current(workspaceId, ref)
-          const changes = yield* patch(before)
+          const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+          const change = yield* patch(before, now)
           const next: MutableRow = { ...before }
           const changed: Record<string, Json> = {}
-          for (const [field, value] of Object.entries(changes)) {
+          for (const [field, value] of Object.entries(change.fields)) {
             let to = value
             if (field === "custom") {
               // Custom values merge: keys not mentioned stay, a key set to null is removed.
@@ -327,26 +347,35 @@ export const make = <A>(
             }
           }
           if (Object.keys(changed).length === 0) return yield* fromStore(before)
-          const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
           next.version = before.version + 1
           next.updatedAt = Math.max(now, before.updatedAt)
           const model = yield* toModel(command, next)
           yield* checkRefs(command, workspaceId, next, before)
           yield* store.update(workspaceId, name, next, before.version)
           yield* store.append(workspaceId, [
-            event(
-              options.eventType ?? `${config.model}Updated`,
-              next,
-              options.payload?.(changed) ?? { changes: changed },
-              actor,
-              now,
-              options.ownSubjectOnly
-            )
+            event(change.eventType, next, { ...change.payload, changes: changed }, actor, now, options.ownSubjectOnly)
           ])
           return model
         })
       )
     })
+
+  /**
+   * `changeRow` for the common case: the patch gives the changed fields, the event type
+   * is fixed (`<Model>Updated` unless named).
+   */
+  const patchRow = <E = ValidationError, R = never>(
+    command: string,
+    ref: Versioned,
+    patch: (row: Collection.Row) => Effect.Effect<Record<string, Json>, E, R>,
+    options: { readonly eventType?: string; readonly ownSubjectOnly?: boolean } = {}
+  ) =>
+    changeRow(
+      command,
+      ref,
+      (row) => Effect.map(patch(row), (fields) => ({ fields, eventType: options.eventType ?? `${config.model}Updated` })),
+      options
+    )
 
   /** Deletes a record that nothing refers to any more. */
   const removeRow = (command: string, ref: Versioned) =>
@@ -406,13 +435,32 @@ export const make = <A>(
       return { items, nextCursor: page.nextCursor }
     })
 
+  /** Encodes a decoded value with its schema: the stored form. */
+  const encode = <T, I>(command: string, schema: Schema.Schema<T, I>, value: T) =>
+    Either.match(Schema.encodeEither(schema)(value), {
+      onLeft: (error) => Effect.fail(ValidationError.fromParseError(operation(command), error)),
+      onRight: (encoded) => Effect.succeed(encoded as Json)
+    })
+
+  /** A `ValidationError` about one field of a command. */
+  const fail = (command: string, path: string, message: string) =>
+    Effect.fail(ValidationError.single(operation(command), path, message))
+
+  /** The current time from the `Clock`. */
+  const now = Effect.clockWith((clock) => clock.currentTimeMillis)
+
   return {
     name,
     operation,
+    now,
     decodeInput,
     normalize,
+    encode,
+    fail,
     insertRow,
+    changeRow,
     patchRow,
+    current,
     removeRow,
     getRow,
     get,

@@ -8,11 +8,10 @@
  *
  * @since 0.1.0
  */
-import type { Query } from "@rapport/core"
-import { DomainEvent, Errors, Workspace } from "@rapport/core"
+import type { Collection, Query } from "@rapport/core"
+import { DomainEvent, Errors, Records, Workspace } from "@rapport/core"
 import { Context, Effect, Layer, Schema } from "effect"
 import * as Deal from "./Deal.js"
-import * as Command from "./internal/command.js"
 import { dealFacts, dealSubjects, DAY_MS, HISTORY_TYPES } from "./internal/deal.js"
 import * as Machine from "./Machine.js"
 import * as Pipeline from "./Pipeline.js"
@@ -23,7 +22,7 @@ import * as Pipeline from "./Pipeline.js"
  * @since 0.1.0
  * @category models
  */
-export type Versioned = Command.Versioned
+export type Versioned = Records.Versioned
 
 /**
  * One row of `forecast`: the deals of a category in a currency (`null` for deals
@@ -78,15 +77,15 @@ const ForecastInput = Schema.Struct({ category: Schema.NullOr(Schema.Literal("pi
  */
 export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
   Effect.gen(function*() {
-    const deps = yield* Command.dependencies
+    const deps = yield* Records.dependencies
     const registry = new Map<string, Pipeline.Any>()
     for (const p of pipelines) {
       if (registry.has(p.id)) return yield* Effect.dieMessage(`Deals: pipeline ${p.id} is registered twice`)
       registry.set(p.id, p)
     }
-    const records = Command.make(deps, {
+    const records = Records.make(deps, {
       collection: Deal.collection,
-      service: "Deals",
+      model: "Deal",
       prefix: "deal",
       subjects: dealSubjects
     })
@@ -102,7 +101,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
     /** The fields a stage change writes, or the machine's refusal. */
     const moveFields = (
       pipeline: Pipeline.Any,
-      row: Command.Row,
+      row: Collection.Row,
       to: string,
       at: number,
       event: string,
@@ -120,11 +119,11 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
         const meta = pipeline.meta[to]!
         const open = meta.kind === "open"
         const keepOverride = open && row.forecastOverride === true && row.forecastCategory !== "closed"
-        const fields: Record<string, Command.Json> = {
+        const fields: Record<string, Collection.Json> = {
           stage: to,
           status: meta.kind,
           probability: meta.probability,
-          forecastCategory: keepOverride ? row.forecastCategory as Command.Json : meta.forecastCategory,
+          forecastCategory: keepOverride ? row.forecastCategory as Collection.Json : meta.forecastCategory,
           forecastOverride: keepOverride,
           stageEnteredAt: at,
           lastActivityAt: at,
@@ -141,7 +140,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
           : fromMeta.kind !== "open"
           ? "DealReopened"
           : "DealStageChanged"
-        const payload: Record<string, Command.Json> = {
+        const payload: Record<string, Collection.Json> = {
           pipelineId: pipeline.id,
           from,
           to,
@@ -151,16 +150,16 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
         return { fields, eventType, payload }
       })
 
-    const moveTo = (command: string, ref: Versioned, target: (pipeline: Pipeline.Any, row: Command.Row) => string, lostReason?: string) =>
-      records.update(command, ref, (row, at) =>
+    const moveTo = (command: string, ref: Versioned, target: (pipeline: Pipeline.Any, row: Collection.Row) => string, lostReason?: string) =>
+      records.changeRow(command, ref, (row, at) =>
         Effect.flatMap(pipelineOf(command, row.pipelineId as string), (pipeline) =>
           moveFields(pipeline, row, target(pipeline, row), at, "move", lostReason ?? null)))
 
     /** A patch of plain fields; the current stage's required fields must stay set. */
-    const patchFields = (command: string, ref: Versioned, values: Record<string, Command.Json>, eventType: string) =>
-      records.update(command, ref, (row, at) =>
+    const patchFields = (command: string, ref: Versioned, values: Record<string, Collection.Json>, eventType: string) =>
+      records.changeRow(command, ref, (row, at) =>
         Effect.gen(function*() {
-          const changed = Object.keys(values).filter((k) => !Command.sameJson(row[k], values[k]))
+          const changed = Object.keys(values).filter((k) => !Records.sameJson(row[k], values[k]))
           if (changed.length === 0) return { fields: {}, eventType }
           const pipeline = yield* pipelineOf(command, row.pipelineId as string)
           const stage = row.stage as string
@@ -180,7 +179,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
 
     const encodeInto = <T, I>(command: string, schema: Schema.Schema<T, I>, input: unknown) =>
       Effect.flatMap(records.decodeInput(command, schema, input), (value) => records.encode(command, schema, value)) as Effect.Effect<
-        Record<string, Command.Json>,
+        Record<string, Collection.Json>,
         Errors.ValidationError
       >
 
@@ -211,7 +210,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
           )
         }
         const at = yield* records.now
-        return yield* records.insert("create", {
+        return yield* records.insertRow("create", {
           ...values,
           pipelineId: registered.id,
           stage,
@@ -226,11 +225,11 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
           rottingAt: null,
           wonAt: null,
           lostAt: null
-        }, "DealCreated")
+        }, { eventType: "DealCreated" })
       })
 
     const reopen = (ref: Versioned, stage?: string) =>
-      records.update("reopen", ref, (row, at) =>
+      records.changeRow("reopen", ref, (row, at) =>
         Effect.gen(function*() {
           const pipeline = yield* pipelineOf("reopen", row.pipelineId as string)
           const from = row.stage as string
@@ -319,7 +318,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
        */
       setForecastCategory: (ref: Versioned, category: "pipeline" | "best_case" | "commit" | null) =>
         Effect.flatMap(records.decodeInput("setForecastCategory", ForecastInput, { category }), (input) =>
-          records.update("setForecastCategory", ref, (row, at) =>
+          records.changeRow("setForecastCategory", ref, (row, at) =>
             Effect.gen(function*() {
               if (row.status !== "open") {
                 return yield* records.fail("setForecastCategory", "category", "a closed deal's category is closed")
@@ -330,7 +329,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
                 forecastCategory: input.category ?? fallback,
                 forecastOverride: input.category !== null
               }
-              if (Command.sameJson(row.forecastCategory, fields.forecastCategory) && row.forecastOverride === fields.forecastOverride) {
+              if (Records.sameJson(row.forecastCategory, fields.forecastCategory) && row.forecastOverride === fields.forecastOverride) {
                 return { fields: {}, eventType: "DealForecastChanged" }
               }
               return { fields: { ...fields, lastActivityAt: at }, eventType: "DealForecastChanged" }
@@ -397,11 +396,11 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
               }
               let cursor: string | null = null
               do {
-                const page: { readonly rows: ReadonlyArray<Command.Row>; readonly nextCursor: string | null } = yield* store
+                const page: { readonly rows: ReadonlyArray<Collection.Row>; readonly nextCursor: string | null } = yield* store
                   .find(workspaceId, { collection: "deal", where, limit: 200, ...(cursor === null ? {} : { cursor }) })
                   .pipe(Effect.catchTag("InvalidQuery", Effect.die))
                 for (const row of page.rows) {
-                  const deal = yield* records.update("checkRotting", row, (current) =>
+                  const deal = yield* records.changeRow("checkRotting", row, (current) =>
                     Effect.succeed({
                       fields: { rottingAt: at },
                       eventType: "DealRotting",

@@ -5,12 +5,11 @@
  *
  * @since 0.1.0
  */
-import { Companies, Contacts, Errors, Workspace } from "@rapport/core"
-import type { Company, Contact } from "@rapport/core"
+import { Companies, Contacts, Errors, Records, Workspace } from "@rapport/core"
+import type { Collection, Company, Contact } from "@rapport/core"
 import { Context, Effect, Layer, Schema } from "effect"
 import type * as Deal from "./Deal.js"
 import * as Deals from "./Deals.js"
-import * as Command from "./internal/command.js"
 import * as Lead from "./Lead.js"
 import * as Machine from "./Machine.js"
 import type * as Pipeline from "./Pipeline.js"
@@ -66,13 +65,13 @@ export interface ConvertOptions<P extends Pipeline.Any> {
  * @category constructors
  */
 export const make = Effect.gen(function*() {
-  const deps = yield* Command.dependencies
+  const deps = yield* Records.dependencies
   const contacts = yield* Contacts.Contacts
   const companies = yield* Companies.Companies
   const deals = yield* Deals.Deals
-  const records = Command.make(deps, {
+  const records = Records.make(deps, {
     collection: Lead.collection,
-    service: "Leads",
+    model: "Lead",
     prefix: "lead",
     subjects: (row) => [
       ...(typeof row.contactId === "string" ? [`contact:${row.contactId}` as const] : []),
@@ -80,7 +79,7 @@ export const make = Effect.gen(function*() {
     ]
   })
 
-  const step = (row: Command.Row, type: "QUALIFY" | "DISQUALIFY" | "CONVERT") =>
+  const step = (row: Collection.Row, type: "QUALIFY" | "DISQUALIFY" | "CONVERT") =>
     Machine.transition(Lead.lifecycle, row.status as Lead.LeadStatus, { type })
 
   return {
@@ -104,7 +103,7 @@ export const make = Effect.gen(function*() {
           )
         }
         const encoded = (yield* records.encode("capture", Lead.FormPayload, form)) as Lead.FormPayload
-        return yield* records.insert("capture", {
+        return yield* records.insertRow("capture", {
           firstName: encoded.firstName,
           lastName: encoded.lastName ?? null,
           email: encoded.email ?? null,
@@ -122,22 +121,22 @@ export const make = Effect.gen(function*() {
           qualifiedAt: null,
           disqualifiedAt: null,
           convertedAt: null,
-          custom: (encoded.custom ?? {}) as Command.Json
-        }, "LeadCaptured")
+          custom: (encoded.custom ?? {}) as Collection.Json
+        }, { eventType: "LeadCaptured" })
       }),
 
     /** new or disqualified → qualified. */
-    qualify: (ref: Command.Versioned) =>
-      records.update("qualify", ref, (row, at) =>
+    qualify: (ref: Records.Versioned) =>
+      records.changeRow("qualify", ref, (row, at) =>
         Effect.map(step(row, "QUALIFY"), () => ({
           fields: { status: "qualified", qualifiedAt: at, disqualifyReason: null, disqualifiedAt: null },
           eventType: "LeadQualified"
         }))),
 
     /** new or qualified → disqualified, with a reason. */
-    disqualify: (ref: Command.Versioned, reason: string) =>
+    disqualify: (ref: Records.Versioned, reason: string) =>
       Effect.flatMap(records.decodeInput("disqualify", ReasonInput, { reason }), (input) =>
-        records.update("disqualify", ref, (row, at) =>
+        records.changeRow("disqualify", ref, (row, at) =>
           Effect.map(step(row, "DISQUALIFY"), () => ({
             fields: { status: "disqualified", disqualifyReason: input.reason, disqualifiedAt: at },
             eventType: "LeadDisqualified",
@@ -150,7 +149,7 @@ export const make = Effect.gen(function*() {
      * company), a deal in `pipeline`, and the lead marked converted. If any step
      * fails, nothing is written.
      */
-    convert: <P extends Pipeline.Any>(ref: Command.Versioned, options: ConvertOptions<P>) =>
+    convert: <P extends Pipeline.Any>(ref: Records.Versioned, options: ConvertOptions<P>) =>
       Effect.gen(function*() {
         const workspaceId = yield* Workspace.CurrentWorkspace
         return yield* deps.store.transaction(Effect.gen(function*() {
@@ -196,7 +195,7 @@ export const make = Effect.gen(function*() {
             ...(options.closeDate === undefined ? {} : { closeDate: options.closeDate }),
             ...(options.stage === undefined ? {} : { stage: options.stage })
           })
-          const converted = yield* records.update("convert", ref, (_, at) =>
+          const converted = yield* records.changeRow("convert", ref, (_, at) =>
             Effect.succeed({
               fields: {
                 status: "converted",
