@@ -19,6 +19,7 @@ import { concurrencySuite } from "./suites/concurrency.js"
 import { crudSuite } from "./suites/crud.js"
 import { differentialSuite } from "./suites/differential.js"
 import { eventsSuite } from "./suites/events.js"
+import { injectionSuite } from "./suites/injection.js"
 import { invalidSuite } from "./suites/invalid.js"
 import { queriesSuite } from "./suites/queries.js"
 import { tenancySuite } from "./suites/tenancy.js"
@@ -91,6 +92,7 @@ export const run = <E>(options: Options<E>): void => {
       describe("concurrency", () => concurrencySuite(it))
       describe("tenancy", () => tenancySuite(it))
       describe("events", () => eventsSuite(it))
+      describe("injection", () => injectionSuite(it))
       describe("differential", () =>
         differentialSuite(it, {
           ...(options.numRuns === undefined ? {} : { numRuns: options.numRuns }),

@@ -1,15 +1,21 @@
+/**
+ * Injection: hostile strings pushed through every string position of a query (values,
+ * field and custom-field names, sort keys, aliases, time zones, cursors, collection
+ * names, subjects) give a typed error or a correct answer, and every table survives.
+ * Any store must pass it; for the SQL stores it is the proof that nothing is spliced.
+ */
 import { expect } from "@effect/vitest"
-import { TestCatalog } from "@rapport/conformance"
 import { Query, Store } from "@rapport/core"
 import { Effect, Exit, Option } from "effect"
+import type { It } from "../internal/harness.js"
+import * as TestCatalog from "../TestCatalog.js"
 
-export const attempts = [
+const attempts = [
   "'", "\"", "'; DROP TABLE account; --", "\"; DROP TABLE \"account\"; --", "\\", "\\'; --", "$1", "?", "?|", "/* x */",
   "-- x", "%", "_", "ü'😀", "x') OR ('1'='1", "$.tier", "custom.tier'); DROP TABLE deal; --"
 ]
 
-/** Pushes injection attempts through every string position of the AST; only typed errors or answers may come back. */
-export const injectionProgram = Effect.gen(function*() {
+const injectionProgram = Effect.gen(function*() {
   const store = yield* Store.Store
   const ws = `inj_${Math.random().toString(36).slice(2)}`
   yield* store.insert(ws, TestCatalog.ACCOUNT, {
@@ -46,3 +52,7 @@ export const injectionProgram = Effect.gen(function*() {
   expect(found.rows.map((r) => r.id)).toEqual(["a"])
   expect((yield* store.find(ws, Query.find(TestCatalog.DEAL))).rows).toEqual([])
 })
+
+export const injectionSuite = (it: It) => {
+  it.effect("injection attempts in every string position give typed errors or answers; tables survive", () => injectionProgram)
+}
