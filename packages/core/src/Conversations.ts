@@ -4,9 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Schedule, Schema } from "effect"
+import { Context, Effect, Either, Layer, Option, Schedule, Schema } from "effect"
 import * as Conversation from "./Conversation.js"
-import { ValidationError } from "./Errors.js"
+import { FieldIssue, ValidationError } from "./Errors.js"
 import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import type * as CustomField from "./CustomField.js"
@@ -40,12 +40,13 @@ export const make = Effect.gen(function*() {
         ? Effect.fail(ValidationError.single(conversations.operation(command), "status", `the conversation is already ${status}`))
         : Effect.succeed({ status }), { eventType })
 
-  const addMessage = (conversationId: string, input: Conversation.MessageInput) =>
+  /**
+   * Writes a decoded message and bumps its thread's counter, in one transaction (a
+   * savepoint when the caller already runs one, as `start` does).
+   */
+  const writeMessage = (conversationId: string, message: typeof Conversation.MessageInput.Type, sentAt: number) =>
     Effect.gen(function*() {
-      const message = yield* conversations.decodeInput("addMessage", Conversation.MessageInput, input)
       const workspaceId = yield* CurrentWorkspace
-      const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-      const sentAt = message.sentAt ?? now
       return yield* deps.store.transaction(
         Effect.gen(function*() {
           const thread = yield* conversations.getRow(workspaceId, conversationId)
@@ -72,27 +73,60 @@ export const make = Effect.gen(function*() {
           })
           return { conversation: updated, message: stored }
         })
-      ).pipe(
+      )
+    })
+
+  const addMessage = (conversationId: string, input: Conversation.MessageInput) =>
+    Effect.gen(function*() {
+      const message = yield* conversations.decodeInput("addMessage", Conversation.MessageInput, input)
+      const sentAt = message.sentAt ?? (yield* conversations.now)
+      return yield* writeMessage(conversationId, message, sentAt).pipe(
         // Two messages racing into one thread both succeed: the counter update is retried.
         Effect.retry({ while: (e) => e._tag === "Conflict", schedule: Schedule.recurs(5) })
       )
     })
 
   return {
-    /** Starts a conversation, optionally with its first message. */
+    /**
+     * Starts a conversation, optionally with its first message. Both inputs are
+     * decoded before anything is written (a bad first message is named under
+     * `firstMessage.`), and the thread and its first message are written in one
+     * transaction: on any failure, neither is.
+     */
     start: (input: Conversation.StartInput, firstMessage?: Conversation.MessageInput) =>
       Effect.gen(function*() {
-        const start = yield* conversations.decodeInput("start", Conversation.StartInput, input)
+        const decoded = yield* Effect.all({
+          start: conversations.decodeInput("start", Conversation.StartInput, input),
+          message: firstMessage === undefined
+            ? Effect.succeed(undefined)
+            : Effect.mapError(
+              conversations.decodeInput("start", Conversation.MessageInput, firstMessage),
+              underPath("firstMessage")
+            )
+        }, { mode: "either" })
+        if (Either.isLeft(decoded.start) || Either.isLeft(decoded.message)) {
+          // Report the issues of both inputs at once, not the first input's only.
+          const issues = [Either.getLeft(decoded.start), Either.getLeft(decoded.message)]
+            .flatMap(Option.match({ onNone: () => [], onSome: (error) => error.issues }))
+          return yield* Effect.fail(new ValidationError({ operation: conversations.operation("start"), issues }))
+        }
+        const start = decoded.start.right
+        const message = decoded.message.right
         const fields = yield* conversations.normalize("start", conversationStart, {
           ...Schema.encodeSync(Conversation.StartInput)(start),
           status: "open",
           messageCount: 0,
           lastMessageAt: null
         })
-        const started = yield* conversations.insertRow("start", fields, { eventType: "ConversationStarted" })
-        if (firstMessage === undefined) return started
-        const { conversation } = yield* addMessage(started.id, firstMessage)
-        return conversation
+        if (message === undefined) return yield* conversations.insertRow("start", fields, { eventType: "ConversationStarted" })
+        const sentAt = message.sentAt ?? (yield* conversations.now)
+        return yield* deps.store.transaction(
+          Effect.gen(function*() {
+            const started = yield* conversations.insertRow("start", fields, { eventType: "ConversationStarted" })
+            const { conversation } = yield* writeMessage(started.id, message, sentAt)
+            return conversation
+          })
+        )
       }),
 
     /** Adds a message; updates the thread's count and last-message time in the same transaction. */
@@ -129,6 +163,13 @@ export const make = Effect.gen(function*() {
       })
   }
 })
+
+/** Moves a `ValidationError`'s issues under a field of a larger input (`body` → `firstMessage.body`). */
+const underPath = (prefix: string) => (error: ValidationError): ValidationError =>
+  new ValidationError({
+    operation: error.operation,
+    issues: error.issues.map((i) => new FieldIssue({ path: i.path === "" ? prefix : `${prefix}.${i.path}`, message: i.message }))
+  })
 
 const conversationStart = Schema.Struct({
   contactId: Conversation.fields.contactId.schema,

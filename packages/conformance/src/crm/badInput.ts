@@ -1,6 +1,8 @@
 /**
  * Bad input to every command gives a `ValidationError` naming the field, and nothing
- * is written: the workspace's rows and events are exactly as before.
+ * is written: the workspace's rows and events are exactly as before. The same holds
+ * for commands refused because of the record's state (paying an order twice, closing a
+ * closed thread: `ValidationError` on `status`) and for a stale version (`Conflict`).
  */
 import type { Vitest } from "@effect/vitest"
 import { expect } from "@effect/vitest"
@@ -24,11 +26,21 @@ import * as Harness from "./harness.js"
 
 type It = Vitest.MethodsNonLive<Harness.Services>
 
+type Env = Harness.Services | Workspace.CurrentWorkspace
+
 interface Case {
   readonly command: string
-  /** The field paths the error must name. */
+  /** The field paths the error must name (a `ValidationError`'s issues). */
   readonly paths: ReadonlyArray<string>
-  readonly run: (f: Fixtures.Fixtures) => Effect.Effect<unknown, unknown, Harness.Services | Workspace.CurrentWorkspace>
+  /** What the error must match when it is not a `ValidationError`. */
+  readonly error?: { readonly _tag: "Conflict"; readonly [key: string]: unknown }
+  /**
+   * Brings the seeded workspace into the state the command is refused in (an order
+   * already fulfilled, a task already done) before the snapshot is taken; returns the
+   * fixtures `run` gets, with the records it changed.
+   */
+  readonly arrange?: (f: Fixtures.Fixtures) => Effect.Effect<Fixtures.Fixtures, unknown, Env>
+  readonly run: (f: Fixtures.Fixtures) => Effect.Effect<unknown, unknown, Env>
 }
 
 // Inputs arrive from outside (HTTP bodies, imports), so the cases deliberately pass
@@ -253,19 +265,142 @@ const cases: ReadonlyArray<Case> = [
     run: (f) =>
       Effect.flatMap(Associations.Associations, (a) =>
         a.link({ from: { collection: "contact", id: f.contact.id }, to: { collection: "company", id: "com_nobody" }, label: "user" }))
+  },
+  {
+    command: "Conversations.start (bad first message)",
+    paths: ["firstMessage.authorKind", "firstMessage.body"],
+    run: (f) =>
+      Effect.flatMap(Conversations.Conversations, (c) =>
+        c.start({ contactId: f.contact.id, channel: "email" }, loose({ authorKind: "cat", body: "" })))
+  },
+  {
+    command: "Conversations.start (bad thread and first message)",
+    paths: ["channel", "firstMessage.visibility", "firstMessage.mood"],
+    run: (f) =>
+      Effect.flatMap(Conversations.Conversations, (c) =>
+        c.start(
+          loose({ contactId: f.contact.id, channel: "pigeon" }),
+          loose({ authorKind: "customer", body: "Hi", visibility: "loud", mood: "grumpy" })
+        ))
+  },
+  {
+    command: "Conversations.start (dangling contact, good first message)",
+    paths: ["contactId"],
+    run: () =>
+      Effect.flatMap(Conversations.Conversations, (c) =>
+        c.start({ contactId: "con_nobody", channel: "email" }, { authorKind: "customer", body: "Hello?" }))
+  },
+  {
+    command: "Conversations.close (already closed)",
+    paths: ["status"],
+    arrange: (f) =>
+      Effect.map(
+        Effect.flatMap(Conversations.Conversations, (c) => c.close(f.conversation)),
+        (conversation) => ({ ...f, conversation })
+      ),
+    run: (f) => Effect.flatMap(Conversations.Conversations, (c) => c.close(f.conversation))
+  },
+  {
+    command: "Conversations.reopen (open)",
+    paths: ["status"],
+    run: (f) => Effect.flatMap(Conversations.Conversations, (c) => c.reopen(f.conversation))
+  },
+  {
+    command: "Orders.pay (already paid)",
+    paths: ["status"],
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.pay(f.order))
+  },
+  {
+    command: "Orders.pay (fulfilled)",
+    paths: ["status"],
+    arrange: (f) => Effect.map(Effect.flatMap(Orders.Orders, (o) => o.fulfil(f.order)), (order) => ({ ...f, order })),
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.pay(f.order))
+  },
+  {
+    command: "Orders.fulfil (not paid)",
+    paths: ["status"],
+    arrange: (f) =>
+      Effect.map(
+        Effect.flatMap(Orders.Orders, (o) =>
+          o.place({
+            contactId: f.contact.id,
+            lineItems: [{ sku: "TEA-1", name: "Tea", quantity: 1, unitPrice: { amountMinor: 450, currency: "EUR" } }]
+          })),
+        (order) => ({ ...f, order })
+      ),
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.fulfil(f.order))
+  },
+  {
+    command: "Orders.cancel (fulfilled)",
+    paths: ["status"],
+    arrange: (f) => Effect.map(Effect.flatMap(Orders.Orders, (o) => o.fulfil(f.order)), (order) => ({ ...f, order })),
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.cancel(f.order))
+  },
+  {
+    command: "Orders.refund (more than paid)",
+    paths: ["amountMinor"],
+    run: (f) =>
+      Effect.flatMap(Orders.Orders, (o) => o.refund(f.order, { amountMinor: f.order.total.amountMinor + 1, currency: "EUR" }))
+  },
+  {
+    command: "Orders.refund (more than is left after a partial refund)",
+    paths: ["amountMinor"],
+    arrange: (f) =>
+      Effect.map(
+        Effect.flatMap(Orders.Orders, (o) => o.refund(f.order, { amountMinor: 1000, currency: "EUR" })),
+        (order) => ({ ...f, order })
+      ),
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.refund(f.order, { amountMinor: 2000, currency: "EUR" }))
+  },
+  {
+    command: "Tasks.complete (already done)",
+    paths: ["status"],
+    arrange: (f) => Effect.map(Effect.flatMap(Tasks.Tasks, (t) => t.complete(f.task)), (task) => ({ ...f, task })),
+    run: (f) => Effect.flatMap(Tasks.Tasks, (t) => t.complete(f.task))
+  },
+  {
+    command: "Tasks.cancel (done)",
+    paths: ["status"],
+    arrange: (f) => Effect.map(Effect.flatMap(Tasks.Tasks, (t) => t.complete(f.task)), (task) => ({ ...f, task })),
+    run: (f) => Effect.flatMap(Tasks.Tasks, (t) => t.cancel(f.task))
+  },
+  {
+    command: "Tasks.reopen (open)",
+    paths: ["status"],
+    run: (f) => Effect.flatMap(Tasks.Tasks, (t) => t.reopen(f.task))
+  },
+  {
+    command: "Contacts.findByEmail (malformed email)",
+    paths: [""],
+    run: () => Effect.flatMap(Contacts.Contacts, (c) => c.findByEmail("not-an-email"))
+  },
+  {
+    command: "Tasks.remove (stale version)",
+    paths: [],
+    error: { _tag: "Conflict", reason: "stale-version", expectedVersion: 1, actualVersion: 2 },
+    // The caller's copy of the task (version 1) is out of date once someone renames it.
+    arrange: (f) =>
+      Effect.as(Effect.flatMap(Tasks.Tasks, (t) => t.update(f.task, { title: "Call Ada back today" })), f),
+    run: (f) => Effect.flatMap(Tasks.Tasks, (t) => t.remove(f.task))
   }
 ]
 
 export const badInputSuite = (it: It) => {
   for (const c of cases) {
-    it.effect(`bad input to ${c.command} is refused naming ${c.paths.join(", ")}, and nothing is written`, () =>
+    const title = c.error === undefined
+      ? `bad input to ${c.command} is refused naming ${c.paths.join(", ")}, and nothing is written`
+      : `${c.command} is refused with ${c.error._tag}, and nothing is written`
+    it.effect(title, () =>
       Harness.inFreshWorkspace(Effect.gen(function*() {
-        const fixtures = yield* Fixtures.seed
+        const seeded = yield* Fixtures.seed
+        const fixtures = c.arrange === undefined ? seeded : yield* c.arrange(seeded)
         const before = yield* Harness.snapshot
         const error = yield* Effect.flip(c.run(fixtures))
-        expect(error).toMatchObject({ _tag: "ValidationError" })
-        const paths = (error as { issues: ReadonlyArray<{ path: string }> }).issues.map((i) => i.path)
-        for (const path of c.paths) expect(paths).toContain(path)
+        expect(error).toMatchObject(c.error ?? { _tag: "ValidationError" })
+        if (c.error === undefined) {
+          const paths = (error as { issues: ReadonlyArray<{ path: string }> }).issues.map((i) => i.path)
+          for (const path of c.paths) expect(paths).toContain(path)
+        }
         expect(yield* Harness.snapshot).toEqual(before)
       })))
   }

@@ -100,6 +100,7 @@ export const commandsSuite = (it: It) => {
       expect(yield* Harness.snapshot).toEqual(before)
     })))
 
+  // Refused transitions and over-refunds are in badInput.ts, which also proves they write nothing.
   it.effect("orders: exact totals, the status machine, refunds up to the total", () =>
     Harness.inFreshWorkspace(Effect.gen(function*() {
       const { company, order } = yield* Fixtures.seed
@@ -109,12 +110,8 @@ export const commandsSuite = (it: It) => {
       expect(order.companyId).toBe(company.id)
       const fulfilled = yield* orders.fulfil(order)
       expect(fulfilled.fulfilledAt).not.toBeNull()
-      const again = yield* Effect.flip(orders.pay(fulfilled))
-      expect(again).toMatchObject({ _tag: "ValidationError", issues: [{ path: "status" }] })
       const partly = yield* orders.refund(fulfilled, { amountMinor: 1000, currency: "EUR" })
       expect(partly.status).toBe("partially_refunded")
-      const tooMuch = yield* Effect.flip(orders.refund(partly, { amountMinor: 2000, currency: "EUR" }))
-      expect(tooMuch).toMatchObject({ _tag: "ValidationError", issues: [{ path: "amountMinor" }] })
       const rest = yield* orders.refund(partly, { amountMinor: 3 * 450 + 1299 - 1000, currency: "EUR" })
       expect(rest.status).toBe("refunded")
       expect(rest.refunded.amountMinor).toBe(rest.total.amountMinor)
@@ -142,6 +139,7 @@ export const commandsSuite = (it: It) => {
       expect((yield* conversations.get(conversation.id)).messageCount).toBe(5)
     })))
 
+  // Refused transitions (complete twice, ...) are in badInput.ts.
   it.effect("tasks complete, reopen and list by contact", () =>
     Harness.inFreshWorkspace(Effect.gen(function*() {
       const { contact, task } = yield* Fixtures.seed
@@ -150,8 +148,6 @@ export const commandsSuite = (it: It) => {
       expect(done.status).toBe("done")
       expect(done.completedAt).not.toBeNull()
       expect(yield* tasks.openFor(contact.id)).toEqual([])
-      const twice = yield* Effect.flip(tasks.complete(done))
-      expect(twice).toMatchObject({ _tag: "ValidationError", issues: [{ path: "status" }] })
       const open = yield* tasks.reopen(done)
       expect(open.completedAt).toBeNull()
       expect((yield* tasks.openFor(contact.id)).map((t) => t.id)).toEqual([task.id])
