@@ -12,6 +12,26 @@
  * First the answers are compared on all inputs (agreement % and the kinds of
  * disagreement), then each operation is timed against each peer.
  *
+ * Where the answers differ, ours is the intended one:
+ *
+ * - `n = 0` while closed (the only disagreement this benchmark finds, about 11 in 100k
+ *   additions, both peers). Adding zero business minutes is the identity: ours returns `t`,
+ *   the peers move to the next opening. For every `n ≥ 0` we return the first instant `x` with
+ *   `businessMinutesBetween(t, x) === n`, and for `n = 0` that is `t` itself. The peers
+ *   follow the same first-instant rule for `n > 0` (16:00 + 60 minutes ends at the 17:00
+ *   close, not at the next day's 09:00 opening), so their `n = 0` is an exception to their
+ *   own rule. Ours keeps `add(t, 0) === t`, `businessMinutesBetween(t, add(t, n)) === n` and
+ *   `add(add(t, a), b) === add(t, a + b)` (a, b ≥ 0) without exceptions.
+ * - A skipped opening time (not measured here: this schedule is in UTC; see
+ *   docs/sla.md). With moment-timezone in Europe/Berlin, a Sunday shift from 02:30 on
+ *   29 March 2026 (clocks jump 02:00 → 03:00) opens at 03:30 for moment-business-time, which
+ *   drops the shift's first half hour. Ours opens at 03:00, the first instant whose wall
+ *   clock reads 02:30 or later, as `BusinessCalendar.test.ts` checks. Both count real
+ *   elapsed minutes across the change.
+ *
+ * Any other disagreement is printed with its inputs (`other (...)`): it would be a bug on
+ * one side, to investigate rather than to classify away.
+ *
  * Run with `npx pnpm@10 bench` (or `npx tsx bench/business-hours.ts`).
  */
 import * as BusinessCalendar from "@rapport/pipelines/BusinessCalendar"
@@ -156,14 +176,9 @@ export const run = async () => {
     n[i] === 0 && !BusinessCalendar.isOpen(calendar, t[i]!) && theirs === BusinessCalendar.nextOpen(calendar, t[i]!)
       ? "n = 0 while closed: peer moves to the next opening, ours stays at t"
       : `other (t ${iso(t[i]!)}, n ${n[i]}, ours ${iso(ours)}, theirs ${iso(theirs)})`
-  const betweenKind = (i: number, ours: number, theirs: number) => {
-    const lo = Math.min(a[i]!, b[i]!)
-    const hi = Math.max(a[i]!, b[i]!)
-    if (!BusinessCalendar.isOpen(calendar, lo) && !BusinessCalendar.isOpen(calendar, hi) && ours === 0) {
-      return "both ends closed, nothing open between: peer counts a phantom day"
-    }
-    return `other (a ${iso(a[i]!)}, b ${iso(b[i]!)}, ours ${ours}, theirs ${theirs})`
-  }
+  // No known kind of disagreement: both peers agree with us on every input (see the header).
+  const betweenKind = (i: number, ours: number, theirs: number) =>
+    `other (a ${iso(a[i]!)}, b ${iso(b[i]!)}, ours ${ours}, theirs ${theirs})`
   const checks = {
     "add vs moment-business-time": agreement("add/moment", ourAdd, momentAdd, addKind),
     "add vs dayjs-business-time": agreement("add/dayjs", ourAdd, dayjsAdd, addKind),

@@ -62,6 +62,9 @@ const encodePolicy = Schema.encodeSync(SlaPolicy.SlaPolicy)
 const decodePolicy = Schema.decodeUnknownSync(SlaPolicy.SlaPolicy)
 const openCategories: ReadonlyArray<Ticket.Category> = ["new", "open", "pending", "on_hold"]
 
+// Decoded as a struct so a bad value is reported on `priority`, not on an unnamed "" path.
+const PriorityInput = Schema.Struct({ priority: Ticket.Priority })
+
 const AssignInput = Schema.Struct({
   assigneeId: Schema.optionalWith(Schema.NullOr(User.UserId), { exact: true }),
   teamId: Schema.optionalWith(Schema.NullOr(Team.TeamId), { exact: true })
@@ -428,7 +431,7 @@ export const make = (config: Config = {}) =>
       /** Changes the priority; if another SLA policy matches now, it applies from now on (nothing back-dated). */
       changePriority: (ref: { readonly id: string; readonly version: number }, priority: Ticket.Priority) =>
         Effect.gen(function*() {
-          const p = yield* tickets.decodeInput("changePriority", Ticket.Priority, priority)
+          const { priority: p } = yield* tickets.decodeInput("changePriority", PriorityInput, { priority })
           const s = yield* settings
           return yield* update("changePriority", ref, (row, ticket, at) => {
             if (p === ticket.priority) return Effect.succeed(null)

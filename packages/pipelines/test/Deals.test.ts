@@ -1,11 +1,12 @@
 import { expect, expectTypeOf, layer } from "@effect/vitest"
-import { Actor, Catalog, Crm, IdGenerator, Store, Workspace } from "@rapport/core"
+import { Actor, Crm, IdGenerator, Store, Workspace } from "@rapport/core"
 import { Clock, Effect, Either, FastCheck as fc, Layer, TestClock } from "effect"
 import * as Deal from "../src/Deal.js"
 import * as Deals from "../src/Deals.js"
 import * as Lead from "../src/Lead.js"
 import * as Machine from "../src/Machine.js"
 import * as Pipeline from "../src/Pipeline.js"
+import { failsWritingNothing, issuePaths, snapshot } from "./snapshot.js"
 import * as Stores from "./stores.js"
 
 const DAY = 86_400_000
@@ -46,20 +47,6 @@ const fresh = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     Workspace.CurrentWorkspace,
     Workspace.WorkspaceId.make(`deals_${Date.now().toString(36)}_${(counter++).toString(36)}`)
   )
-
-/** Every row (id@version) and event of the workspace: equal before and after = nothing written. */
-const snapshot = Effect.gen(function*() {
-  const store = yield* Store.Store
-  const catalog = yield* Catalog.Catalog
-  const workspaceId = yield* Workspace.CurrentWorkspace
-  const rows: Array<string> = []
-  for (const name of catalog.collections.keys()) {
-    const page = yield* store.find(workspaceId, { collection: name })
-    for (const row of page.rows) rows.push(`${name}:${row.id}@${row.version}`)
-  }
-  const events = yield* store.readEvents(workspaceId, { after: 0, limit: 100_000 })
-  return { rows: rows.sort(), events: events.map((e) => `${e.position}:${e.type}`) }
-})
 
 const eur = (amountMinor: number) => ({ amountMinor, currency: "EUR" })
 
@@ -183,6 +170,89 @@ for (const s of Stores.all("deals")) {
         expect(events[1]!.payload).toMatchObject({ changes: { amount: { from: null, to: eur(90_000) } } })
       })))
 
+    it.effect("changeAmount refuses a malformed amount, naming the field, and writes nothing", () =>
+      fresh(Effect.gen(function*() {
+        const deals = yield* Deals.Deals
+        const deal = yield* deals.in(Pipeline.b2b).create({ name: "Wayne", amount: eur(1000) })
+        const cases: ReadonlyArray<[unknown, ReadonlyArray<string>]> = [
+          [{ amountMinor: 12.5, currency: "EUR" }, ["amount.amountMinor"]], // a float: money is whole minor units
+          [{ amountMinor: Number.NaN, currency: "EUR" }, ["amount.amountMinor"]],
+          [{ amountMinor: "1000", currency: "EUR" }, ["amount.amountMinor"]],
+          [{ amountMinor: 1000, currency: "eur" }, ["amount.currency"]], // ISO 4217 codes are upper case
+          [{ amountMinor: 1000, currency: "EURO" }, ["amount.currency"]],
+          [{ amountMinor: 1000 }, ["amount.currency"]],
+          [{ amountMinor: 1.5, currency: "" }, ["amount.amountMinor", "amount.currency"]],
+          [{ amountMinor: 1000, currency: "EUR", note: "x" }, ["amount.note"]],
+          ["10.00 EUR", ["amount"]]
+        ]
+        for (const [amount, paths] of cases) {
+          const error = yield* failsWritingNothing(deals.changeAmount(deal, amount as never))
+          expect([amount, issuePaths(error)]).toEqual([amount, paths])
+          expect(error._tag === "ValidationError" && error.operation).toBe("Deals.changeAmount")
+        }
+        const stored = yield* deals.get(deal.id)
+        expect([stored.version, stored.amount?.amountMinor, stored.amount?.currency]).toEqual([1, 1000, "EUR"])
+        expect((yield* eventsOf(deal.id)).map((e) => e.type)).toEqual(["DealCreated"])
+        const changed = yield* deals.changeAmount(deal, { amountMinor: 1200, currency: "USD" })
+        expect([changed.version, changed.amount?.amountMinor, changed.amount?.currency]).toEqual([2, 1200, "USD"])
+      })))
+
+    it.effect("update changes plain fields in one DealUpdated event; bad input names the field and writes nothing", () =>
+      fresh(Effect.gen(function*() {
+        const deals = yield* Deals.Deals
+        const sales = deals.in(Pipeline.b2b)
+        const deal = yield* sales.create({ name: "Stark", amount: eur(1000), closeDate: "2026-12-01" })
+        const t0 = yield* Clock.currentTimeMillis
+        yield* TestClock.adjust(DAY)
+        const updated = yield* deals.update(deal, { name: "Stark Industries", amount: eur(2500), closeDate: "2026-12-01" })
+        expect([updated.version, updated.name, updated.amount?.amountMinor, updated.closeDate, updated.stage, updated.lastActivityAt])
+          .toEqual([2, "Stark Industries", 2500, "2026-12-01", "new", t0 + DAY])
+        const events = yield* eventsOf(deal.id)
+        expect(events.map((e) => e.type)).toEqual(["DealCreated", "DealUpdated"])
+        // Only what changed is in the event: the close date was sent unchanged.
+        expect(events[1]!.payload).toMatchObject({
+          changes: { name: { from: "Stark", to: "Stark Industries" }, amount: { from: eur(1000), to: eur(2500) } }
+        })
+        expect(Object.keys((events[1]!.payload as { changes: object }).changes).sort()).toEqual(["amount", "lastActivityAt", "name"])
+        const same = yield* deals.update(updated, { name: "Stark Industries" })
+        expect(same.version).toBe(2)
+        const empty = yield* deals.update(updated, {})
+        expect(empty.version).toBe(2)
+
+        const cases: ReadonlyArray<[unknown, ReadonlyArray<string>]> = [
+          [{ name: "   " }, ["name"]],
+          [{ name: "x".repeat(301) }, ["name"]],
+          [{ amount: { amountMinor: 0.5, currency: "EUR" } }, ["amount.amountMinor"]],
+          [{ amount: { amountMinor: 5, currency: "eur" } }, ["amount.currency"]],
+          [{ closeDate: "2026-02-30" }, ["closeDate"]],
+          [{ closeDate: "1 December 2026" }, ["closeDate"]],
+          [{ ownerId: 42 }, ["ownerId"]],
+          // Stage, status, probability and forecast have commands of their own.
+          [{ stage: "closed_won" }, ["stage"]],
+          [{ probability: 100 }, ["probability"]],
+          [{ name: "", closeDate: "tomorrow", amount: { amountMinor: 1.5, currency: "EUR" } }, ["amount.amountMinor", "closeDate", "name"]],
+          // Well formed but pointing at nothing in this workspace.
+          [{ contactId: "con_nope" }, ["contactId"]],
+          [{ companyId: "com_nope" }, ["companyId"]]
+        ]
+        for (const [patch, paths] of cases) {
+          const error = yield* failsWritingNothing(deals.update(updated, patch as never))
+          expect([patch, issuePaths(error)]).toEqual([patch, paths])
+        }
+
+        // The stage's required fields stay required: proposal needs an amount and a close date.
+        const proposal = yield* sales.moveToStage(updated, "proposal")
+        const cleared = yield* failsWritingNothing(deals.update(proposal, { name: "Still Stark", closeDate: null }))
+        expect(cleared._tag === "ValidationError" && cleared.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+          "closeDate: required in stage proposal"
+        ])
+        const stale = yield* failsWritingNothing(deals.update(updated, { name: "Late" }))
+        expect(stale._tag === "Conflict" && [stale.expectedVersion, stale.actualVersion]).toEqual([2, 3])
+        const missing = yield* failsWritingNothing(deals.update({ id: "deal_nope", version: 1 }, { name: "Nobody" }))
+        expect(missing._tag).toBe("NotFound")
+        expect((yield* deals.get(deal.id)).name).toBe("Stark Industries")
+      })))
+
     it.effect("a stale version is a Conflict and writes nothing", () =>
       fresh(Effect.gen(function*() {
         const deals = yield* Deals.Deals
@@ -271,11 +341,15 @@ for (const s of Stores.all("deals")) {
         expect([reset.forecastCategory, reset.forecastOverride]).toEqual(["pipeline", false])
         const same = yield* deals.setForecastCategory(reset, null)
         expect(same.version).toBe(reset.version)
-        const bad = yield* Effect.flip(deals.setForecastCategory(reset, "closed" as never))
-        expect(bad._tag === "ValidationError" && bad.issues[0]!.path).toBe("category")
+        const bad = yield* failsWritingNothing(deals.setForecastCategory(reset, "closed" as never))
+        expect(issuePaths(bad)).toEqual(["category"])
+        const unknown = yield* failsWritingNothing(deals.setForecastCategory(reset, "maybe" as never))
+        expect(issuePaths(unknown)).toEqual(["category"])
         const won = yield* deals.win(b)
-        const closedOverride = yield* Effect.flip(deals.setForecastCategory(won, "commit"))
-        expect(closedOverride._tag).toBe("ValidationError")
+        const closedOverride = yield* failsWritingNothing(deals.setForecastCategory(won, "commit"))
+        expect(closedOverride._tag === "ValidationError" && closedOverride.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+          "category: a closed deal's category is closed"
+        ])
         const rows = yield* deals.forecast({ pipelineId: "b2b" })
         const byKey = Object.fromEntries(rows.map((r) => [`${r.category}/${r.currency}`, [r.deals, r.amountMinor]]))
         expect(byKey).toEqual({ "pipeline/EUR": [1, 1000], "pipeline/USD": [1, 300], "closed/EUR": [1, 2000] })

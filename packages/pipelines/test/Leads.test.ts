@@ -1,5 +1,5 @@
 import { expect, layer } from "@effect/vitest"
-import { Catalog, Companies, Contacts, Crm, IdGenerator, Store, Workspace } from "@rapport/core"
+import { Companies, Contacts, Crm, IdGenerator, Store, Workspace } from "@rapport/core"
 import { Effect, Layer } from "effect"
 import * as Deal from "../src/Deal.js"
 import * as Deals from "../src/Deals.js"
@@ -7,6 +7,7 @@ import * as Lead from "../src/Lead.js"
 import * as Leads from "../src/Leads.js"
 import * as Machine from "../src/Machine.js"
 import * as Pipeline from "../src/Pipeline.js"
+import { snapshot } from "./snapshot.js"
 import * as Stores from "./stores.js"
 
 const partners = Pipeline.define({
@@ -33,19 +34,6 @@ const fresh = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     Workspace.CurrentWorkspace,
     Workspace.WorkspaceId.make(`leads_${Date.now().toString(36)}_${(counter++).toString(36)}`)
   )
-
-const snapshot = Effect.gen(function*() {
-  const store = yield* Store.Store
-  const catalog = yield* Catalog.Catalog
-  const workspaceId = yield* Workspace.CurrentWorkspace
-  const rows: Array<string> = []
-  for (const name of catalog.collections.keys()) {
-    const page = yield* store.find(workspaceId, { collection: name })
-    for (const row of page.rows) rows.push(`${name}:${row.id}@${row.version}`)
-  }
-  const events = yield* store.readEvents(workspaceId, { after: 0, limit: 100_000 })
-  return { rows: rows.sort(), events: events.map((e) => `${e.position}:${e.type}`) }
-})
 
 const form: Lead.FormPayload = {
   firstName: "Grace",

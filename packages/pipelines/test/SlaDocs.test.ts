@@ -1,5 +1,5 @@
 /**
- * The examples of docs/sla.md (SLA policies, metrics, escalation), run as written.
+ * The examples of docs/sla.md (business hours, SLA policies, metrics, escalation), run as written.
  */
 import { Crm, Workspace } from "@rapport/core"
 import { describe, expect, it } from "@effect/vitest"
@@ -50,6 +50,23 @@ const escalations: ReadonlyArray<Escalation.Rule> = [
 ]
 
 describe("docs/sla.md", () => {
+  it("business hours", () => {
+    const split = [["09:00", "12:30"], ["13:30", "18:00"]] as const
+    const support = Effect.runSync(BusinessCalendar.make({
+      timeZone: "Europe/Berlin",
+      week: { mon: split, tue: split, wed: split, thu: split, fri: [["09:00", "17:00"], ["22:00", "06:00"]] },
+      holidays: ["2026-05-01", { from: "2026-12-24", to: "2026-12-31" }]
+    }))
+    // Friday 27 March 2026, 16:00 in Berlin (CET): 1 h until 17:00, then 1 h of the 22:00 night shift.
+    const opened = Date.UTC(2026, 2, 27, 15, 0)
+    expect(new Date(BusinessCalendar.addBusinessMinutes(support, opened, 120)).toISOString()).toBe("2026-03-27T22:00:00.000Z")
+    // To Monday 10:00 CEST: 1 h on Friday, 8 h of night shift, 1 h on Monday.
+    expect(BusinessCalendar.businessMinutesBetween(support, opened, Date.UTC(2026, 2, 30, 8, 0))).toBe(600)
+    expect(BusinessCalendar.businessMinutesBetween(support, Date.UTC(2026, 2, 30, 8, 0), opened)).toBe(-600)
+    expect(BusinessCalendar.isOpen(support, Date.UTC(2026, 2, 28, 4, 0))).toBe(true)
+    expect(BusinessCalendar.nextOpen(support, Date.UTC(2026, 2, 28, 12, 0))).toBe(Date.UTC(2026, 2, 30, 7, 0))
+  })
+
   it("pure SLA math", () => {
     // Monday 30 March 2026, 16:00 in Berlin: a standard ticket, answered on Tuesday at 10:00.
     const created = Date.UTC(2026, 2, 30, 14, 0)

@@ -7,6 +7,7 @@ import * as SlaPolicy from "../src/SlaPolicy.js"
 import * as Ticket from "../src/Ticket.js"
 import * as TicketLifecycle from "../src/TicketLifecycle.js"
 import * as Tickets from "../src/Tickets.js"
+import { failsWritingNothing, issuePaths } from "./snapshot.js"
 import * as Stores from "./stores.js"
 
 const MINUTE = 60_000
@@ -140,11 +141,10 @@ for (const store of Stores.all("tickets")) {
       it.effect("refuses bad input and unknown links, writing nothing", () =>
         Effect.gen(function*() {
           const tickets = yield* Tickets.Tickets
-          const bad = yield* Effect.flip(tickets.create({ subject: "", channel: "fax" as "email", priority: "asap" as "low" }))
-          expect(bad._tag).toBe("ValidationError")
-          if (bad._tag === "ValidationError") expect(bad.issues.map((i) => i.path).sort()).toEqual(["channel", "priority", "subject"])
-          const missing = yield* Effect.flip(tickets.create({ subject: "x", channel: "email", contactId: "con_missing" }))
-          expect(missing).toMatchObject({ _tag: "ValidationError" })
+          const bad = yield* failsWritingNothing(tickets.create({ subject: "", channel: "fax" as "email", priority: "asap" as "low" }))
+          expect(issuePaths(bad)).toEqual(["channel", "priority", "subject"])
+          const missing = yield* failsWritingNothing(tickets.create({ subject: "x", channel: "email", contactId: "con_missing" }))
+          expect(issuePaths(missing)).toEqual(["contactId"])
           expect(missing.message).toContain("contactId")
           expect((yield* tickets.find()).items).toEqual([])
           expect(yield* eventTypes).toEqual([])
@@ -230,10 +230,17 @@ for (const store of Stores.all("tickets")) {
           expect(metrics.firstReply).toEqual({ calendarMillis: 25 * MINUTE, businessMillis: 25 * MINUTE })
           expect((yield* tickets.replies(t.id)).items.map((r) => r.authorKind)).toEqual(["bot", "agent", "agent", "agent"])
           expect((yield* typesFor(t.id)).filter((x) => x === "TicketFirstReply")).toHaveLength(1)
-          const bad = yield* Effect.flip(tickets.reply(t.id, { authorKind: "alien" as "bot", body: "" }))
-          expect(bad._tag).toBe("ValidationError")
-          const missing = yield* Effect.flip(tickets.reply("tkt_missing", { authorKind: "customer", body: "hi" }))
-          expect(missing._tag).toBe("NotFound")
+          // Bad input: no reply row, no ticket change, no event.
+          const bad = yield* failsWritingNothing(tickets.reply(t.id, { authorKind: "alien" as "bot", body: "" }))
+          expect(issuePaths(bad)).toEqual(["authorKind", "body"])
+          expect(bad._tag === "ValidationError" && bad.operation).toBe("Tickets.reply")
+          const badVisibility = yield* failsWritingNothing(tickets.reply(t.id, { authorKind: "agent", visibility: "secret" as "public", body: "x" }))
+          expect(issuePaths(badVisibility)).toEqual(["visibility"])
+          const extra = yield* failsWritingNothing(tickets.reply(t.id, { authorKind: "agent", body: "x", cc: "boss" } as Ticket.ReplyInput))
+          expect(issuePaths(extra)).toEqual(["cc"])
+          const missing = yield* failsWritingNothing(tickets.reply("tkt_missing", { authorKind: "customer", body: "hi" }))
+          expect(missing).toMatchObject({ _tag: "NotFound", id: "tkt_missing" })
+          expect((yield* tickets.replies(t.id)).items).toHaveLength(4)
         }).pipe(inWorkspace()))
 
       it.effect("a customer reply reopens a solved ticket and brings a pending one back to open; closed refuses", () =>
@@ -253,8 +260,10 @@ for (const store of Stores.all("tickets")) {
           expect(t.status).toBe("open")
           t = yield* tickets.transition(t, { type: "solve" })
           t = yield* tickets.transition(t, { type: "close" })
-          const closed = yield* Effect.flip(tickets.reply(t.id, { authorKind: "customer", body: "hello?" }))
-          expect(closed._tag).toBe("ValidationError")
+          const closed = yield* failsWritingNothing(tickets.reply(t.id, { authorKind: "customer", body: "hello?" }))
+          expect(closed._tag === "ValidationError" && closed.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+            `ticketId: ticket ${t.id} is closed`
+          ])
           expect((yield* tickets.replies(t.id)).items).toHaveLength(3)
           const metrics = yield* tickets.metrics(t.id)
           expect(metrics.reopens).toBe(1)
@@ -272,10 +281,18 @@ for (const store of Stores.all("tickets")) {
           expect(a).toMatchObject({ teamId: team.id, assigneeId: null, version: 2 })
           const same = yield* tickets.assign(a, { teamId: team.id })
           expect(same.version).toBe(2)
-          const unknown = yield* Effect.flip(tickets.assign(a, { teamId: "team_nope" }))
-          expect(unknown).toMatchObject({ _tag: "ValidationError" })
-          const bad = yield* Effect.flip(tickets.assign(a, { assigneeId: 42 as unknown as string }))
-          expect(bad._tag).toBe("ValidationError")
+          const unknown = yield* failsWritingNothing(tickets.assign(a, { teamId: "team_nope" }))
+          expect(issuePaths(unknown)).toEqual(["teamId"])
+          const nobody = yield* failsWritingNothing(tickets.assign(a, { assigneeId: "usr_nope" }))
+          expect(issuePaths(nobody)).toEqual(["assigneeId"])
+          const bad = yield* failsWritingNothing(tickets.assign(a, { assigneeId: 42 as unknown as string }))
+          expect(issuePaths(bad)).toEqual(["assigneeId"])
+          const wrongKind = yield* failsWritingNothing(tickets.assign(a, { teamId: "usr_1", assigneeId: "team_1" }))
+          expect(issuePaths(wrongKind)).toEqual(["assigneeId", "teamId"])
+          const extra = yield* failsWritingNothing(tickets.assign(a, { ownerId: "usr_1" } as never))
+          expect(issuePaths(extra)).toEqual(["ownerId"])
+          const stale = yield* failsWritingNothing(tickets.assign(t, { teamId: null }))
+          expect(stale).toMatchObject({ _tag: "Conflict", expectedVersion: 1, actualVersion: 2 })
           const cleared = yield* tickets.assign(a, { teamId: null })
           expect(cleared.teamId).toBeNull()
           expect((yield* typesFor(t.id)).filter((x) => x === "TicketAssigned")).toHaveLength(2)
@@ -290,7 +307,13 @@ for (const store of Stores.all("tickets")) {
           expect(urgent).toMatchObject({ priority: "urgent", slaPolicyId: "urgent" })
           expect(urgent.sla.appliedAt).toBe(T0 + 5 * MINUTE)
           expect((yield* tickets.changePriority(urgent, "urgent")).version).toBe(urgent.version)
-          expect(yield* Effect.flip(tickets.changePriority(urgent, "meh" as "low"))).toMatchObject({ _tag: "ValidationError" })
+          const meh = yield* failsWritingNothing(tickets.changePriority(urgent, "meh" as "low"))
+          expect(issuePaths(meh)).toEqual(["priority"])
+          expect(meh._tag === "ValidationError" && meh.operation).toBe("Tickets.changePriority")
+          const none = yield* failsWritingNothing(tickets.changePriority(urgent, null as unknown as "low"))
+          expect(issuePaths(none)).toEqual(["priority"])
+          const stale = yield* failsWritingNothing(tickets.changePriority(t, "high"))
+          expect(stale._tag).toBe("Conflict")
           expect(yield* typesFor(t.id)).toEqual(["TicketCreated", "SlaPolicyApplied", "TicketPriorityChanged", "SlaPolicyApplied"])
         }).pipe(inWorkspace()))
 
@@ -306,11 +329,22 @@ for (const store of Stores.all("tickets")) {
           expect(yield* typesFor(target.id)).toEqual(["TicketCreated", "SlaPolicyApplied", "TicketMergeReceived"])
           // Into a closed ticket, into itself, or from a closed one: refused, nothing written.
           const third = yield* tickets.create({ subject: "Third", channel: "email" })
-          const before = (yield* events).length
-          expect(yield* Effect.flip(tickets.merge(third, s))).toMatchObject({ _tag: "ValidationError" })
-          expect(yield* Effect.flip(tickets.merge(third, third))).toMatchObject({ _tag: "ValidationError" })
-          expect(yield* Effect.flip(tickets.merge(s, t))).toMatchObject({ _tag: "InvalidTransition" })
-          expect((yield* events).length).toBe(before)
+          const intoClosed = yield* failsWritingNothing(tickets.merge(third, s))
+          expect(intoClosed._tag === "ValidationError" && intoClosed.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+            `target: ticket ${s.id} is closed`
+          ])
+          const intoItself = yield* failsWritingNothing(tickets.merge(third, third))
+          expect(intoItself._tag === "ValidationError" && intoItself.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+            "target: a ticket cannot be merged into itself"
+          ])
+          // The target's TicketMergeReceived is written first in the transaction: the source's
+          // refusal must roll it back.
+          const fromClosed = yield* failsWritingNothing(tickets.merge(s, t))
+          expect(fromClosed).toMatchObject({ _tag: "InvalidTransition", from: "closed", event: "merge", reason: "final-state" })
+          const staleTarget = yield* failsWritingNothing(tickets.merge(third, target))
+          expect(staleTarget).toMatchObject({ _tag: "Conflict", id: target.id, expectedVersion: 1, actualVersion: 2 })
+          const noTarget = yield* failsWritingNothing(tickets.merge(third, { id: "tkt_nope", version: 1 }))
+          expect(noTarget).toMatchObject({ _tag: "NotFound", id: "tkt_nope" })
           expect((yield* tickets.get(target.id)).version).toBe(2)
           expect((yield* tickets.get(third.id)).version).toBe(1)
         }).pipe(inWorkspace()))
