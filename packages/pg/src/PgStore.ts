@@ -17,7 +17,9 @@ import { Errors } from "@rapport/core"
 import { Dialect, SqlStore } from "@rapport/sql"
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
+import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer, Redacted } from "effect"
+import * as Pool from "./internal/pool.js"
 
 /**
  * @since 0.1.0
@@ -51,17 +53,21 @@ export const dialect: Effect.Effect<Dialect.Dialect, Errors.StoreError, SqlClien
 }).pipe(Effect.mapError((e) => new Errors.StoreError({ operation: "PgStore.dialect", detail: e.message, cause: e.cause })))
 
 /**
- * The `SqlClient` alone.
+ * The `SqlClient` alone, on a pool of its own.
  *
  * @since 0.1.0
  * @category layers
  */
-export const clientLayer = (options: Options) =>
-  PgClient.layer({
-    url: typeof options.url === "string" ? Redacted.make(options.url) : options.url,
-    maxConnections: options.maxConnections ?? 10,
-    transformJson: false
-  })
+export const clientLayer = (options: Options): Layer.Layer<SqlClient.SqlClient | PgClient.PgClient, SqlError> =>
+  Layer.unwrapScoped(Effect.map(Pool.make(poolOptions(options)), clientOn))
+
+const poolOptions = (options: Options): Pool.PoolOptions => ({
+  url: options.url,
+  maxConnections: options.maxConnections ?? 10
+})
+
+// The pool's lifetime is the enclosing scope's: `PgClient` only borrows it.
+const clientOn = (pool: Pool.Pool) => PgClient.layerFromPool({ acquire: Effect.succeed(pool), transformJson: false })
 
 /**
  * The store on a PostgreSQL database.
@@ -81,17 +87,21 @@ export const clientLayer = (options: Options) =>
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<Store.Store, Errors.StoreError, Catalog.Catalog> =>
-  Layer.unwrapEffect(Effect.gen(function*() {
-    const d = yield* dialect
-    const sql = yield* SqlClient.SqlClient
-    return SqlStore.layer({
-      dialect: d,
-      // Whole-row reads outside a transaction take rows as arrays: the driver skips
-      // building an object per row that the store would only copy (SQLite does the same).
-      directValues: (text, params) => sql.unsafe(text, params as Array<unknown>).values,
-      ...(options.migrate === undefined ? {} : { migrate: options.migrate })
-    })
+  Layer.unwrapScoped(Effect.gen(function*() {
+    const pool = yield* Pool.make(poolOptions(options))
+    const direct = Pool.direct(pool)
+    return Layer.unwrapEffect(Effect.map(dialect, (d) =>
+      SqlStore.layer({
+        dialect: d,
+        // Autocommit statements skip the SqlClient's per-statement bookkeeping, and
+        // whole-row reads take rows as arrays, sparing an object per driver row that the
+        // store would only copy (see `internal/pool.ts`; SQLite does the same).
+        direct: direct.rows,
+        directValues: direct.values,
+        ...(options.migrate === undefined ? {} : { migrate: options.migrate })
+      }))).pipe(Layer.provide(clientOn(pool)))
   })).pipe(
-      Layer.provide(Layer.mapError(clientLayer(options), (e) =>
-        new Errors.StoreError({ operation: "PgStore.layer", detail: e.message, cause: e.cause })))
+    Layer.mapError((e) =>
+      e instanceof Errors.StoreError ? e : new Errors.StoreError({ operation: "PgStore.layer", detail: e.message, cause: e.cause })
     )
+  )
