@@ -1,8 +1,11 @@
 /**
  * Bad input to every command gives a `ValidationError` naming the field, and nothing
- * is written: the workspace's rows and events are exactly as before. The same holds
- * for commands refused because of the record's state (paying an order twice, closing a
- * closed thread: `ValidationError` on `status`) and for a stale version (`Conflict`).
+ * is written: the workspace's rows (every field) and events are exactly as before. The
+ * same holds for commands refused because of the record's state (paying an order twice,
+ * closing a closed thread: `ValidationError` on `status`), because of other records (a
+ * dangling reference, a company still referenced), for a stale version or a duplicate
+ * (`Conflict`), for a record of another workspace (`NotFound`, and that workspace is
+ * unchanged too) and for a malformed read (`InvalidQuery`).
  */
 import type { Vitest } from "@effect/vitest"
 import { expect } from "@effect/vitest"
@@ -12,6 +15,7 @@ import {
   Companies,
   Contacts,
   Conversations,
+  Customer360,
   Notes,
   Orders,
   Products,
@@ -28,20 +32,39 @@ type It = Vitest.MethodsNonLive<Harness.Services>
 
 type Env = Harness.Services | Workspace.CurrentWorkspace
 
+/** What `arrange` hands to `run`: the fixtures, and other workspaces to watch. */
+type Arranged = Fixtures.Fixtures & {
+  /**
+   * Workspaces other than the current one that the command must leave unchanged as
+   * well: the home of a foreign record it was handed.
+   */
+  readonly otherWorkspaces?: ReadonlyArray<Workspace.WorkspaceId>
+}
+
 interface Case {
   readonly command: string
-  /** The field paths the error must name (a `ValidationError`'s issues). */
+  /** The field paths the error names, all of them and no others (a `ValidationError`'s issues). */
   readonly paths: ReadonlyArray<string>
   /** What the error must match when it is not a `ValidationError`. */
-  readonly error?: { readonly _tag: "Conflict"; readonly [key: string]: unknown }
+  readonly error?: { readonly _tag: "Conflict" | "NotFound" | "InvalidQuery"; readonly [key: string]: unknown }
+  /** Text the error's message must contain, such as the id of the record in the way. */
+  readonly mentions?: (f: Arranged) => string
   /**
    * Brings the seeded workspace into the state the command is refused in (an order
    * already fulfilled, a task already done) before the snapshot is taken; returns the
    * fixtures `run` gets, with the records it changed.
    */
-  readonly arrange?: (f: Fixtures.Fixtures) => Effect.Effect<Fixtures.Fixtures, unknown, Env>
-  readonly run: (f: Fixtures.Fixtures) => Effect.Effect<unknown, unknown, Env>
+  readonly arrange?: (f: Fixtures.Fixtures) => Effect.Effect<Arranged, unknown, Env>
+  readonly run: (f: Arranged) => Effect.Effect<unknown, unknown, Env>
 }
+
+/** Seeds a second workspace and hands its records to `run` in place of the current one's. */
+const foreignRecords = (_: Fixtures.Fixtures): Effect.Effect<Arranged, unknown, Env> =>
+  Effect.gen(function*() {
+    const workspace = Harness.freshWorkspaceId()
+    const foreign = yield* Harness.inWorkspace(workspace, Fixtures.seed)
+    return { ...foreign, otherWorkspaces: [workspace] }
+  })
 
 // Inputs arrive from outside (HTTP bodies, imports), so the cases deliberately pass
 // values the static types would reject.
@@ -375,6 +398,66 @@ const cases: ReadonlyArray<Case> = [
     run: () => Effect.flatMap(Contacts.Contacts, (c) => c.findByEmail("not-an-email"))
   },
   {
+    command: "Contacts.create (dangling company)",
+    paths: ["companyId"],
+    run: () => Effect.flatMap(Contacts.Contacts, (c) => c.create({ firstName: "Z", companyId: "com_missing" }))
+  },
+  {
+    command: "Companies.remove (still referenced)",
+    paths: ["id"],
+    // The seeded contact works at the company; the refusal names it.
+    mentions: (f) => f.contact.id,
+    run: (f) => Effect.flatMap(Companies.Companies, (c) => c.remove(f.company))
+  },
+  {
+    command: "Companies.addToCommittee (same member and role twice)",
+    paths: [],
+    error: { _tag: "Conflict", reason: "unique-violation" },
+    arrange: (f) =>
+      Effect.as(Effect.flatMap(Companies.Companies, (c) => c.addToCommittee(f.company.id, f.contact.id, "champion")), f),
+    run: (f) => Effect.flatMap(Companies.Companies, (c) => c.addToCommittee(f.company.id, f.contact.id, "champion"))
+  },
+  {
+    command: "Associations.link (a kind that is not defined)",
+    paths: ["to.collection"],
+    run: (f) =>
+      Effect.flatMap(Associations.Associations, (a) =>
+        a.link({ from: { collection: "task", id: f.task.id }, to: { collection: "company", id: f.company.id } }))
+  },
+  {
+    command: "Contacts.update (a contact of another workspace)",
+    paths: [],
+    error: { _tag: "NotFound", collection: "contact" },
+    arrange: foreignRecords,
+    run: (f) => Effect.flatMap(Contacts.Contacts, (c) => c.update(f.contact, { firstName: "Mallory" }))
+  },
+  {
+    command: "Contacts.get (a contact of another workspace)",
+    paths: [],
+    error: { _tag: "NotFound", collection: "contact" },
+    arrange: foreignRecords,
+    run: (f) => Effect.flatMap(Contacts.Contacts, (c) => c.get(f.contact.id))
+  },
+  {
+    command: "Orders.get (an order of another workspace)",
+    paths: [],
+    error: { _tag: "NotFound", collection: "order" },
+    arrange: foreignRecords,
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.get(f.order.id))
+  },
+  {
+    command: "Customer360.get (missing contact)",
+    paths: [],
+    error: { _tag: "NotFound", collection: "contact" },
+    run: () => Effect.flatMap(Customer360.Customer360, (c) => c.get("con_nobody"))
+  },
+  {
+    command: "Customer360.timeline (malformed cursor)",
+    paths: [],
+    error: { _tag: "InvalidQuery", path: "cursor" },
+    run: (f) => Effect.flatMap(Customer360.Customer360, (c) => c.timeline(f.contact.id, { cursor: "abc" }))
+  },
+  {
     command: "Tasks.remove (stale version)",
     paths: [],
     error: { _tag: "Conflict", reason: "stale-version", expectedVersion: 1, actualVersion: 2 },
@@ -386,6 +469,23 @@ const cases: ReadonlyArray<Case> = [
 ]
 
 export const badInputSuite = (it: It) => {
+  it.effect("the snapshot holds every field of every row and every event, page after page", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const f = yield* Fixtures.seed
+      const before = yield* Harness.snapshot
+      const extra = 2 * Harness.snapshotPageSize + 1
+      const notes = yield* Notes.Notes
+      for (let i = 0; i < extra; i++) yield* notes.create({ body: `note ${i}`, contactId: f.contact.id })
+      const after = yield* Harness.snapshot
+      const notesIn = (s: typeof before) => s.rows.filter((r) => r.startsWith("note:")).length
+      expect(notesIn(after)).toBe(notesIn(before) + extra)
+      expect(after.rows.length).toBe(before.rows.length + extra)
+      expect(after.events.length).toBe(before.events.length + extra)
+      expect(after.events.slice(0, before.events.length)).toEqual(before.events)
+      // Rows are recorded with every field, so a write that kept the version still shows.
+      expect(before.rows.find((r) => r.startsWith(`contact:${f.contact.id}@`))).toContain(`"lastName":"Lovelace"`)
+    })))
+
   for (const c of cases) {
     const title = c.error === undefined
       ? `bad input to ${c.command} is refused naming ${c.paths.join(", ")}, and nothing is written`
@@ -393,15 +493,19 @@ export const badInputSuite = (it: It) => {
     it.effect(title, () =>
       Harness.inFreshWorkspace(Effect.gen(function*() {
         const seeded = yield* Fixtures.seed
-        const fixtures = c.arrange === undefined ? seeded : yield* c.arrange(seeded)
-        const before = yield* Harness.snapshot
+        const fixtures: Arranged = c.arrange === undefined ? seeded : yield* c.arrange(seeded)
+        const workspaces = [yield* Workspace.CurrentWorkspace, ...(fixtures.otherWorkspaces ?? [])]
+        const snapshots = Effect.forEach(workspaces, (workspace) => Harness.inWorkspace(workspace, Harness.snapshot))
+        const before = yield* snapshots
         const error = yield* Effect.flip(c.run(fixtures))
         expect(error).toMatchObject(c.error ?? { _tag: "ValidationError" })
         if (c.error === undefined) {
           const paths = (error as { issues: ReadonlyArray<{ path: string }> }).issues.map((i) => i.path)
-          for (const path of c.paths) expect(paths).toContain(path)
+          // Exactly these fields, in any order: a refusal names what is wrong and nothing else.
+          expect([...paths].sort()).toEqual([...c.paths].sort())
         }
-        expect(yield* Harness.snapshot).toEqual(before)
+        if (c.mentions !== undefined) expect((error as Error).message).toContain(c.mentions(fixtures))
+        expect(yield* snapshots).toEqual(before)
       })))
   }
 }

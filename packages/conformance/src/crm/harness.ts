@@ -24,18 +24,40 @@ export const makeLayer = <E>(store: Layer.Layer<Store.Store, E, Catalog.Catalog>
 
 let counter = 0
 
-/** Runs `effect` in a workspace no other test uses. */
-export const inFreshWorkspace = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.provideService(
-    effect,
-    Workspace.CurrentWorkspace,
-    Workspace.WorkspaceId.make(`crm_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`)
+/** A workspace id no other test uses. */
+export const freshWorkspaceId = (): Workspace.WorkspaceId =>
+  Workspace.WorkspaceId.make(
+    `crm_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   )
 
+/** Runs `effect` in the workspace `workspaceId`. */
+export const inWorkspace = <A, E, R>(workspaceId: Workspace.WorkspaceId, effect: Effect.Effect<A, E, R>) =>
+  Effect.provideService(effect, Workspace.CurrentWorkspace, workspaceId)
+
+/** Runs `effect` in a workspace no other test uses. */
+export const inFreshWorkspace = <A, E, R>(effect: Effect.Effect<A, E, R>) => inWorkspace(freshWorkspaceId(), effect)
+
 /**
- * A fingerprint of everything stored in the current workspace: every row of every
- * collection (id and version) and every event position. Equal fingerprints before and
- * after a failed command prove that it wrote nothing.
+ * The snapshot reads rows and events in pages of this size: small, so that a test can
+ * cheaply prove that it pages to the end (badInput.ts does).
+ */
+export const snapshotPageSize = 25
+
+/** JSON with object keys sorted, so two reads of the same value compare equal on every engine. */
+const stable = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "bigint"
+      ? `${v}n`
+      : v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v)
+
+/**
+ * Everything stored in the current workspace: every row of every collection of the
+ * catalog with all its fields, and every event with all its fields, read page by page
+ * to the end. Equal snapshots before and after a failed command prove that it wrote
+ * nothing: no row inserted, changed (even without a new version) or removed, and no
+ * event appended.
  */
 export const snapshot = Effect.gen(function*() {
   const store = yield* Store.Store
@@ -43,11 +65,28 @@ export const snapshot = Effect.gen(function*() {
   const workspaceId = yield* Workspace.CurrentWorkspace
   const rows: Array<string> = []
   for (const name of catalog.collections.keys()) {
-    const page = yield* store.find(workspaceId, { collection: name })
-    for (const row of page.rows) rows.push(`${name}:${row.id}@${row.version}`)
+    let cursor: string | null = null
+    do {
+      const page: Store.Page = yield* store.find(workspaceId, {
+        collection: name,
+        limit: snapshotPageSize,
+        ...(cursor === null ? {} : { cursor })
+      })
+      for (const row of page.rows) rows.push(`${name}:${row.id}@${row.version} ${stable(row)}`)
+      cursor = page.nextCursor
+    } while (cursor !== null)
   }
-  const events = yield* store.readEvents(workspaceId, { after: 0, limit: 100_000 })
-  return { rows: rows.sort(), events: events.map((e) => `${e.position}:${e.type}`) }
+  const events: Array<string> = []
+  let after = 0
+  // `readEvents` promises at most `limit` events, so only an empty page is the end.
+  while (true) {
+    const page = yield* store.readEvents(workspaceId, { after, limit: snapshotPageSize })
+    const last = page[page.length - 1]
+    if (last === undefined) break
+    for (const event of page) events.push(`${event.position}:${event.type} ${stable({ ...event })}`)
+    after = last.position
+  }
+  return { rows: rows.sort(), events }
 })
 
 /** What the suite's tests have in their context. */
