@@ -14,27 +14,28 @@ const withPool = <A, E>(f: (pool: Pool.Pool) => Effect.Effect<A, E>) =>
     return yield* f(yield* Pool.make({ url: db.url, maxConnections: 3 }))
   }))
 
-it.effect("statements past the bound run unnamed, with the same answers", () =>
+it.effect("reusable statements past the bound, and every query, run unnamed with the same answers", () =>
   withPool((pool) =>
     Effect.gen(function*() {
       const direct = Pool.direct(pool, 5)
       // Ten distinct texts, each run from several connections at once.
       const answers = yield* Effect.forEach(
         Array.from({ length: 30 }, (_, i) => i % 10),
-        (i) => direct.values(`SELECT $1::int + ${i} AS n`, [100]),
+        (i) => direct.values(`SELECT $1::int + ${i} AS n`, [100], true),
         { concurrency: 6 }
       )
       expect(answers.map((rows) => rows[0]![0])).toEqual(Array.from({ length: 30 }, (_, i) => 100 + (i % 10)))
       expect(direct.named()).toBe(5)
-      const objects = yield* direct.rows(`SELECT $1::text AS s`, ["x"])
+      const objects = yield* direct.rows(`SELECT $1::text AS s`, ["x"], false)
       expect(objects).toEqual([{ s: "x" }])
+      expect(direct.named()).toBe(5)
     })
   ), 60_000)
 
 it.effect("a failing statement is a SqlError carrying the server's code", () =>
   withPool((pool) =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(Pool.direct(pool).values(`SELECT 1 / $1::int`, [0]))
+      const error = yield* Effect.flip(Pool.direct(pool).values(`SELECT 1 / $1::int`, [0], true))
       expect(error._tag).toBe("SqlError")
       expect((error.cause as { code?: string }).code).toBe("22012")
     })

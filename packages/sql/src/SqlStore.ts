@@ -53,8 +53,18 @@ export interface Options {
    * A faster way to run one statement outside any transaction, when the driver has one
    * (the SQLite driver runs it synchronously on a dedicated autocommit connection,
    * skipping the pool and span bookkeeping of a `SqlClient` statement).
+   *
+   * `reusable` marks the store's own per-table statements (key lookups, version-guarded
+   * writes, event reads), whose best plan does not depend on the values bound: a driver
+   * may prepare those once per connection (PostgreSQL then reuses a generic plan).
+   * Compiled queries are not reusable: the best plan for a date window or a skewed
+   * status depends on the values, so they are planned on every call.
    */
-  readonly direct?: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<any>, SqlError>
+  readonly direct?: (
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    reusable: boolean
+  ) => Effect.Effect<ReadonlyArray<any>, SqlError>
   /**
    * Runs one prepared statement once per parameter row on the current connection (the
    * transaction's, if one is open), stopping at the first row it changes nothing for,
@@ -69,7 +79,11 @@ export interface Options {
    * that the store would only copy into the record. Used for whole-row reads outside
    * transactions.
    */
-  readonly directValues?: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError>
+  readonly directValues?: (
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    reusable: boolean
+  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError>
 }
 
 interface Prepared {
@@ -179,29 +193,31 @@ export const make = (
     const direct = options.direct
     const viaClient = (text: string, params: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<Raw>, SqlError> =>
       sql.unsafe<Raw>(text, params as Array<unknown>)
-    const execute = direct === undefined ? viaClient : (text: string, params: ReadonlyArray<unknown>) =>
+    const execute = direct === undefined ? viaClient : (text: string, params: ReadonlyArray<unknown>, reusable: boolean) =>
       Effect.contextWithEffect((ctx: Context.Context<never>) =>
         Option.isSome(Context.getOption(ctx, SqlClient.TransactionConnection))
           ? viaClient(text, params)
-          : direct(text, params) as Effect.Effect<ReadonlyArray<Raw>, SqlError>
+          : direct(text, params, reusable) as Effect.Effect<ReadonlyArray<Raw>, SqlError>
       )
-    const run = (operation: string, text: string, params: ReadonlyArray<unknown>) =>
-      Effect.mapError(execute(text, params), (e) => storeError(operation, e.message, e.cause))
+    /** Runs a statement; `reusable` as in `Options.direct` (the store's own per-table statements). */
+    const run = (operation: string, text: string, params: ReadonlyArray<unknown>, reusable = false) =>
+      Effect.mapError(execute(text, params, reusable), (e) => storeError(operation, e.message, e.cause))
     const directValues = options.directValues
     /** Runs a statement selecting whole rows of `prep`'s table (its columns, in order), decoded. */
     const runRows = (
       operation: string,
       prep: Prepared,
       text: string,
-      params: ReadonlyArray<unknown>
+      params: ReadonlyArray<unknown>,
+      reusable: boolean
     ): Effect.Effect<Array<Row>, Errors.StoreError> =>
       directValues === undefined
-        ? Effect.map(run(operation, text, params), (raws) => raws.map(prep.codec.decode))
+        ? Effect.map(run(operation, text, params, reusable), (raws) => raws.map(prep.codec.decode))
         : Effect.mapError(
           Effect.contextWithEffect((ctx: Context.Context<never>) =>
             Option.isSome(Context.getOption(ctx, SqlClient.TransactionConnection))
               ? Effect.map(viaClient(text, params), (raws) => raws.map(prep.codec.decode))
-              : Effect.map(directValues(text, params), (values) => values.map(prep.codec.decodeValues))
+              : Effect.map(directValues(text, params, reusable), (values) => values.map(prep.codec.decodeValues))
           ),
           (e) => storeError(operation, e.message, e.cause)
         )
@@ -251,7 +267,7 @@ export const make = (
         : Effect.flatMap(inTransaction, (tx) => (tx ? transaction(effect) : effect)) as Effect.Effect<A, E | Errors.Conflict | Errors.StoreError>
 
     const currentVersion = (prep: Prepared, workspaceId: string, id: string) =>
-      Effect.map(run("versionOf", prep.versionOf, [workspaceId, id]), (rows) =>
+      Effect.map(run("versionOf", prep.versionOf, [workspaceId, id], true), (rows) =>
         rows.length === 0 ? null : Number(rows[0]!.version))
 
     /** Why an insert of `row` did nothing: its id exists, or one of its unique keys is taken. */
@@ -468,7 +484,7 @@ export const make = (
       get: (workspaceId, collection, id) =>
         withPrepared("get", collection, (prep) =>
           Effect.map(
-            runRows("get", prep, prep.byId, [workspaceId, id]),
+            runRows("get", prep, prep.byId, [workspaceId, id], true),
             (rows) => (rows.length === 0 ? Option.none() : Option.some(rows[0]!))
           )),
 
@@ -477,7 +493,7 @@ export const make = (
           if (ids.length === 0) return Effect.succeed([])
           const unique = [...new Set(ids)]
           return Effect.map(
-            runRows("getMany", prep, prep.byIds, [workspaceId, dialect.listParam(unique, "text")]),
+            runRows("getMany", prep, prep.byIds, [workspaceId, dialect.listParam(unique, "text")], true),
             (rows) => {
               const byId = new Map<string, Row>()
               for (const row of rows) byId.set(row.id, row)
@@ -537,7 +553,7 @@ export const make = (
             const updated = yield* guarded(
               prep.table.unique.length > 0,
               Effect.mapError(
-                run("update", prep.update, [...prep.codec.encode(row), workspaceId, row.id, expectedVersion]),
+                run("update", prep.update, [...prep.codec.encode(row), workspaceId, row.id, expectedVersion], true),
                 (e) => writeError("update", collection, row.id, e)
               )
             )
@@ -552,7 +568,7 @@ export const make = (
         withPrepared("remove", collection, (prep) =>
           Effect.gen(function*() {
             const removed = yield* Effect.mapError(
-              run("remove", prep.remove, [workspaceId, id, expectedVersion]),
+              run("remove", prep.remove, [workspaceId, id, expectedVersion], true),
               (e) => writeError("remove", collection, id, e)
             )
             if (removed.length > 0) return
@@ -569,7 +585,7 @@ export const make = (
                 const compiled = yield* compileWith("find", () => Compiler.find(dialect, tableOf, workspaceId, plan))
                 const prep = prepared.get(plan.spec.name)!
                 // The select list is the table's columns, in order (`Compiler.find`).
-                const rows = yield* runRows("find", prep, compiled.sql, compiled.params)
+                const rows = yield* runRows("find", prep, compiled.sql, compiled.params, false)
                 if (plan.limit === null || rows.length <= plan.limit) return { rows, nextCursor: null }
                 const page = rows.slice(0, plan.limit)
                 return { rows: page, nextCursor: Plan.cursorAfter(plan, page[page.length - 1]!) }
@@ -618,7 +634,8 @@ export const make = (
             `SELECT ${EVENT_COLUMNS} FROM rapport_events WHERE workspace_id = ${p(1)} AND position > ${
               dialect.numberParam(p(2), options.after, "int")
             } ORDER BY position LIMIT ${p(3)}`,
-            [workspaceId, options.after, options.limit]
+            [workspaceId, options.after, options.limit],
+            true
           ),
           (rows) => rows.map(decodeEvent)
         )),
@@ -636,7 +653,8 @@ export const make = (
             `SELECT ${cols} FROM rapport_event_subjects s JOIN rapport_events e ON e.workspace_id = s.workspace_id AND e.position = s.position WHERE s.workspace_id = ${
               p(1)
             } AND s.subject = ${p(2)}${before} ORDER BY s.position DESC LIMIT ${p(params.length)}`,
-            params
+            params,
+            true
           ),
           (rows) => rows.map(decodeEvent)
         ))

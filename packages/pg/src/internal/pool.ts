@@ -8,12 +8,14 @@
  * hands it to `PgClient.layerFromPool` for everything transactional, and runs its
  * autocommit statements straight on the pool.
  *
- * Those statements are prepared by name, as postgres.js does for every query: the
- * server parses and plans a statement once per connection instead of on every call.
- * The store's statements come from a catalog and a query compiler, so their texts repeat;
- * still, the number of names is bounded (`MAX_NAMED`), and texts past it run unnamed,
- * so an application that builds unbounded query shapes cannot grow the server's
- * per-connection statement cache without limit.
+ * The store's own per-table statements (`reusable`: key lookups, version-guarded
+ * writes, event reads) are prepared by name, so the server parses them once per
+ * connection and reuses a generic plan, which for a key lookup is the plan it would pick
+ * anyway. Compiled queries stay unnamed: after five runs of a named statement the
+ * server may settle on a generic plan, and for a query whose best plan depends on the
+ * values (a 90-day window, a skewed status) that plan can be many times slower (we
+ * measured 5x on the benchmark's "3+ orders in 90 days"). The number of names is bounded
+ * (`MAX_NAMED`) all the same; texts past it run unnamed.
  */
 import { SqlError } from "@effect/sql/SqlError"
 import { Effect, Redacted, type Scope } from "effect"
@@ -70,18 +72,19 @@ export const direct = (pool: pg.Pool, maxNamed: number = MAX_NAMED) => {
         )
       })
     })
-  const config = (text: string, params: ReadonlyArray<unknown>) => {
-    const name = nameOf(text)
+  const config = (text: string, params: ReadonlyArray<unknown>, reusable: boolean) => {
+    const name = reusable ? nameOf(text) : undefined
     return name === undefined
       ? { text, values: params as Array<unknown> }
       : { name, text, values: params as Array<unknown> }
   }
   return {
     /** Rows as objects keyed by column name. */
-    rows: (text: string, params: ReadonlyArray<unknown>) => query<Record<string, unknown>>(config(text, params)),
+    rows: (text: string, params: ReadonlyArray<unknown>, reusable: boolean) =>
+      query<Record<string, unknown>>(config(text, params, reusable)),
     /** Rows as arrays of column values, in select-list order. */
-    values: (text: string, params: ReadonlyArray<unknown>) =>
-      query<ReadonlyArray<unknown>>({ ...config(text, params), rowMode: "array" }),
+    values: (text: string, params: ReadonlyArray<unknown>, reusable: boolean) =>
+      query<ReadonlyArray<unknown>>({ ...config(text, params, reusable), rowMode: "array" }),
     /** How many statement texts have a name (for tests). */
     named: () => names.size
   }

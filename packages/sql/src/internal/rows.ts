@@ -24,8 +24,14 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 export const codec = (dialect: Dialect, table: Table): Codec => {
   const parseJson = dialect.name === "sqlite"
+  // Empty lists and objects (no tags, no custom values) are most of what CRM rows hold:
+  // built directly, a fresh value each time, they skip the parser.
   const readJson = (v: unknown): Json =>
-    v === null || v === undefined ? null : parseJson && typeof v === "string" ? (JSON.parse(v) as Json) : (v as Json)
+    v === null || v === undefined
+      ? null
+      : parseJson && typeof v === "string"
+      ? v === "[]" ? [] : v === "{}" ? {} : (JSON.parse(v) as Json)
+      : (v as Json)
   const encode = (row: Row): Array<unknown> => {
     const out: Array<unknown> = []
     for (const slot of table.slots) {
