@@ -76,10 +76,11 @@ const baseline = (url: string): Baseline => {
       await q("vacuum analyze")
       await q("checkpoint")
     },
+    // pg parses jsonb columns into values by itself.
     getById: async (id) => (await q(`select * from contacts where workspace_id = $1 and id = $2`, [WS, id])).rows[0],
     customersPage: async () =>
       (await q(`select * from contacts where workspace_id = $1 and lifecycle_stage = 'customer' order by last_name, id limit 51`, [WS]))
-        .rows.slice(0, 50).map((r: { id: string }) => r.id),
+        .rows.slice(0, 50),
     repeatBuyers: async (since) =>
       (await q(
         `select count(*)::int as n from contacts where workspace_id = $1 and id in (

@@ -5,15 +5,38 @@
  *
  * Run with `npx pnpm@10 bench` (or `npx tsx bench/store-sqlite.ts`).
  */
+import { Catalog, Crm } from "@rapport/core"
+import { Layout } from "@rapport/sql"
 import { SqliteStore } from "@rapport/sqlite"
+import { Effect } from "effect"
 import Database from "better-sqlite3"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Baseline } from "./lib/storeBench.js"
+import type { Baseline, ContactRow } from "./lib/storeBench.js"
+import { steps } from "./lib/compare.js"
 import * as StoreBench from "./lib/storeBench.js"
 
 const WS = "bench"
+
+/** A contact as better-sqlite3 returns it: JSON columns as text. */
+interface RawContact {
+  readonly id: string
+  readonly emails: string
+  readonly phones: string
+  readonly tags: string
+  readonly custom: string
+  readonly [column: string]: unknown
+}
+
+/** Parses the JSON columns, as an application reading them must. */
+const contactRow = (row: RawContact): ContactRow => ({
+  ...row,
+  emails: JSON.parse(row.emails),
+  phones: JSON.parse(row.phones),
+  tags: JSON.parse(row.tags),
+  custom: JSON.parse(row.custom)
+})
 
 const baseline = (filename: string): Baseline => {
   const db = new Database(filename)
@@ -76,12 +99,56 @@ const baseline = (filename: string): Baseline => {
       for (let i = 0; i < data.contacts.length; i += 5000) contacts(data.contacts.slice(i, i + 5000))
       for (let i = 0; i < data.orders.length; i += 5000) orders(data.orders.slice(i, i + 5000))
     },
-    getById: async (id) => stmts!.get.get(WS, id),
-    customersPage: async () => (stmts!.page.all(WS) as Array<{ id: string }>).slice(0, 50).map((r) => r.id),
+    getById: async (id) => {
+      const row = stmts!.get.get(WS, id) as RawContact | undefined
+      return row === undefined ? undefined : contactRow(row)
+    },
+    customersPage: async () => (stmts!.page.all(WS) as Array<RawContact>).slice(0, 50).map(contactRow),
     repeatBuyers: async (since) => (stmts!.repeat.get(WS, WS, since, Date.now()) as { n: number }).n,
     byStage: async () => stmts!.byStage.all(WS) as Array<{ stage: string; contacts: number }>,
     close: async () => void db.close()
   }
+}
+
+/**
+ * Where the time of Rapport's get by id goes on SQLite: the same statement on a second
+ * better-sqlite3 connection to Rapport's file (the driver's share), that plus turning the
+ * row into a record (parsing its JSON columns), and entering the Effect runtime. What the
+ * full call costs beyond their sum is the store's own pipeline (operation lookup, the
+ * transaction check, error mapping).
+ */
+const profileGet = (filename: string) => async ({ store, run, nextId }: StoreBench.ProfileContext) => {
+  const db = new Database(filename, { readonly: true })
+  const columns = Layout.make(Catalog.make({ collections: Crm.collections }).collections.get("contact")!).columns
+  const byId = db.prepare(`SELECT ${columns.map((c) => `"${c.name}"`).join(", ")} FROM "contact" WHERE "workspace_id" = ? AND "id" = ?`)
+  byId.raw(true)
+  // The record as a hand-written application would build it from the row.
+  const at = Object.fromEntries(columns.map((c, i) => [c.name, i])) as Record<string, number>
+  const list = (v: unknown) => JSON.parse(v as string)
+  const toRecord = (v: ReadonlyArray<unknown>) => ({
+    id: v[at.id!], version: v[at.version!], createdAt: v[at.createdAt!], updatedAt: v[at.updatedAt!],
+    firstName: v[at.firstName!], lastName: v[at.lastName!], emails: list(v[at.emails!]), phones: list(v[at.phones!]),
+    lifecycleStage: v[at.lifecycleStage!], ownerId: v[at.ownerId!], companyId: v[at.companyId!], tags: list(v[at.tags!]),
+    consentStatus: v[at.consentStatus!], consentSource: v[at.consentSource!], consentAt: v[at.consentAt!],
+    source: v[at.source!], campaign: v[at.campaign!], custom: list(v[at.custom!])
+  })
+  const measured = await steps([
+    { name: "Rapport store.get (whole call)", run: () => run(store.get(WS, "contact", nextId())) },
+    { name: "driver: the same SELECT, raw row", run: () => byId.get(WS, nextId()) },
+    { name: "driver + row to record (JSON parsed)", run: () => toRecord(byId.get(WS, nextId()) as Array<unknown>) },
+    { name: "entering the Effect runtime (runPromise)", run: () => run(Effect.void) }
+  ])
+  db.close()
+  const [whole, driver, decoded, runtime] = measured.map((m) => m.micros) as [number, number, number, number]
+  const parts = [
+    { part: "driver (SELECT by primary key)", micros: driver },
+    { part: "row to record", micros: decoded - driver },
+    { part: "Effect runtime entry", micros: runtime },
+    { part: "store pipeline (the rest)", micros: whole - decoded - runtime }
+  ]
+  console.log(`\nstore-sqlite: where get by id's ${whole.toFixed(1)} µs go`)
+  for (const p of parts) console.log(`  ${p.part.padEnd(34)} ${p.micros.toFixed(1).padStart(6)} µs  ${((100 * p.micros) / whole).toFixed(0).padStart(3)}%`)
+  return { getById: { wholeMicros: whole, parts } }
 }
 
 export const run = async () => {
@@ -90,7 +157,8 @@ export const run = async () => {
     await StoreBench.run({
       name: "store-sqlite",
       store: SqliteStore.layer({ filename: join(dir, "rapport.db") }),
-      baseline: baseline(join(dir, "baseline.db"))
+      baseline: baseline(join(dir, "baseline.db")),
+      profile: profileGet(join(dir, "rapport.db"))
     })
   } finally {
     rmSync(dir, { recursive: true, force: true })

