@@ -55,12 +55,15 @@ const program = Effect.gen(function*() {
   lines.push(Print.table(["stage", "contacts"], byStage.map((r) => [String(r.stage), String(r.contacts)])))
 
   const revenue = yield* store.aggregate(workspace, Query.aggregate("order", {
-    where: Query.and(Query.neq("status", "cancelled"), Query.withinLast("placedAt", 182, "day")),
+    // A window longer than six months, so the oldest month shown is whole.
+    where: Query.and(Query.neq("status", "cancelled"), Query.withinLast("placedAt", 220, "day")),
     groupBy: [{ _tag: "Bucket", as: "month", field: "placedAt", unit: "month", timeZone: "Europe/Berlin" }, { _tag: "Field", as: "currency", field: "total.currency" }],
-    measures: [{ _tag: "Count", as: "orders" }, { _tag: "Sum", as: "revenue", field: "total.amountMinor" }, { _tag: "Avg", as: "average", field: "total.amountMinor" }]
+    measures: [{ _tag: "Count", as: "orders" }, { _tag: "Sum", as: "revenue", field: "total.amountMinor" }, { _tag: "Avg", as: "average", field: "total.amountMinor" }],
+    orderBy: [{ field: "month", direction: "asc" }]
   }))
-  lines.push(Print.heading("Revenue by month (Europe/Berlin), last six months"))
-  lines.push(Print.table(["month", "orders", "revenue", "average order"], revenue.map((r) => [String(r.month).slice(0, 7), String(r.orders), Print.money(Number(r.revenue), String(r.currency)), Print.money(Math.round(Number(r.average)), String(r.currency))])))
+  const lastSix = new Set([...new Set(revenue.map((r) => String(r.month)))].slice(-6))
+  lines.push(Print.heading("Revenue by month (Europe/Berlin), this month and the five before"))
+  lines.push(Print.table(["month", "orders", "revenue", "average order"], revenue.filter((r) => lastSix.has(String(r.month))).map((r) => [String(r.month).slice(0, 7), String(r.orders), Print.money(Number(r.revenue), String(r.currency)), Print.money(Math.round(Number(r.average)), String(r.currency))])))
 
   const [repeat] = yield* store.aggregate(workspace, Query.aggregate("contact", {
     where: Query.related("order", "contactId", { where: Query.withinLast("placedAt", 90, "day"), op: "gte", value: 3 }),
