@@ -25,3 +25,10 @@ export * as TestCatalog from "./TestCatalog.js"
  * @since 0.1.0
  */
 export * as CrmConformance from "./CrmConformance.js"
+
+/**
+ * The pipelines services suite: `Deals`, `Leads` and `Tickets`.
+ *
+ * @since 0.1.0
+ */
+export * as PipelinesConformance from "./PipelinesConformance.js"

@@ -1,4 +1,4 @@
-import { CrmConformance, StoreConformance } from "@rapport/conformance"
+import { CrmConformance, PipelinesConformance, StoreConformance } from "@rapport/conformance"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -10,3 +10,5 @@ StoreConformance.run({ name: "sqlite file", layer: SqliteStore.layer({ filename:
 StoreConformance.run({ name: "sqlite :memory:", layer: SqliteStore.layer({ filename: ":memory:" }), numRuns: 20 })
 CrmConformance.run({ name: "sqlite file", layer: SqliteStore.layer({ filename: file }) })
 CrmConformance.run({ name: "sqlite :memory:", layer: SqliteStore.layer({ filename: ":memory:" }) })
+PipelinesConformance.run({ name: "sqlite file", layer: SqliteStore.layer({ filename: file }) })
+PipelinesConformance.run({ name: "sqlite :memory:", layer: SqliteStore.layer({ filename: ":memory:" }) })

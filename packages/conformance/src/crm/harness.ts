@@ -1,6 +1,7 @@
 /**
  * Shared wiring of the Crm service suite: the services over the store under test, a
- * fresh workspace per test, and helpers that prove "nothing was written".
+ * fresh workspace per test, and helpers that prove "nothing was written". The
+ * pipelines suites (../pipelines) use the same workspaces and snapshot.
  */
 import { Catalog, Crm, CustomField, IdGenerator, Store, Workspace } from "@rapport/core"
 import { Effect, Layer } from "effect"
@@ -24,10 +25,10 @@ export const makeLayer = <E>(store: Layer.Layer<Store.Store, E, Catalog.Catalog>
 
 let counter = 0
 
-/** A workspace id no other test uses. */
-export const freshWorkspaceId = (): Workspace.WorkspaceId =>
+/** A workspace id no other test uses, starting with `prefix` (letters, digits, _). */
+export const freshWorkspaceId = (prefix = "crm"): Workspace.WorkspaceId =>
   Workspace.WorkspaceId.make(
-    `crm_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+    `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   )
 
 /** Runs `effect` in the workspace `workspaceId`. */
