@@ -43,22 +43,43 @@ export const printTable = (title: string, rows: ReadonlyArray<Row>, baselineName
   for (const b of body) console.log(line(b))
 }
 
-export const compare = async (cases: ReadonlyArray<Case>, options: { readonly time?: number } = {}): Promise<Array<Row>> => {
+const median = (xs: ReadonlyArray<number>) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * Times each case's two sides in alternating rounds (Rapport first, then the baseline
+ * first, …) and reports medians over the rounds: a database that drifts during a run
+ * (autovacuum, checkpoints, caches warming) then weighs on both sides alike, instead of
+ * on whichever side happened to run second.
+ */
+export const compare = async (
+  cases: ReadonlyArray<Case>,
+  options: { readonly time?: number; readonly rounds?: number } = {}
+): Promise<Array<Row>> => {
   const rows: Array<Row> = []
+  const rounds = options.rounds ?? 6
   for (const c of cases) {
-    const bench = new Bench({ time: options.time ?? 500, warmup: true })
-    bench.add("rapport", c.rapport).add("baseline", c.baseline)
-    await bench.run()
-    const [rapport, baseline] = bench.tasks.map((t) => {
-      const result = t.result
-      if (result.state !== "completed") throw new Error(`${c.name} (${t.name}) did not complete: ${result.state}`)
-      return result.latency.mean
-    })
+    const rapport: Array<number> = []
+    const baseline: Array<number> = []
+    for (let round = 0; round < rounds; round++) {
+      // A time budget per round, and few iterations at least: slow aggregates stay cheap to time.
+      const bench = new Bench({ time: (options.time ?? 500) / rounds, iterations: 4, warmup: round === 0 })
+      const sides = [["rapport", c.rapport, rapport], ["baseline", c.baseline, baseline]] as const
+      for (const [name, fn] of round % 2 === 0 ? sides : [...sides].reverse()) bench.add(name, fn)
+      await bench.run()
+      for (const t of bench.tasks) {
+        if (t.result.state !== "completed") throw new Error(`${c.name} (${t.name}) did not complete: ${t.result.state}`)
+        ;(t.name === "rapport" ? rapport : baseline).push(t.result.latency.mean)
+      }
+    }
     rows.push({
       case: c.name,
-      rapportOpsPerSec: 1000 / rapport!,
-      baselineOpsPerSec: 1000 / baseline!,
-      ratio: rapport! / baseline!
+      rapportOpsPerSec: 1000 / median(rapport),
+      baselineOpsPerSec: 1000 / median(baseline),
+      ratio: median(rapport.map((r, i) => r / baseline[i]!))
     })
   }
   return rows
