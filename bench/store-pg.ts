@@ -40,6 +40,9 @@ const baseline = (url: string): Baseline => {
         create index contacts_updated on contacts (workspace_id, updated_at);
         create index contacts_owner on contacts (workspace_id, owner_id);
         create index contacts_company on contacts (workspace_id, company_id);
+        create index contacts_emails on contacts using gin (emails);
+        create index contacts_phones on contacts using gin (phones);
+        create index contacts_tags on contacts using gin (tags);
         create table orders (workspace_id text not null, id text not null, version integer not null, created_at bigint not null,
           updated_at bigint not null, number text not null, contact_id text not null, company_id text, status text not null,
           line_items jsonb not null, total_amount_minor bigint not null, total_currency text not null,
