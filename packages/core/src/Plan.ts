@@ -32,6 +32,11 @@ export interface FindPlan {
   readonly limit: number | null
   /** Specs of every collection a `Related` condition reaches, by name. */
   readonly related: ReadonlyMap<string, Collection.Spec>
+  /**
+   * Whether resolving a relative window (`within`) read `now`. A plan that did not is
+   * the same at any later time, so an engine may reuse it (and its compiled statement).
+   */
+  readonly clockDependent: boolean
 }
 
 /**
@@ -49,6 +54,8 @@ export interface AggregatePlan {
   readonly orderBy: ReadonlyArray<Order>
   readonly limit: number | null
   readonly related: ReadonlyMap<string, Collection.Spec>
+  /** As `FindPlan.clockDependent`. */
+  readonly clockDependent: boolean
   /** The kind of each output alias, so adapters can decode what the engine returns. */
   readonly outputKinds: ReadonlyMap<string, Field.Kind | "count" | "float">
 }
@@ -92,6 +99,8 @@ interface Scope {
   readonly workspaceId: string
   readonly now: number
   readonly related: Map<string, Collection.Spec>
+  /** Set when a relative window is resolved against `now`. */
+  readonly clock: { read: boolean }
 }
 
 const fieldOf = (spec: Collection.Spec, field: string, at: string): Field.Spec => {
@@ -151,6 +160,7 @@ const checkExpr = (scope: Scope, spec: Collection.Spec, expr: Expr, at: string, 
       if (!Number.isSafeInteger(expr.amount) || expr.amount < 0) refuse(at, "amount must be a whole number ≥ 0")
       const span = expr.amount * unitMillis[expr.unit]
       if (!Number.isSafeInteger(span)) refuse(at, "window too long")
+      scope.clock.read = true
       return expr.direction === "past"
         ? { _tag: "Between", field: expr.field, low: scope.now - span, high: scope.now }
         : { _tag: "Between", field: expr.field, low: scope.now, high: scope.now + span }
@@ -302,14 +312,21 @@ export const find = (
   run(String(query?.collection), () => {
     shape(decodeFind(query))
     const spec = catalog.spec(workspaceId, query.collection) ?? refuse("collection", `unknown collection "${query.collection}"`)
-    const scope: Scope = { catalog, workspaceId, now, related: new Map() }
+    const scope: Scope = { catalog, workspaceId, now, related: new Map(), clock: { read: false } }
     const where = query.where === undefined ? null : checkExpr(scope, spec, query.where, "where", 0)
     const orderBy = checkOrder(spec, query.orderBy ?? [])
     const after = query.cursor === undefined ? null : decodeCursor(spec, orderBy, query.cursor)
     if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > 10_000)) {
       refuse("limit", "a whole number from 1 to 10000")
     }
-    return { spec, where: conjoin(where, after), orderBy, limit: query.limit ?? null, related: scope.related }
+    return {
+      spec,
+      where: conjoin(where, after),
+      orderBy,
+      limit: query.limit ?? null,
+      related: scope.related,
+      clockDependent: scope.clock.read
+    }
   })
 
 /**
@@ -327,7 +344,7 @@ export const aggregate = (
   run(String(query?.collection), () => {
     shape(decodeAggregate(query))
     const spec = catalog.spec(workspaceId, query.collection) ?? refuse("collection", `unknown collection "${query.collection}"`)
-    const scope: Scope = { catalog, workspaceId, now, related: new Map() }
+    const scope: Scope = { catalog, workspaceId, now, related: new Map(), clock: { read: false } }
     const where = query.where === undefined ? null : checkExpr(scope, spec, query.where, "where", 0)
     const outputKinds = new Map<string, Field.Kind | "count" | "float">()
     const alias = (as: string, at: string, kind: Field.Kind | "count" | "float") => {
@@ -374,6 +391,7 @@ export const aggregate = (
       orderBy,
       limit: query.limit ?? null,
       related: scope.related,
+      clockDependent: scope.clock.read,
       outputKinds
     }
   })

@@ -25,12 +25,13 @@ import { Actor, Catalog, DomainEvent, Errors, Plan, Store } from "@rapport/core"
 import type { Collection, Query } from "@rapport/core"
 import { SqlClient } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
-import { Clock, Context, Effect, Layer, Option } from "effect"
+import { Clock, Context, Effect, Either, Layer, Option } from "effect"
 import * as Compiler from "./Compiler.js"
 import type { Dialect } from "./Dialect.js"
 import * as Layout from "./Layout.js"
 import * as Migrations from "./Migrations.js"
 import { type Codec, codec } from "./internal/rows.js"
+import * as Statements from "./internal/statements.js"
 
 type Row = Collection.Row
 type Raw = Record<string, unknown>
@@ -472,11 +473,23 @@ export const make = (
       }
     }
 
-    const compileWith = <P>(operation: string, f: () => P) =>
-      Effect.try({
-        try: f,
-        catch: (e) => storeError(operation, e instanceof Error ? e.message : String(e), e)
-      })
+    const statements = Statements.make(catalog)
+    /** Checks a query and compiles its plan, or takes both from the statement cache. */
+    const planned = <P extends Plan.FindPlan | Plan.AggregatePlan>(
+      operation: "find" | "aggregate",
+      workspaceId: string,
+      query: Query.Find | Query.Aggregate,
+      plan: () => Either.Either<P, Errors.InvalidQuery>,
+      compile: (plan: P) => Compiler.Compiled
+    ) =>
+      statements.get(operation, workspaceId, query, () =>
+        Either.flatMap(plan(), (p): Either.Either<Statements.Entry<P>, Errors.StoreError> => {
+          try {
+            return Either.right({ plan: p, compiled: compile(p) })
+          } catch (e) {
+            return Either.left(storeError(operation, e instanceof Error ? e.message : String(e), e))
+          }
+        }))
 
     const service: Store.Service = {
       transaction,
@@ -581,8 +594,14 @@ export const make = (
 
       find: (workspaceId, query) =>
         Effect.gen(function*() {
-                const plan = yield* Plan.find(catalog, workspaceId, query, yield* Clock.currentTimeMillis)
-                const compiled = yield* compileWith("find", () => Compiler.find(dialect, tableOf, workspaceId, plan))
+                const now = yield* Clock.currentTimeMillis
+                const { compiled, plan } = yield* planned(
+                  "find",
+                  workspaceId,
+                  query,
+                  () => Plan.find(catalog, workspaceId, query, now),
+                  (plan) => Compiler.find(dialect, tableOf, workspaceId, plan)
+                )
                 const prep = prepared.get(plan.spec.name)!
                 // The select list is the table's columns, in order (`Compiler.find`).
                 const rows = yield* runRows("find", prep, compiled.sql, compiled.params, false)
@@ -593,10 +612,13 @@ export const make = (
 
       aggregate: (workspaceId, query) =>
         Effect.gen(function*() {
-                const plan = yield* Plan.aggregate(catalog, workspaceId, query, yield* Clock.currentTimeMillis)
-                const compiled = yield* compileWith(
+                const now = yield* Clock.currentTimeMillis
+                const { compiled, plan } = yield* planned(
                   "aggregate",
-                  () => Compiler.aggregate(dialect, tableOf, workspaceId, plan)
+                  workspaceId,
+                  query,
+                  () => Plan.aggregate(catalog, workspaceId, query, now),
+                  (plan) => Compiler.aggregate(dialect, tableOf, workspaceId, plan)
                 )
                 const raws = yield* run("aggregate", compiled.sql, compiled.params)
                 const kinds = [...plan.outputKinds]
