@@ -18,7 +18,7 @@
 import { Catalog, DomainEvent, Errors, Plan, Store } from "@rapport/core"
 import type { Collection, Query } from "@rapport/core"
 import { Clock, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
-import { aggregate as runAggregate } from "./internal/aggregate.js"
+import { aggregate as runAggregate, countFromIndex } from "./internal/aggregate.js"
 import { candidates } from "./internal/candidates.js"
 import { Database } from "./internal/database.js"
 import { compile } from "./internal/evaluate.js"
@@ -75,15 +75,16 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
     collection: string,
     f: (tx: Transaction | null) => Writes.WriteError | undefined
   ): Effect.Effect<void, Writes.WriteError> =>
-    Effect.flatMap(FiberRef.get(currentTx), (tx) =>
-      Effect.suspend(() => {
-        if (!catalog.collections.has(collection)) return Effect.fail(unknownCollection(operation, collection))
-        if (tx !== null && !tx.open) {
-          return Effect.fail(storeError(operation, "the transaction this fiber joined has already ended"))
-        }
-        const error = f(tx)
-        return error === undefined ? Effect.void : Effect.fail(error)
-      }))
+    // One step of the runtime, not four: bulk loads run this for every row.
+    Effect.withFiberRuntime<void, Writes.WriteError>((fiber) => {
+      const tx = fiber.getFiberRef(currentTx)
+      if (!catalog.collections.has(collection)) return Effect.fail(unknownCollection(operation, collection))
+      if (tx !== null && !tx.open) {
+        return Effect.fail(storeError(operation, "the transaction this fiber joined has already ended"))
+      }
+      const error = f(tx)
+      return error === undefined ? Effect.void : Effect.fail(error)
+    })
 
   /** What the current fiber sees of a collection: committed rows plus its transaction's own. */
   const viewIn = (tx: Transaction | null, workspaceId: string, collection: string): View => {
@@ -134,7 +135,7 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
         })
       }
       return Effect.uninterruptibleMask((restore) => {
-        const tx = new Transaction()
+        const tx = new Transaction(db)
         return Effect.flatMap(Effect.exit(restore(Effect.locally(effect, currentTx, tx))), (exit): Effect.Effect<A, E | Errors.Conflict> => {
           if (Exit.isFailure(exit)) {
             // Failure, defect or interruption: the staged writes are simply dropped.
@@ -152,7 +153,9 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
 
     get: (workspaceId, collection, id) =>
       catalog.collections.has(collection)
-        ? Effect.map(FiberRef.get(currentTx), (tx) => Option.fromNullable(rowIn(tx, workspaceId, collection, id)))
+        ? Effect.withFiberRuntime((fiber) =>
+          Effect.succeed(Option.fromNullable(rowIn(fiber.getFiberRef(currentTx), workspaceId, collection, id)))
+        )
         : Effect.fail(unknownCollection("get", collection)),
 
     getMany: (workspaceId, collection, ids) =>
@@ -206,10 +209,14 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
         Either.match(Plan.aggregate(catalog, workspaceId, query, now), {
           onLeft: Effect.fail,
           onRight: (plan) =>
-            readIn(workspaceId, (view) =>
-              Either.right<ReadonlyArray<Query.AggregateRow>>(
-                runAggregate(plan, matching(view(plan.spec.name), plan.where, view))
-              ))
+            readIn(workspaceId, (view) => {
+              const counted = countFromIndex(plan, view(plan.spec.name))
+              if (counted !== undefined) return Either.right<ReadonlyArray<Query.AggregateRow>>(counted)
+              // The predicate runs inside the grouping pass: no array of the matching rows.
+              const pick = candidates(view(plan.spec.name), plan.where)
+              const predicate = plan.where === null ? undefined : compile(plan.where, view, pick.size)
+              return Either.right<ReadonlyArray<Query.AggregateRow>>(runAggregate(plan, pick.rows, predicate))
+            })
         })),
 
     append: (workspaceId, events) =>

@@ -8,6 +8,7 @@ import type { Collection, Query } from "@rapport/core"
 import { Plan } from "@rapport/core"
 import { bucketer } from "./buckets.js"
 import { accessor } from "./evaluate.js"
+import type { View } from "./view.js"
 
 type Row = Collection.Row
 type Scalar = Query.Scalar
@@ -84,29 +85,98 @@ const groupKeyReader = (key: Query.GroupKey): (row: Row) => Scalar | null => {
 interface Group {
   readonly keys: ReadonlyArray<Scalar | null>
   readonly measures: ReadonlyArray<Accumulator>
+  /** How many rows the group holds (what every `Count` measure answers). */
+  count: number
 }
 
-/** The answer rows of an aggregate plan over the rows that matched its `where`. */
-export const aggregate = (plan: Plan.AggregatePlan, rows: Iterable<Row>): Array<Query.AggregateRow> => {
+/**
+ * The answer rows of an aggregate plan over the rows that matched its `where`
+ * (`predicate`, when given, is that `where`: rows failing it are skipped).
+ */
+export const aggregate = (
+  plan: Plan.AggregatePlan,
+  rows: Iterable<Row>,
+  predicate?: (row: Row) => boolean
+): Array<Query.AggregateRow> => {
   const keyReaders = plan.groupBy.map(groupKeyReader)
-  const makers = plan.measures.map(accumulator)
+  // Counts are kept by the group itself: no accumulator to call per row.
+  const makers = plan.measures.map((m) => (m._tag === "Count" ? null : accumulator(m)))
+  const measured = makers.filter((make) => make !== null)
   const groups = new Map<unknown, Group>()
-  const newGroup = (keys: ReadonlyArray<Scalar | null>): Group => ({ keys, measures: makers.map((make) => make()) })
-  // Without group keys the answer is one row, even over no rows at all.
-  if (keyReaders.length === 0) groups.set(undefined, newGroup([]))
-  for (const row of rows) {
-    const keys = keyReaders.map((read) => read(row))
-    // One key is its own map key (Map tells 1 from "1" from null); several are joined.
-    const id = keys.length === 0 ? undefined : keys.length === 1 ? keys[0] : JSON.stringify(keys)
-    let group = groups.get(id)
-    if (group === undefined) groups.set(id, group = newGroup(keys))
-    for (const m of group.measures) m.add(row)
+  const newGroup = (keys: ReadonlyArray<Scalar | null>): Group => ({
+    keys,
+    measures: measured.map((make) => make()),
+    count: 0
+  })
+  const add = (group: Group, row: Row) => {
+    group.count++
+    const measures = group.measures
+    for (let i = 0; i < measures.length; i++) measures[i]!.add(row)
   }
+  if (keyReaders.length === 0) {
+    // Without group keys the answer is one row, even over no rows at all.
+    const group = newGroup([])
+    groups.set(undefined, group)
+    for (const row of rows) if (predicate === undefined || predicate(row)) add(group, row)
+  } else if (keyReaders.length === 1) {
+    // One key is its own map key (Map tells 1 from "1" from null).
+    const read = keyReaders[0]!
+    for (const row of rows) {
+      if (predicate !== undefined && !predicate(row)) continue
+      const key = read(row)
+      let group = groups.get(key)
+      if (group === undefined) groups.set(key, group = newGroup([key]))
+      add(group, row)
+    }
+  } else {
+    for (const row of rows) {
+      if (predicate !== undefined && !predicate(row)) continue
+      const keys = keyReaders.map((read) => read(row))
+      // Several keys are joined into one map key.
+      const id = JSON.stringify(keys)
+      let group = groups.get(id)
+      if (group === undefined) groups.set(id, group = newGroup(keys))
+      add(group, row)
+    }
+  }
+  return answer(plan, makers, groups.values())
+}
+
+/**
+ * A `Count`-only aggregate grouped by one indexed field and without `where`, answered
+ * from the index's bucket sizes instead of a pass over the rows (SQL's index-only
+ * scan); `undefined` when the plan or the view does not allow it. The groups are those
+ * of the pass: an index holds a row under the value its group key reads (strings,
+ * numbers and booleans), every other row is in the null group.
+ */
+export const countFromIndex = (plan: Plan.AggregatePlan, view: View): Array<Query.AggregateRow> | undefined => {
+  if (plan.where !== null || plan.groupBy.length !== 1) return undefined
+  const key = plan.groupBy[0]!
+  if (key._tag !== "Field" || !plan.measures.every((m) => m._tag === "Count")) return undefined
+  const counts = view.counts(key.field)
+  if (counts === undefined) return undefined
+  const groups: Array<Group> = []
+  let indexed = 0
+  for (const [value, count] of counts) {
+    groups.push({ keys: [value], measures: [], count })
+    indexed += count
+  }
+  const rest = view.size() - indexed
+  if (rest > 0) groups.push({ keys: [null], measures: [], count: rest })
+  return answer(plan, plan.measures.map(() => null), groups)
+}
+
+const answer = (
+  plan: Plan.AggregatePlan,
+  makers: ReadonlyArray<(() => Accumulator) | null>,
+  groups: Iterable<Group>
+): Array<Query.AggregateRow> => {
   const out: Array<Query.AggregateRow> = []
-  for (const group of groups.values()) {
+  for (const group of groups) {
     const row: Record<string, Scalar | null> = {}
     plan.groupBy.forEach((g, i) => (row[g.as] = group.keys[i] ?? null))
-    plan.measures.forEach((m, i) => (row[m.as] = group.measures[i]!.result()))
+    let next = 0
+    plan.measures.forEach((m, i) => (row[m.as] = makers[i] === null ? group.count : group.measures[next++]!.result()))
     out.push(row)
   }
   out.sort(Plan.compareAggregateRows(plan.orderBy))

@@ -8,6 +8,8 @@ import { Table } from "./table.js"
 
 export class Database {
   readonly log = new EventLog()
+  /** Grows with every change to the committed rows, so a commit can tell whether any came since a transaction began. */
+  generation = 0
   private readonly workspaces = new Map<string, Map<string, Table>>()
 
   constructor(readonly catalog: Catalog.Service) {}

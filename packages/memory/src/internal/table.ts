@@ -4,6 +4,7 @@
  * a commit calls it, so the indexes always describe exactly the committed rows.
  */
 import { Collection } from "@rapport/core"
+import { accessor } from "./evaluate.js"
 
 type Row = Collection.Row
 
@@ -13,24 +14,44 @@ export type IndexValue = string | number | boolean
 /**
  * The rows sharing one indexed value. Writes go to the map; reads get an array built on
  * first read after a change, because joins iterate buckets far more often than commits
- * change them, and arrays iterate without allocating.
+ * change them, and arrays iterate without allocating. Most buckets of a timestamp or a
+ * foreign key hold one row, so a bucket makes its map only for a second row.
  */
 class Bucket {
-  readonly byId = new Map<string, Row>()
+  private byId: Map<string, Row> | undefined = undefined
+  private onlyId: string | undefined = undefined
+  private only: Row | undefined = undefined
   private list: ReadonlyArray<Row> | null = null
 
+  get size(): number {
+    return this.byId !== undefined ? this.byId.size : this.onlyId === undefined ? 0 : 1
+  }
+
   set(id: string, row: Row): void {
-    this.byId.set(id, row)
+    if (this.byId !== undefined) this.byId.set(id, row)
+    else if (this.onlyId === undefined || this.onlyId === id) {
+      this.onlyId = id
+      this.only = row
+    } else {
+      // Insertion order, as one map from the start would have kept it.
+      this.byId = new Map([[this.onlyId, this.only!], [id, row]])
+      this.onlyId = undefined
+      this.only = undefined
+    }
     this.list = null
   }
 
   delete(id: string): void {
-    this.byId.delete(id)
+    if (this.byId !== undefined) this.byId.delete(id)
+    else if (this.onlyId === id) {
+      this.onlyId = undefined
+      this.only = undefined
+    }
     this.list = null
   }
 
   rows(): ReadonlyArray<Row> {
-    return this.list ??= [...this.byId.values()]
+    return this.list ??= this.byId !== undefined ? [...this.byId.values()] : this.only === undefined ? [] : [this.only]
   }
 }
 
@@ -39,6 +60,18 @@ const NO_ROWS: ReadonlyArray<Row> = []
 export const indexValue = (row: Row, path: string): IndexValue | null => {
   const value = Collection.valueAt(row, path)
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null
+}
+
+/**
+ * `indexValue` for one path, as a function of its own: it reads rows of one collection
+ * only, so its property load stays monomorphic (see `accessor`).
+ */
+const indexReader = (path: string): (row: Row) => IndexValue | null => {
+  const read = accessor(path)
+  return (row) => {
+    const value = read(row)
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null
+  }
 }
 
 /**
@@ -70,14 +103,24 @@ export const indexedPaths = (spec: Collection.Spec): ReadonlyArray<string> => {
   return [...paths]
 }
 
+interface Index {
+  readonly path: string
+  /** Made with the buckets (compiling a reader costs more than a small table's whole life). */
+  value: ((row: Row) => IndexValue | null) | null
+  /** `null` until the first lookup: an index no query uses costs the writes nothing. */
+  buckets: Map<IndexValue, Bucket> | null
+}
+
 export class Table {
   readonly rows = new Map<string, Row>()
   readonly uniqueFields: ReadonlyArray<ReadonlyArray<string>>
-  private readonly indexes = new Map<string, Map<IndexValue, Bucket>>()
+  private readonly indexes = new Map<string, Index>()
+  /** The indexes built so far, which every `put` keeps in step. */
+  private readonly built: Array<Index> = []
   private readonly uniques: ReadonlyArray<Map<string, string>>
 
   constructor(readonly spec: Collection.Spec) {
-    for (const path of indexedPaths(spec)) this.indexes.set(path, new Map())
+    for (const path of indexedPaths(spec)) this.indexes.set(path, { path, value: null, buckets: null })
     this.uniqueFields = spec.unique
     this.uniques = spec.unique.map(() => new Map())
   }
@@ -90,7 +133,32 @@ export class Table {
   lookup(path: string, value: IndexValue): ReadonlyArray<Row> | undefined {
     const index = this.indexes.get(path)
     if (index === undefined) return undefined
-    return index.get(value)?.rows() ?? NO_ROWS
+    const buckets = index.buckets ?? this.build(index)
+    return buckets.get(value)?.rows() ?? NO_ROWS
+  }
+
+  /** How many committed rows hold each value of `path`; `undefined` when `path` has no index. */
+  counts(path: string): Map<IndexValue, number> | undefined {
+    const index = this.indexes.get(path)
+    if (index === undefined) return undefined
+    const out = new Map<IndexValue, number>()
+    for (const [value, bucket] of index.buckets ?? this.build(index)) out.set(value, bucket.size)
+    return out
+  }
+
+  private build(index: Index): Map<IndexValue, Bucket> {
+    const buckets = new Map<IndexValue, Bucket>()
+    const value = index.value = indexReader(index.path)
+    for (const [id, row] of this.rows) {
+      const to = value(row)
+      if (to === null) continue
+      let bucket = buckets.get(to)
+      if (bucket === undefined) buckets.set(to, bucket = new Bucket())
+      bucket.set(id, row)
+    }
+    index.buckets = buckets
+    this.built.push(index)
+    return buckets
   }
 
   /** The id holding unique key `key` of `spec.unique[i]`, if any. */
@@ -98,35 +166,43 @@ export class Table {
     return this.uniques[i]!.get(key)
   }
 
-  /** Replaces the row `id` (`null` deletes it) and keeps every index in step. */
-  put(id: string, after: Row | null): void {
-    const before = this.rows.get(id) ?? null
+  /**
+   * Replaces the row `id` (`null` deletes it) and keeps every index in step. `absent`:
+   * the caller knows there is no row `id`, so there is nothing to look up.
+   */
+  put(id: string, after: Row | null, absent = false): void {
+    const before = absent ? null : this.rows.get(id) ?? null
     if (after === null) this.rows.delete(id)
     else this.rows.set(id, after)
-    for (const [path, index] of this.indexes) {
-      const from = before === null ? null : indexValue(before, path)
-      const to = after === null ? null : indexValue(after, path)
+    const indexes = this.built
+    for (let i = 0; i < indexes.length; i++) {
+      const value = indexes[i]!.value!
+      const buckets = indexes[i]!.buckets!
+      const from = before === null ? null : value(before)
+      const to = after === null ? null : value(after)
       if (from !== null && from !== to) {
-        const bucket = index.get(from)
+        const bucket = buckets.get(from)
         if (bucket !== undefined) {
           bucket.delete(id)
-          if (bucket.byId.size === 0) index.delete(from)
+          if (bucket.size === 0) buckets.delete(from)
         }
       }
       if (to !== null && after !== null) {
-        let bucket = index.get(to)
-        if (bucket === undefined) index.set(to, bucket = new Bucket())
+        let bucket = buckets.get(to)
+        if (bucket === undefined) buckets.set(to, bucket = new Bucket())
         // Set even when the value did not change: the bucket hands out the current row.
         bucket.set(id, after)
       }
     }
-    this.uniqueFields.forEach((fields, i) => {
+    const uniqueFields = this.uniqueFields
+    for (let i = 0; i < uniqueFields.length; i++) {
+      const fields = uniqueFields[i]!
       const keys = this.uniques[i]!
       const from = before === null ? null : uniqueKey(before, fields)
       const to = after === null ? null : uniqueKey(after, fields)
-      if (from === to) return
+      if (from === to) continue
       if (from !== null && keys.get(from) === id) keys.delete(from)
       if (to !== null) keys.set(to, id)
-    })
+    }
   }
 }

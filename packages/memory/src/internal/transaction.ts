@@ -11,7 +11,7 @@ import type { Database } from "./database.js"
 import type { PendingEvent } from "./events.js"
 import { uniqueKey } from "./table.js"
 import type { Table } from "./table.js"
-import type { Overlay } from "./view.js"
+import type { Entry, Overlay } from "./view.js"
 
 /** How to take back one staged write: the entry's state before it (`undefined`: no entry). */
 interface Undo {
@@ -29,39 +29,54 @@ export interface Savepoint {
 export class Transaction {
   /** False once committed or rolled back: fibers that outlive it can no longer write through it. */
   open = true
+  /** The database's generation when the transaction began (see `commit`). */
+  readonly generation: number
   readonly overlays = new Map<string, Overlay>()
   readonly events: Array<PendingEvent> = []
   // Kept only while a nested transaction runs, so flat transactions pay nothing for it.
   private readonly undo: Array<Undo> = []
   private depth = 0
 
+  constructor(db: Database) {
+    this.generation = db.generation
+  }
+
+  // The overlay last asked for: bulk writes ask for the same one row after row, and
+  // its key is a string built for each asking.
+  private lastWorkspace: string | undefined = undefined
+  private lastCollection: string | undefined = undefined
+  private last: Overlay | undefined = undefined
+
   overlay(workspaceId: string, collection: string): Overlay | undefined {
+    if (this.last !== undefined && workspaceId === this.lastWorkspace && collection === this.lastCollection) return this.last
     return this.overlays.get(overlayKey(workspaceId, collection))
   }
 
   overlayFor(workspaceId: string, collection: string, table: Table): Overlay {
+    if (this.last !== undefined && workspaceId === this.lastWorkspace && collection === this.lastCollection) return this.last
     const key = overlayKey(workspaceId, collection)
     let overlay = this.overlays.get(key)
     if (overlay === undefined) {
       overlay = { table, entries: new Map(), uniques: table.uniqueFields.map(() => new Map()) }
       this.overlays.set(key, overlay)
     }
+    this.lastWorkspace = workspaceId
+    this.lastCollection = collection
+    this.last = overlay
     return overlay
   }
 
   /**
-   * Stages a write. The first write to an id records the committed version it saw,
-   * which commit checks again.
+   * Stages a write. `entry` is the overlay's entry for `id` (the caller just looked it
+   * up); without one, this is the first write to the id and `base` the committed
+   * version it saw, which commit checks again.
    */
-  stage(overlay: Overlay, id: string, row: Collection.Row | null): void {
-    const entry = overlay.entries.get(id)
+  stage(overlay: Overlay, id: string, row: Collection.Row | null, entry: Entry | undefined, base: number | null): void {
     if (this.depth > 0) {
       this.undo.push({ overlay, id, before: entry === undefined ? undefined : { base: entry.base, row: entry.row } })
     }
-    if (entry === undefined) {
-      overlay.entries.set(id, { base: overlay.table.get(id)?.version ?? null, row: null })
-    }
-    setRow(overlay, id, row)
+    if (entry === undefined) overlay.entries.set(id, entry = { base, row: null })
+    setRow(overlay, entry, id, row)
   }
 
   /** Starts a nested transaction (a SQL savepoint). */
@@ -79,11 +94,12 @@ export class Transaction {
   rollbackTo(savepoint: Savepoint): void {
     while (this.undo.length > savepoint.undo) {
       const { before, id, overlay } = this.undo.pop()!
+      const entry = overlay.entries.get(id)!
       if (before === undefined) {
-        setRow(overlay, id, null)
+        setRow(overlay, entry, id, null)
         overlay.entries.delete(id)
       } else {
-        setRow(overlay, id, before.row)
+        setRow(overlay, entry, id, before.row)
       }
     }
     this.events.length = savepoint.events
@@ -94,18 +110,19 @@ export class Transaction {
 const overlayKey = (workspaceId: string, collection: string) => `${workspaceId}\u0000${collection}`
 
 /** Sets the staged row of an existing entry, keeping the overlay's unique keys in step. */
-const setRow = (overlay: Overlay, id: string, row: Collection.Row | null): void => {
-  const entry = overlay.entries.get(id)!
+const setRow = (overlay: Overlay, entry: Entry, id: string, row: Collection.Row | null): void => {
   const before = entry.row
   entry.row = row
-  overlay.table.uniqueFields.forEach((fields, i) => {
+  const uniqueFields = overlay.table.uniqueFields
+  for (let i = 0; i < uniqueFields.length; i++) {
+    const fields = uniqueFields[i]!
     const keys = overlay.uniques[i]!
     const from = before === null ? null : uniqueKey(before, fields)
     const to = row === null ? null : uniqueKey(row, fields)
-    if (from === to) return
+    if (from === to) continue
     if (from !== null && keys.get(from) === id) keys.delete(from)
     if (to !== null) keys.set(to, id)
-  })
+  }
 }
 
 /**
@@ -141,6 +158,23 @@ export const uniqueViolation = (collection: string, id: string, fields: Readonly
  */
 export const commit = (db: Database, tx: Transaction): Errors.Conflict | undefined => {
   tx.open = false
+  // Every write was checked against the committed state when it was staged; when no
+  // other commit came since the transaction began, those checks still hold.
+  if (db.generation !== tx.generation) {
+    const conflict = validate(tx)
+    if (conflict !== undefined) return conflict
+  }
+  for (const overlay of tx.overlays.values()) {
+    // Validated: an entry based on no committed row still has none.
+    for (const [id, entry] of overlay.entries) overlay.table.put(id, entry.row, entry.base === null)
+  }
+  db.generation++
+  db.log.append(tx.events)
+  return undefined
+}
+
+/** The first conflict between the staged writes and the committed state, if any. */
+const validate = (tx: Transaction): Errors.Conflict | undefined => {
   for (const overlay of tx.overlays.values()) {
     const { table } = overlay
     const collection = table.spec.name
@@ -165,9 +199,5 @@ export const commit = (db: Database, tx: Transaction): Errors.Conflict | undefin
       }
     }
   }
-  for (const overlay of tx.overlays.values()) {
-    for (const [id, entry] of overlay.entries) overlay.table.put(id, entry.row)
-  }
-  db.log.append(tx.events)
   return undefined
 }

@@ -17,6 +17,11 @@ export interface View {
   readonly size: () => number
   /** The live rows whose `path` holds `value`; `undefined` when `path` has no index. */
   readonly lookup: (path: string, value: IndexValue) => ReadonlyArray<Row> | undefined
+  /**
+   * How many live rows hold each value of `path` (values as an index holds them; other
+   * rows are not counted); `undefined` when `path` has no index or the view cannot tell.
+   */
+  readonly counts: (path: string) => ReadonlyMap<IndexValue, number> | undefined
 }
 
 /** One staged write: the committed version it was based on (`null`: the id was free) and the new row (`null`: deleted). */
@@ -39,7 +44,8 @@ export const emptyView: View = {
   get: () => undefined,
   scan: () => NO_ROWS,
   size: () => 0,
-  lookup: () => NO_ROWS
+  lookup: () => NO_ROWS,
+  counts: () => undefined
 }
 
 export const committedView = (table: Table | undefined): View =>
@@ -47,7 +53,8 @@ export const committedView = (table: Table | undefined): View =>
     get: (id) => table.get(id),
     scan: () => table.rows.values(),
     size: () => table.rows.size,
-    lookup: (path, value) => table.lookup(path, value)
+    lookup: (path, value) => table.lookup(path, value),
+    counts: (path) => table.counts(path)
   }
 
 export const overlayView = (overlay: Overlay): View => {
@@ -71,6 +78,8 @@ export const overlayView = (overlay: Overlay): View => {
         if (entry.row !== null && indexValue(entry.row, path) === value) out.push(entry.row)
       }
       return out
-    }
+    },
+    // The staged rows would have to be counted in: the caller makes its pass instead.
+    counts: () => undefined
   }
 }

@@ -12,7 +12,7 @@ import type { Table } from "./table.js"
 import { uniqueKey } from "./table.js"
 import type { Transaction } from "./transaction.js"
 import { uniqueTaken, uniqueViolation } from "./transaction.js"
-import type { Overlay } from "./view.js"
+import type { Entry, Overlay } from "./view.js"
 
 type Row = Collection.Row
 
@@ -22,24 +22,21 @@ const storeError = (operation: string, detail: string) =>
   new Errors.StoreError({ operation: `MemoryStore.${operation}`, detail })
 
 interface Target {
+  readonly db: Database
   readonly tx: Transaction | null
   readonly table: Table
   readonly overlay: Overlay | undefined
-  readonly current: (id: string) => Row | undefined
 }
 
 const target = (db: Database, tx: Transaction | null, workspaceId: string, collection: string): Target => {
   const table = db.tableFor(workspaceId, collection)
-  const overlay = tx === null ? undefined : tx.overlayFor(workspaceId, collection, table)
-  return {
-    tx,
-    table,
-    overlay,
-    current: (id) => {
-      const entry = overlay?.entries.get(id)
-      return entry === undefined ? table.get(id) : entry.row ?? undefined
-    }
-  }
+  return { db, tx, table, overlay: tx === null ? undefined : tx.overlayFor(workspaceId, collection, table) }
+}
+
+/** The transaction's staged entry for `id`, if any, and the row the writer sees. */
+const lookup = (t: Target, id: string): { readonly entry: Entry | undefined; readonly row: Row | undefined } => {
+  const entry = t.overlay?.entries.get(id)
+  return { entry, row: entry === undefined ? t.table.get(id) : entry.row ?? undefined }
 }
 
 const checkUnique = (t: Target, collection: string, row: Row): Errors.Conflict | undefined => {
@@ -51,9 +48,17 @@ const checkUnique = (t: Target, collection: string, row: Row): Errors.Conflict |
   return undefined
 }
 
-const write = (t: Target, id: string, row: Row | null): void => {
-  if (t.tx === null || t.overlay === undefined) t.table.put(id, row)
-  else t.tx.stage(t.overlay, id, row)
+/**
+ * Applies or stages a write. `entry` and `before` are what `lookup` found: without an
+ * entry, `before` is the committed row, whose version the transaction records.
+ */
+const write = (t: Target, id: string, row: Row | null, entry: Entry | undefined, before: Row | undefined): void => {
+  if (t.tx === null || t.overlay === undefined) {
+    t.table.put(id, row)
+    t.db.generation++
+  } else {
+    t.tx.stage(t.overlay, id, row, entry, before === undefined ? null : before.version)
+  }
 }
 
 const checkRow = (operation: string, row: Row): Errors.StoreError | undefined => {
@@ -74,11 +79,12 @@ export const insert = (
   if (bad !== undefined) return bad
   if (row.version !== 1) return storeError("insert", `${collection} ${row.id}: a new row has version 1, got ${row.version}`)
   const t = target(db, tx, workspaceId, collection)
-  if (t.current(row.id) !== undefined) return new Errors.Conflict({ collection, id: row.id, reason: "duplicate-id" })
+  const seen = lookup(t, row.id)
+  if (seen.row !== undefined) return new Errors.Conflict({ collection, id: row.id, reason: "duplicate-id" })
   const frozen = freezeRow(row)
   const taken = checkUnique(t, collection, frozen)
   if (taken !== undefined) return taken
-  write(t, frozen.id, frozen)
+  write(t, frozen.id, frozen, seen.entry, undefined)
   return undefined
 }
 
@@ -93,7 +99,8 @@ export const update = (
   const bad = checkRow("update", row)
   if (bad !== undefined) return bad
   const t = target(db, tx, workspaceId, collection)
-  const before = t.current(row.id)
+  const seen = lookup(t, row.id)
+  const before = seen.row
   if (before === undefined) return new Errors.NotFound({ collection, id: row.id })
   if (before.version !== expectedVersion) {
     return new Errors.Conflict({
@@ -110,7 +117,7 @@ export const update = (
   const frozen = freezeRow(row)
   const taken = checkUnique(t, collection, frozen)
   if (taken !== undefined) return taken
-  write(t, frozen.id, frozen)
+  write(t, frozen.id, frozen, seen.entry, before)
   return undefined
 }
 
@@ -123,11 +130,12 @@ export const remove = (
   expectedVersion: number
 ): WriteError | undefined => {
   const t = target(db, tx, workspaceId, collection)
-  const before = t.current(id)
+  const seen = lookup(t, id)
+  const before = seen.row
   if (before === undefined) return new Errors.NotFound({ collection, id })
   if (before.version !== expectedVersion) {
     return new Errors.Conflict({ collection, id, reason: "stale-version", expectedVersion, actualVersion: before.version })
   }
-  write(t, id, null)
+  write(t, id, null, seen.entry, before)
   return undefined
 }
