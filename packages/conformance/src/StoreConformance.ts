@@ -12,7 +12,8 @@
  * @since 0.1.0
  */
 import { describe, layer } from "@effect/vitest"
-import type { Catalog, Store } from "@rapport/core"
+import type { CustomField, Store } from "@rapport/core"
+import { Catalog } from "@rapport/core"
 import { Layer } from "effect"
 import { aggregatesSuite } from "./suites/aggregates.js"
 import { concurrencySuite } from "./suites/concurrency.js"
@@ -22,6 +23,7 @@ import { eventsSuite } from "./suites/events.js"
 import { injectionSuite } from "./suites/injection.js"
 import { invalidSuite } from "./suites/invalid.js"
 import { queriesSuite } from "./suites/queries.js"
+import { repeatedSuite } from "./suites/repeated.js"
 import { tenancySuite } from "./suites/tenancy.js"
 import { transactionsSuite } from "./suites/transactions.js"
 import * as TestCatalog from "./TestCatalog.js"
@@ -61,7 +63,9 @@ export const areas = [
   "concurrency",
   "tenancy",
   "events",
-  "differential"
+  "injection",
+  "differential",
+  "repeated queries"
 ] as const
 
 /**
@@ -99,6 +103,15 @@ export const run = <E>(options: Options<E>): void => {
           ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
           ...(options.seed === undefined ? {} : { seed: options.seed })
         }))
+    })
+    // Its own store, on a catalog whose custom-field declaration the tests can change.
+    const declaration: { current: CustomField.Declaration } = { current: TestCatalog.customFields }
+    const redeclaring = Layer.provideMerge(
+      options.layer,
+      Catalog.layer({ ...TestCatalog.options, customFields: () => declaration.current })
+    )
+    layer(redeclaring, { timeout: options.timeout ?? "60 seconds" })((it) => {
+      describe("repeated queries", () => repeatedSuite(it, declaration))
     })
   })
 }

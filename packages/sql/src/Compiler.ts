@@ -239,17 +239,8 @@ const PG_ARRAY: Readonly<Record<ValueKind, string>> = {
   json: "jsonb[]"
 }
 
-// The select list of a table under its alias is the same text on every find: built once.
-const selectLists = new WeakMap<Dialect, WeakMap<Table, Map<string, string>>>()
-const selectList = (dialect: Dialect, table: Table, alias: string): string => {
-  let byTable = selectLists.get(dialect)
-  if (byTable === undefined) selectLists.set(dialect, byTable = new WeakMap())
-  let byAlias = byTable.get(table)
-  if (byAlias === undefined) byTable.set(table, byAlias = new Map())
-  let list = byAlias.get(alias)
-  if (list === undefined) byAlias.set(alias, list = table.columns.map((c) => `${alias}.${dialect.quote(c.name)}`).join(", "))
-  return list
-}
+const selectList = (dialect: Dialect, table: Table, alias: string): string =>
+  table.columns.map((c) => `${alias}.${dialect.quote(c.name)}`).join(", ")
 
 /**
  * The statement of a find plan: whole rows of the workspace matching `where`, in the
