@@ -96,7 +96,7 @@ export const services = Customer360.layer.pipe(
  * @category layers
  */
 export const layer = <E, R>(options: {
-  readonly store: Layer.Layer<Store.Store, E, R | Catalog.Catalog>
+  readonly store: Store.StoreLayer<E, R>
   readonly collections?: ReadonlyArray<{ readonly spec: import("./Collection.js").Spec }>
   readonly customFields?: CustomField.Declaration | ((workspaceId: string) => CustomField.Declaration)
   readonly ids?: Layer.Layer<IdGenerator.IdGenerator>

@@ -139,6 +139,16 @@ export const make = <A>(
   const service = plural(config.model)
   const decodeRow = Schema.decodeUnknownEither(config.collection.schema)
   const refFields = Object.entries(config.collection.spec.fields).filter(([, f]) => f.ref !== undefined)
+  // A service built over a catalog that lacks its collection (or one it references) could
+  // only fail at its first write, far from the wiring at fault: refuse to build instead.
+  const missing = [...new Set([name, ...refFields.map(([, f]) => f.ref!)])].filter((c) => !catalog.collections.has(c))
+  if (missing.length > 0) {
+    throw new Error(
+      `${service} needs the collection${missing.length > 1 ? "s" : ""} ${missing.map((c) => `"${c}"`).join(", ")}, ` +
+        `which the catalog does not declare: add ${missing.length > 1 ? "them" : "it"} with Crm.layer({ collections }) ` +
+        `(for @rapport/pipelines: collections: Collections.all)`
+    )
+  }
 
   const operation = (command: string) => `${service}.${command}`
 

@@ -9,8 +9,9 @@
  *
  * @since 0.1.0
  */
-import type { Effect, Option } from "effect"
+import type { Effect, Layer, Option } from "effect"
 import { Context } from "effect"
+import type { Catalog } from "./Catalog.js"
 import type { Row } from "./Collection.js"
 import type { NewEvent, StoredEvent, Subject } from "./DomainEvent.js"
 import type { Conflict, InvalidQuery, NotFound, StoreError } from "./Errors.js"
@@ -136,3 +137,26 @@ export interface Service {
  * @category tags
  */
 export class Store extends Context.Tag("@rapport/core/Store")<Store, Service>() {}
+
+/**
+ * What a store adapter's layer is: it provides the `Store` and needs the `Catalog`
+ * (plus `R`), failing with `E` when it cannot start. `MemoryStore.layer` is a
+ * `StoreLayer`, `SqliteStore.layer(...)` and `PgStore.layer(...)` are
+ * `StoreLayer<Errors.StoreError>`, and `Crm.layer({ store })` takes any of them, so one
+ * function can wire either engine.
+ *
+ * @example
+ * ```ts
+ * import { Crm, Errors, Store } from "@rapport/core"
+ * import { MemoryStore } from "@rapport/memory"
+ * import { SqliteStore } from "@rapport/sqlite"
+ *
+ * const crmOn = (store: Store.StoreLayer<Errors.StoreError>) => Crm.layer({ store })
+ * const inTests = crmOn(MemoryStore.layer)
+ * const embedded = crmOn(SqliteStore.layer({ filename: "crm.db" }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StoreLayer<E = never, R = never> = Layer.Layer<Store, E, R | Catalog>

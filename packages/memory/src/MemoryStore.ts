@@ -282,4 +282,4 @@ const checkEvent = (workspaceId: string, event: DomainEvent.NewEvent): PendingEv
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Store.Store, never, Catalog.Catalog> = Layer.effect(Store.Store, make)
+export const layer: Store.StoreLayer = Layer.effect(Store.Store, make)

@@ -12,11 +12,11 @@
  *
  * @since 0.1.0
  */
-import type { Catalog, Store } from "@rapport/core"
+import type { Store } from "@rapport/core"
 import { Errors } from "@rapport/core"
 import { Dialect, SqlStore } from "@rapport/sql"
-import { SqlClient } from "@effect/sql"
-import { PgClient } from "@effect/sql-pg"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as PgClient from "@effect/sql-pg/PgClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer, Redacted } from "effect"
 import * as Pool from "./internal/pool.js"
@@ -86,7 +86,7 @@ const clientOn = (pool: Pool.Pool) => PgClient.layerFromPool({ acquire: Effect.s
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<Store.Store, Errors.StoreError, Catalog.Catalog> =>
+export const layer = (options: Options): Store.StoreLayer<Errors.StoreError> =>
   Layer.unwrapScoped(Effect.gen(function*() {
     const pool = yield* Pool.make(poolOptions(options))
     const direct = Pool.direct(pool)

@@ -21,7 +21,7 @@
  * @since 0.1.0
  */
 import { Errors } from "@rapport/core"
-import { SqlClient } from "@effect/sql"
+import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect } from "effect"
 import type { Dialect } from "./Dialect.js"

@@ -23,7 +23,7 @@
  */
 import { Actor, Catalog, DomainEvent, Errors, Plan, Store } from "@rapport/core"
 import type { Collection, Query } from "@rapport/core"
-import { SqlClient } from "@effect/sql"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { Clock, Context, Effect, Either, Layer, Option } from "effect"
 import * as Compiler from "./Compiler.js"

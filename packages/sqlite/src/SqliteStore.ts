@@ -14,10 +14,10 @@
  *
  * @since 0.1.0
  */
-import type { Catalog, Errors } from "@rapport/core"
+import type { Errors } from "@rapport/core"
 import { Errors as E, Store } from "@rapport/core"
 import { Dialect, SqlStore } from "@rapport/sql"
-import { SqlClient } from "@effect/sql"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Layer } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -82,7 +82,7 @@ export const clientLayer = (options: Options): Layer.Layer<SqlClient.SqlClient, 
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<Store.Store, Errors.StoreError, Catalog.Catalog> =>
+export const layer = (options: Options): Store.StoreLayer<Errors.StoreError> =>
   Layer.scoped(
     Store.Store,
     Effect.flatMap(driver(options), (d) =>

@@ -13,7 +13,7 @@
  * `busyTimeout`. `SQLITE_BUSY_SNAPSHOT` (the transaction's snapshot is older than a
  * commit it would have to write over) is not retried: the store maps it to `Conflict`.
  */
-import { SqlClient } from "@effect/sql"
+import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
