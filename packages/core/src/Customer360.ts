@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer } from "effect"
 import type * as Activity from "./Activity.js"
 import { Activities } from "./Activities.js"
 import type * as Actor from "./Actor.js"
@@ -117,19 +117,39 @@ export const make = Effect.gen(function*() {
       }
     })
 
+  /** Counted by the store, so the figure is exact however many threads there are. */
+  const openConversations = (contactId: string) =>
+    Effect.gen(function*() {
+      const workspaceId = yield* CurrentWorkspace
+      const rows = yield* store.aggregate(workspaceId, {
+        collection: "conversation",
+        where: {
+          _tag: "And",
+          exprs: [
+            { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
+            { _tag: "Compare", field: "status", op: "eq", value: "open" }
+          ]
+        },
+        measures: [{ _tag: "Count", as: "open" }]
+      })
+      return Number(rows[0]?.open ?? 0)
+    })
+
   return {
     /** The whole view of one contact (`NotFound` when it does not exist). */
     get: (contactId: string, options: Options = {}) =>
       Effect.gen(function*() {
         const recent = Math.min(Math.max(options.recent ?? 5, 1), 100)
         const contact = yield* contacts.get(contactId)
-        const [company, recentOrders, totals, threads, openTasks, recentActivities, entries] = yield* Effect.all([
+        const [company, recentOrders, totals, threads, open, openTasks, recentActivities, entries] = yield* Effect.all([
+          // Only a company that is gone is shown as none; a failing store is the caller's error.
           contact.companyId === null
             ? Effect.succeed(null)
-            : Effect.map(Effect.option(companies.get(contact.companyId)), Option.getOrNull),
+            : companies.get(contact.companyId).pipe(Effect.catchTag("NotFound", () => Effect.succeed(null))),
           orders.forContact(contactId, { limit: recent }),
           orders.totalsFor(contactId),
-          conversations.forContact(contactId, { limit: 100 }),
+          conversations.forContact(contactId, { limit: recent }),
+          openConversations(contactId),
           tasks.openFor(contactId),
           activities.forContact(contactId, { limit: recent }),
           timeline(contactId, {
@@ -141,10 +161,7 @@ export const make = Effect.gen(function*() {
           contact,
           company,
           orders: { recent: recentOrders.items, totals },
-          conversations: {
-            recent: threads.items.slice(0, recent),
-            open: threads.items.filter((c) => c.status === "open").length
-          },
+          conversations: { recent: threads.items, open },
           openTasks,
           recentActivities: recentActivities.items,
           timeline: entries

@@ -5,8 +5,8 @@
  */
 import type { Vitest } from "@effect/vitest"
 import { expect } from "@effect/vitest"
-import { Customer360, Notes } from "@rapport/core"
-import { Effect } from "effect"
+import { Companies, Conversations, Customer360, Errors, Notes } from "@rapport/core"
+import { Effect, Exit } from "effect"
 import * as Fixtures from "./fixtures.js"
 import * as Harness from "./harness.js"
 
@@ -34,6 +34,31 @@ export const customerViewSuite = (it: It) => {
       // Events about other records (the company itself, the user) are not the contact's.
       expect(types).not.toContain("UserCreated")
       expect(types).not.toContain("CompanyCreated")
+    })))
+
+  it.effect("counts every open conversation, not only the first page of them", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const f = yield* Fixtures.seed
+      const conversations = yield* Conversations.Conversations
+      // More threads than any page the view loads (it used to count the first 100 only).
+      for (let i = 0; i < 104; i++) yield* conversations.start({ contactId: f.contact.id, channel: "email" })
+      const closed = yield* conversations.start({ contactId: f.contact.id, channel: "chat" })
+      yield* conversations.close(closed)
+      const view = yield* Effect.flatMap(Customer360.Customer360, (c) => c.get(f.contact.id, { recent: 3 }))
+      expect(view.conversations.open).toBe(105)
+      expect(view.conversations.recent).toHaveLength(3)
+    })), 120_000)
+
+  it.effect("a failing store is an error of the view, not a missing company", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const f = yield* Fixtures.seed
+      const companies = yield* Companies.Companies
+      const broken = new Errors.StoreError({ operation: "Companies.get", detail: "the disk is on fire" })
+      const view = yield* Customer360.make.pipe(
+        Effect.provideService(Companies.Companies, { ...companies, get: () => Effect.fail(broken) })
+      )
+      const exit = yield* Effect.exit(view.get(f.contact.id))
+      expect(exit).toStrictEqual(Exit.fail(broken))
     })))
 
   it.effect("the timeline pages newest first with no entry twice or missing", () =>
