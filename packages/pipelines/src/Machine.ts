@@ -496,6 +496,8 @@ export const stages = <
  * - `final-state`: the state is final and accepts no event;
  * - `guard-rejected`: every candidate's guard said no (`guard` names the first);
  * - `unknown-state`: the current state is not one of the machine's;
+ * - `unknown-requested-state`: the event's `to` names no state of the machine (a stage
+ *   of another pipeline, a typo from untyped input); `states` lists the machine's states;
  * - `unknown-target`, `unknown-guard`: the definition is broken (an untyped one;
  *   `validate` reports these before you get here).
  *
@@ -507,6 +509,7 @@ export const Reason = Schema.Literal(
   "final-state",
   "guard-rejected",
   "unknown-state",
+  "unknown-requested-state",
   "unknown-target",
   "unknown-guard"
 )
@@ -519,7 +522,9 @@ export type Reason = typeof Reason.Type
 
 /**
  * A transition the machine refuses: it names the machine, the state, the requested or
- * attempted target, the event and the guard that said no. Nothing changed.
+ * attempted target, the event and the guard that said no. When the requested target is
+ * not a state at all (`unknown-requested-state`), `states` lists the machine's states.
+ * Nothing changed.
  *
  * @example
  * ```ts
@@ -540,7 +545,9 @@ export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("
   to: Schema.optional(Schema.String),
   event: Schema.String,
   guard: Schema.optional(Schema.String),
-  reason: Reason
+  reason: Reason,
+  /** The machine's states in declaration order, set for `unknown-requested-state`. */
+  states: Schema.optional(Schema.Array(Schema.String))
 }) {
   override get message(): string {
     const to = this.to === undefined ? "" : ` to ${this.to}`
@@ -553,6 +560,10 @@ export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("
         return `${this.machine}: ${this.from} → ${this.to} on ${this.event} refused by guard ${this.guard}`
       case "unknown-state":
         return `${this.machine}: unknown state ${this.from}`
+      case "unknown-requested-state": {
+        const has = this.states === undefined ? "" : `, which has ${this.states.join(", ")}`
+        return `${this.machine}: ${this.to} does not exist in ${this.machine}${has}; ${this.event} from ${this.from} refused`
+      }
       case "unknown-target":
         return `${this.machine}: ${this.from} on ${this.event} targets unknown state ${this.to}`
       case "unknown-guard":

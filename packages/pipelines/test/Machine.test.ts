@@ -183,6 +183,44 @@ describe("Machine.transition", () => {
     expect(error.message).toBe("m: no transition from a to a on GO")
   })
 
+  it("refuses a `to` that names no state, saying so and listing the machine's states", () => {
+    const m = Machine.make({
+      id: "m",
+      initial: "a",
+      states: { a: { on: { GO: ["b", "c"] } }, b: { final: true }, c: { final: true } }
+    })
+    const loose = m as unknown as Machine.Machine<string, Machine.Event, unknown>
+    const error = refused(Machine.transition(loose, "a", { type: "GO", to: "z" }))
+    expect(fields(error)).toEqual({
+      machine: "m",
+      from: "a",
+      to: "z",
+      event: "GO",
+      guard: undefined,
+      reason: "unknown-requested-state"
+    })
+    expect(error.states).toEqual(["a", "b", "c"])
+    expect(error.message).toBe("m: z does not exist in m, which has a, b, c; GO from a refused")
+    expect(Machine.can(loose, "a", { type: "GO", to: "z" })).toBe(false)
+    // Whatever the event, and a name is never looked up in Object.prototype.
+    expect(refused(Machine.transition(loose, "a", { type: "OTHER", to: "z" })).reason).toBe("unknown-requested-state")
+    expect(refused(Machine.transition(loose, "a", { type: "GO", to: "toString" })).reason).toBe("unknown-requested-state")
+    // A state that exists but is not a move from here stays a no-transition; a final
+    // state stays final; an unknown current state is reported first.
+    expect(refused(Machine.transition(m, "a", { type: "GO", to: "a" })).reason).toBe("no-transition")
+    expect(refused(Machine.transition(loose, "b", { type: "GO", to: "z" })).reason).toBe("final-state")
+    expect(refused(Machine.transition(loose, "y", { type: "GO", to: "z" })).reason).toBe("unknown-state")
+    // The error keeps the list through its schema.
+    const encoded = Schema.encodeSync(Machine.InvalidTransition)(error)
+    expect(encoded).toMatchObject({ reason: "unknown-requested-state", states: ["a", "b", "c"] })
+    expect(Schema.decodeUnknownSync(Machine.InvalidTransition)(encoded).message).toBe(error.message)
+  })
+
+  it("a definition's unknown target is still the definition's fault when the event names it", () => {
+    const m = Machine.fromDefinition({ id: "loaded", initial: "a", states: { a: { on: { GO: "ghost" } } } })
+    expect(refused(Machine.transition(m, "a", { type: "GO", to: "ghost" })).reason).toBe("unknown-target")
+  })
+
   it("is total on untyped input: unknown states, malformed events", () => {
     const loose = ticket as unknown as Machine.Machine<string, Machine.Event, unknown>
     expect(refused(Machine.transition(loose, "nowhere", { type: "ASSIGN" })).reason).toBe("unknown-state")
@@ -415,6 +453,23 @@ describe("Machine.stages", () => {
     expect(error.message).toBe("sales: no transition from won to new on move")
     expect(refused(move("won", "lost")).reason).toBe("no-transition")
     expect(refused(move("new", "new")).reason).toBe("no-transition")
+  })
+
+  it("refuses a move to a stage it does not have, naming the machine and listing its stages", () => {
+    const error = refused(Machine.transition(sales, "new", { type: "move", to: "inquiry" as never }, deal))
+    expect(fields(error)).toEqual({
+      machine: "sales",
+      from: "new",
+      to: "inquiry",
+      event: "move",
+      guard: undefined,
+      reason: "unknown-requested-state"
+    })
+    expect(error.states).toEqual(["new", "qualified", "proposal", "negotiation", "won", "lost"])
+    expect(error.message).toBe(
+      "sales: inquiry does not exist in sales, which has new, qualified, proposal, negotiation, won, lost; move from new refused"
+    )
+    expect(Machine.can(sales, "new", { type: "move", to: "inquiry" as never }, deal)).toBe(false)
   })
 
   it("guards entering a stage, and returns its effects", () => {

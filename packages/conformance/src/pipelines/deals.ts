@@ -142,6 +142,27 @@ export const dealsSuite = (it: It, options: { readonly numRuns: number }) => {
       expect(before.events.length + 1).toBe(beforeBack.events.length)
     })))
 
+  it.effect("a stage the pipeline does not have is named as such, with the pipeline's stages, and writes nothing", () =>
+    fresh(Effect.gen(function*() {
+      const deals = yield* Deals.Deals
+      const renew = deals.in(renewals)
+      const deal = yield* renew.create({ name: "Initech renewal" })
+      // A b2b stage, not a renewals one: only an untyped caller (JSON, a form) gets here.
+      const unknown = yield* failsWritingNothing(renew.moveToStage(deal, "negotiation" as never))
+      expect(unknown).toBeInstanceOf(Machine.InvalidTransition)
+      expect(unknown._tag === "InvalidTransition" && [unknown.machine, unknown.from, unknown.to, unknown.reason, unknown.states])
+        .toEqual(["renewals", "upcoming", "negotiation", "unknown-requested-state", ["upcoming", "in_talks", "quoted", "renewed", "churned"]])
+      expect(unknown.message).toBe(
+        "renewals: negotiation does not exist in renewals, which has upcoming, in_talks, quoted, renewed, churned; move from upcoming refused"
+      )
+      // A real stage that is not an allowed move keeps its own message.
+      const skip = yield* failsWritingNothing(renew.moveToStage(deal, "quoted"))
+      expect(skip.message).toBe("renewals: no transition from upcoming to quoted on move")
+      const lost = yield* deals.lose(yield* deals.in(Pipeline.b2b).create({ name: "Hooli" }), "price")
+      const reopened = yield* failsWritingNothing(deals.in(Pipeline.b2b).reopen(lost, "upcoming" as never))
+      expect(reopened._tag === "InvalidTransition" && [reopened.reason, reopened.to]).toEqual(["unknown-requested-state", "upcoming"])
+    })))
+
   it.effect("guards required fields: proposal needs an amount and a close date", () =>
     fresh(Effect.gen(function*() {
       const deals = yield* Deals.Deals

@@ -95,6 +95,7 @@ export type Reason =
   | "final-state"
   | "guard-rejected"
   | "unknown-state"
+  | "unknown-requested-state"
   | "unknown-target"
   | "unknown-guard"
 
@@ -105,6 +106,8 @@ export interface Refusal {
   readonly event: string
   readonly guard?: string
   readonly reason: Reason
+  /** The machine's states, for `unknown-requested-state`: what the caller could have asked for. */
+  readonly states?: ReadonlyArray<string>
 }
 
 export interface Taken {
@@ -134,14 +137,16 @@ const refusal = (
   event: string,
   reason: Reason,
   to: string | undefined,
-  guard: string | undefined
+  guard: string | undefined,
+  states: ReadonlyArray<string> | undefined
 ): Refusal => ({
   machine,
   from,
   event,
   reason,
   ...(to === undefined ? {} : { to }),
-  ...(guard === undefined ? {} : { guard })
+  ...(guard === undefined ? {} : { guard }),
+  ...(states === undefined ? {} : { states })
 })
 
 /**
@@ -159,8 +164,8 @@ export const step = (
   // A malformed event (untyped callers) is still named in the refusal.
   const name = type ?? String((event as { type?: unknown } | null | undefined)?.type)
   const to = requested(event)
-  const refuse = (reason: Reason, target?: string, guard?: string) =>
-    ({ _tag: "Refused", refusal: refusal(machine.id, from, name, reason, target, guard) }) as const
+  const refuse = (reason: Reason, target?: string, guard?: string, states?: ReadonlyArray<string>) =>
+    ({ _tag: "Refused", refusal: refusal(machine.id, from, name, reason, target, guard, states) }) as const
   const node = typeof from === "string" ? machine.nodes.get(from) : undefined
   if (node === undefined) return refuse("unknown-state")
   if (node.final) return refuse("final-state", to)
@@ -168,7 +173,15 @@ export const step = (
   // An event that names the state it asks for (`to`) only considers transitions
   // to that state: one `move` event then serves a whole pipeline.
   const options = all === undefined ? [] : to === undefined ? all : all.filter((c) => c.target === to)
-  if (options.length === 0) return refuse("no-transition", to)
+  if (options.length === 0) {
+    // A `to` that names no state is the caller's mistake (a stage of another pipeline, a
+    // typo from untyped input), not a move the rules forbid: say so and list the states.
+    // Checked only here, so a definition whose own target is undefined stays
+    // `unknown-target` below.
+    return to !== undefined && !machine.nodes.has(to)
+      ? refuse("unknown-requested-state", to, undefined, machine.states)
+      : refuse("no-transition", to)
+  }
   let rejected: Candidate | undefined
   for (const option of options) {
     if (option.guard !== undefined) {
