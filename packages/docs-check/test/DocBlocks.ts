@@ -386,12 +386,27 @@ const toMarkdownLocations = (text: string, modules: ReadonlyArray<BlockModule>):
     text
   )
 
-/** Runs one module with `node --import tsx`; fails when it exits non-zero or does not exit in time. */
+/** How often `runModule` looks at the clock. */
+const TICK_MS = 250
+
+/**
+ * Runs one module with `node --import tsx`; fails when it exits non-zero or does not exit
+ * within `timeoutMs` of time this process was able to watch it.
+ *
+ * Watched time, not wall time: while this process cannot run (the type-check of the
+ * blocks holds its event loop for seconds, tens of seconds on a loaded machine), a child
+ * that has long exited looks as if it were still running, since its exit is only seen
+ * when the loop turns again; and a plain timer, due by then, fires first. So the clock
+ * ticks, and a late tick counts as one tick: the exit events waiting behind it are
+ * handled before the next one. A real hang still accrues time at the normal rate and is
+ * reported; `wallLimitMs` bounds a hang on a machine too starved to tick.
+ */
 export const runModule = (
   module: BlockModule,
   modules: ReadonlyArray<BlockModule>,
   cwd: string,
-  timeoutMs: number
+  timeoutMs: number,
+  wallLimitMs = 4 * timeoutMs
 ): Promise<RunResult> =>
   new Promise((resolve) => {
     const started = Date.now()
@@ -403,19 +418,32 @@ export const runModule = (
     let output = ""
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      child.kill("SIGKILL")
-    }, timeoutMs)
+    let timedOut: string | undefined
+    let settled = false
+    let watched = 0
+    let last = started
+    const ticker = setInterval(() => {
+      const now = Date.now()
+      watched += Math.min(now - last, 2 * TICK_MS)
+      last = now
+      if (timedOut === undefined && (watched >= timeoutMs || now - started >= wallLimitMs)) {
+        timedOut = `did not exit within ${timeoutMs / 1000} s (a server, a timer or an open handle?)\n`
+        child.kill("SIGKILL")
+      } else if (timedOut !== undefined && watched >= timeoutMs + 10_000) {
+        // Killed, yet its output stays open: a process it started holds it.
+        done(false, timedOut.replace("\n", "; its output stayed open after it was killed (a process it started?)\n"))
+      }
+    }, TICK_MS)
     const done = (ok: boolean, note: string) => {
-      clearTimeout(timer)
+      if (settled) return
+      settled = true
+      clearInterval(ticker)
       const tail = output.split("\n").slice(-60).join("\n")
       resolve({ ok, ms: Date.now() - started, output: toMarkdownLocations(note + tail, modules) })
     }
     child.on("error", (error) => done(false, `could not start: ${error.message}\n`))
     child.on("close", (code, signal) => {
-      if (timedOut) done(false, `did not exit within ${timeoutMs / 1000} s (a server, a timer or an open handle?)\n`)
+      if (timedOut !== undefined) done(false, timedOut)
       else if (code === 0) done(true, "")
       else done(false, `exited with ${code ?? signal}\n`)
     })

@@ -24,7 +24,15 @@ import {
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const root = Path.resolve(packageDir, "../..")
-const RUN_TIMEOUT_MS = 30_000
+// A block exits in 1–2 s on an idle 2-core machine and in about 4 s with both cores busy.
+// The limit counts only time this process could watch the run (see `runModule`), so the
+// seconds its own type-check holds the event loop do not count against the blocks.
+const RUN_TIMEOUT_MS = 60_000
+// A starved machine may not let the watch tick: past this much wall time a run is a hang.
+const RUN_WALL_LIMIT_MS = 4 * RUN_TIMEOUT_MS
+// The tests wait for the runs; they must outlast a run's own limits, whose message names
+// the block and shows its output.
+const WAIT_FOR_RUN_MS = RUN_WALL_LIMIT_MS + 30_000
 
 const files = markdownFiles(root)
 const extracted = files.map((file) => extractBlocks(file, Fs.readFileSync(Path.join(root, file), "utf8")))
@@ -52,17 +60,18 @@ beforeAll(async () => {
   runs = pool(
     workspace.modules.filter((m) => m.noRun === undefined),
     Math.max(2, Os.availableParallelism()),
-    (m) => runModule(m, workspace.modules, packageDir, RUN_TIMEOUT_MS)
+    (m) => runModule(m, workspace.modules, packageDir, RUN_TIMEOUT_MS, RUN_WALL_LIMIT_MS)
   )
   checked = typeCheck(workspace.modules, compilerOptions(Path.join(root, "tsconfig.base.json")))
-})
+  // The type-check takes about 6 s idle and 15 s with both cores busy.
+}, 300_000)
 
 afterAll(async () => {
   if (runs !== undefined) await Promise.allSettled(runs.values())
   await dropDatabase?.()
   if (process.env.DOCS_CHECK_KEEP === undefined) workspace.dispose()
   else console.log(`docs-check: generated modules kept in ${workspace.dir}`)
-})
+}, WAIT_FOR_RUN_MS)
 
 describe("docs ```ts blocks", () => {
   it("are found, and their docs-check markers are well-formed", () => {
@@ -88,6 +97,6 @@ describe("docs ```ts blocks", () => {
     it("runs", async () => {
       const result = await runs!.get(module)!
       if (!result.ok) throw new Error(`${blockName(block)} failed when run with tsx:\n${result.output}`)
-    })
+    }, WAIT_FOR_RUN_MS)
   })
 })

@@ -417,8 +417,16 @@ describe("properties", () => {
     )
   })
 
+  // The cost of this test is resolving days: every pass builds fresh calendars, and a
+  // query between two instants years apart resolves every day in between, in each of
+  // five zones, with Intl. Over 2020–2032 that was 23,000 days a pass, six passes, 1.3 s
+  // idle and 10.7 s on a loaded machine. Every zone here, the calendars' and the
+  // process's, has had the same offset rules every year since 2008, so 2026 and 2027,
+  // which hold every tricky instant, every holiday and both clock changes of each zone,
+  // have every kind of day the twelve years have: about 4,700 days a pass.
   it("gives the same answers whatever the process time zone (TZ)", () => {
-    const queries = fc.sample(fc.tuple(zone, anyInstant, anyInstant, amount), { numRuns: 300, seed: 42 })
+    const within = fc.oneof(fc.integer({ min: at("2026-01-01T00:00:00Z"), max: at("2028-01-01T00:00:00Z") }), tricky)
+    const queries = fc.sample(fc.tuple(zone, within, within, amount), { numRuns: 300, seed: 42 })
     const answers = () => {
       // Fresh calendars, so every cached day is resolved again under this TZ.
       const fresh = Object.fromEntries(zones.map((z) => [z, calendar(z, busyWeek, busyHolidays)])) as typeof busy
@@ -444,5 +452,5 @@ describe("properties", () => {
       if (original === undefined) delete process.env.TZ
       else process.env.TZ = original
     }
-  })
+  }, 60_000) // about 0.3 s idle
 })

