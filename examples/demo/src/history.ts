@@ -23,16 +23,30 @@ export interface History<R> {
 }
 
 export const make = <R>(): History<R> => {
-  const queue: Array<{ readonly at: number; readonly seq: number; readonly action: Effect.Effect<unknown, unknown, R> }> = []
-  let seq = 0
+  // Kept in (at, seq) order as actions are scheduled, so the replay takes them from the
+  // front: re-sorting the whole queue before every step made replaying quadratic.
+  type Scheduled = { readonly at: number; readonly action: Effect.Effect<unknown, unknown, R> }
+  const queue: Array<Scheduled> = []
+  let head = 0
   return {
-    at: (at, action) => void queue.push({ at, seq: seq++, action }),
+    at: (at, action) => {
+      let lo = head
+      let hi = queue.length
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if (queue[mid]!.at <= at) lo = mid + 1
+        else hi = mid
+      }
+      // After every action already at `at`: actions at the same time keep their order.
+      queue.splice(lo, 0, { at, action })
+    },
     replay: Effect.gen(function*() {
-      while (queue.length > 0) {
-        queue.sort((a, b) => a.at - b.at || a.seq - b.seq)
-        const next = queue.shift()!
+      while (head < queue.length) {
+        const next = queue[head++]!
         yield* Effect.withClock(next.action, clockAt(next.at))
       }
+      queue.length = 0
+      head = 0
     })
   }
 }
