@@ -10,6 +10,10 @@
  * `pg_advisory_xact_lock`, so they grow in commit order within a workspace (see
  * `docs/scaling.md`).
  *
+ * Several processes may start on one database at once: a start that finds the schema
+ * current only reads the catalogs (no lock, no DDL, so open writers never hold it up),
+ * and migrating runs under a `pg_advisory_xact_lock` (see `Migrations.run`).
+ *
  * @since 0.1.0
  */
 import type { Store } from "@rapport/core"

@@ -15,15 +15,22 @@
  *   write them as a numbered migration of your own package. Custom fields live in the
  *   JSON column `custom`, so declaring them never needs DDL.
  *
- * Everything runs in one transaction, under `pg_advisory_xact_lock` on PostgreSQL (two
- * processes starting at once do not race) and the write lock on SQLite.
+ * Several processes may start on one database at once. A start first reads the schema
+ * (the tables, columns and indexes the engine reports, the applied migrations, the
+ * recorded layouts) without taking any lock; when that is current, which is every start
+ * but the first after a change, it writes nothing at all. Otherwise the changes run in
+ * one transaction that takes the write lock up front, `pg_advisory_xact_lock` on
+ * PostgreSQL and `BEGIN IMMEDIATE` on SQLite (waiting up to the busy timeout), and
+ * reads the schema again under it: a starter that waited finds the work done by the
+ * one before it and writes nothing either.
  *
  * @since 0.1.0
  */
 import { Errors } from "@rapport/core"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect } from "effect"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { Effect, Exit, Scope } from "effect"
 import type { Dialect } from "./Dialect.js"
 import * as Layout from "./Layout.js"
 
@@ -85,9 +92,181 @@ export const sql: PackageMigrations = {
 const storeError = (detail: string, cause?: unknown) =>
   new Errors.StoreError({ operation: "Migrations.run", detail, ...(cause === undefined ? {} : { cause }) })
 
+type Exec = (text: string, params?: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
+
+/** What the database holds, as far as migrations are concerned. */
+interface Existing {
+  /** Every relation name (tables, indexes, views, sequences share a namespace). */
+  readonly relations: ReadonlySet<string>
+  readonly columns: ReadonlyMap<string, ReadonlySet<string>>
+  readonly applied: ReadonlyArray<{ readonly package: string; readonly id: number }>
+  readonly layouts: ReadonlyMap<string, string>
+}
+
+const MIGRATIONS_TABLE = "rapport_migrations"
+const CATALOG_TABLE = "rapport_catalog"
+
+/**
+ * Reads the schema without writing or locking: catalog queries only, no DDL (a no-op
+ * `CREATE INDEX IF NOT EXISTS` still takes a table lock on PostgreSQL that blocks
+ * writers). SQLite names are case-insensitive, so they are compared lower-cased there.
+ */
+const inspect = (dialect: Dialect, exec: Exec): Effect.Effect<Existing, SqlError> =>
+  Effect.gen(function*() {
+    const norm = dialect.name === "pg" ? (name: string) => name : (name: string) => name.toLowerCase()
+    const relationRows = dialect.name === "pg"
+      ? yield* exec(`SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`)
+      : yield* exec(`SELECT name FROM sqlite_master`)
+    const relations = new Set(relationRows.map((r) => norm(String(r.name))))
+    const columnRows = dialect.name === "pg"
+      ? yield* exec(
+        `SELECT table_name AS tbl, column_name AS name FROM information_schema.columns WHERE table_schema = current_schema()`
+      )
+      : yield* exec(`SELECT m.name AS tbl, c.name AS name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table'`)
+    const columns = new Map<string, Set<string>>()
+    for (const r of columnRows) {
+      const table = norm(String(r.tbl))
+      let set = columns.get(table)
+      if (set === undefined) columns.set(table, set = new Set())
+      set.add(norm(String(r.name)))
+    }
+    const applied = relations.has(MIGRATIONS_TABLE)
+      ? (yield* exec(`SELECT package, id FROM ${MIGRATIONS_TABLE}`)).map((r) => ({ package: String(r.package), id: Number(r.id) }))
+      : []
+    const layouts = relations.has(CATALOG_TABLE)
+      ? new Map((yield* exec(`SELECT collection, layout FROM ${CATALOG_TABLE}`)).map((r) => [String(r.collection), String(r.layout)]))
+      : new Map<string, string>()
+    return { relations, columns, applied, layouts }
+  })
+
+/** The name an `IF NOT EXISTS` index statement of `Layout.ddl` creates, if it is one. */
+const indexName = (statement: string): string | undefined => {
+  const match = /^CREATE (?:UNIQUE )?INDEX IF NOT EXISTS "((?:[^"]|"")+)"/.exec(statement)
+  return match === null ? undefined : match[1]!.replace(/""/g, "\"")
+}
+
+/**
+ * The statements that bring `existing` up to date: empty when the schema is current.
+ * Fails when the database was migrated by newer code.
+ */
+const pending = (
+  dialect: Dialect,
+  tables: ReadonlyArray<Layout.Table>,
+  packages: ReadonlyArray<PackageMigrations>,
+  existing: Existing
+): Effect.Effect<ReadonlyArray<readonly [string, ReadonlyArray<unknown>]>, Errors.StoreError> =>
+  Effect.suspend(() => {
+    const norm = dialect.name === "pg" ? (name: string) => name : (name: string) => name.toLowerCase()
+    const has = (name: string) => existing.relations.has(norm(name))
+    const p = dialect.placeholder
+    const out: Array<readonly [string, ReadonlyArray<unknown>]> = []
+    const now = Date.now()
+    if (!has(MIGRATIONS_TABLE)) {
+      out.push([
+        `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (package TEXT NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (package, id))`,
+        []
+      ])
+    }
+    if (!has(CATALOG_TABLE)) {
+      out.push([
+        `CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (collection TEXT NOT NULL PRIMARY KEY, layout TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+        []
+      ])
+    }
+    for (const pkg of packages) {
+      const done = new Set(existing.applied.filter((r) => r.package === pkg.package).map((r) => r.id))
+      const highestKnown = Math.max(0, ...pkg.migrations.map((m) => m.id))
+      const highestApplied = Math.max(0, ...done)
+      if (highestApplied > highestKnown) {
+        return Effect.fail(storeError(
+          `the database schema of ${pkg.package} is at migration ${highestApplied}, newer than this code knows (${highestKnown}); upgrade the code before starting it on this database`
+        ))
+      }
+      for (const m of [...pkg.migrations].sort((a, b) => a.id - b.id)) {
+        if (done.has(m.id)) continue
+        for (const statement of m.statements(dialect)) out.push([statement, []])
+        out.push([
+          `INSERT INTO ${MIGRATIONS_TABLE} (package, id, name, applied_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`,
+          [pkg.package, m.id, m.name, now]
+        ])
+      }
+    }
+    for (const table of tables) {
+      const [create, ...indexes] = Layout.ddl(dialect, table)
+      if (!has(table.name)) {
+        out.push([create!, []])
+        for (const statement of indexes) out.push([statement, []])
+      } else {
+        const columns = new Set(table.columns.map((c) => c.name).filter((c) => existing.columns.get(norm(table.name))?.has(norm(c))))
+        for (const statement of Layout.addMissingColumns(dialect, table, columns)) out.push([statement, []])
+        // Indexes after the columns they may name, which an older table may lack. A
+        // statement whose name cannot be read is run: it is idempotent.
+        for (const statement of indexes) {
+          const name = indexName(statement)
+          if (name === undefined || !has(name)) out.push([statement, []])
+        }
+      }
+      const layout = JSON.stringify(table.columns)
+      if (existing.layouts.get(table.name) !== layout) {
+        out.push([
+          `INSERT INTO ${CATALOG_TABLE} (collection, layout, applied_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}) ON CONFLICT (collection) DO UPDATE SET layout = excluded.layout, applied_at = excluded.applied_at`,
+          [table.name, layout, now]
+        ])
+      }
+    }
+    return Effect.succeed(out)
+  })
+
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { readonly cause?: { readonly code?: unknown } } | null | undefined)?.cause?.code
+  return typeof code === "string" ? code : undefined
+}
+
+/** The key of the PostgreSQL advisory lock migrations hold (per database). */
+const ADVISORY_LOCK = 7260100
+
+/**
+ * A transaction that holds the write lock from its first statement. On SQLite that is
+ * `BEGIN IMMEDIATE`: a deferred `BEGIN` would read a snapshot first and then fail to
+ * write over a commit made meanwhile (`SQLITE_BUSY_SNAPSHOT`); waiting for the lock is
+ * the driver's busy handling. On PostgreSQL, the advisory lock taken first.
+ */
+const writeTransaction = (dialect: Dialect, client: SqlClient.SqlClient) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> => {
+  if (dialect.name === "pg") {
+    return client.withTransaction(
+      Effect.zipRight(client.unsafe(`SELECT pg_advisory_xact_lock(${ADVISORY_LOCK})`), effect)
+    )
+  }
+  const run = (text: string) => (conn: Connection) => Effect.asVoid(conn.executeUnprepared(text, [], undefined))
+  return Effect.suspend(() => {
+    // A BEGIN that failed (the lock stayed taken past the busy timeout) opened nothing
+    // to roll back: the ROLLBACK would fail and hide the reason as a defect.
+    let begun = false
+    return SqlClient.makeWithTransaction({
+      transactionTag: SqlClient.TransactionConnection,
+      spanAttributes: [["db.system", "sqlite"]],
+      acquireConnection: Effect.flatMap(
+        Scope.make(),
+        (scope) =>
+          Effect.map(Scope.extend(client.reserve, scope), (conn) => [scope, conn] as const).pipe(
+            Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
+          )
+      ),
+      begin: (conn) => Effect.tap(run("BEGIN IMMEDIATE")(conn), () => (begun = true)),
+      savepoint: (conn, id) => Effect.tap(run(`SAVEPOINT effect_sql_${id}`)(conn), () => (begun = true)),
+      commit: run("COMMIT"),
+      rollback: (conn) => (begun ? run("ROLLBACK")(conn) : Effect.void),
+      rollbackSavepoint: (conn, id) => (begun ? run(`ROLLBACK TO SAVEPOINT effect_sql_${id}`)(conn) : Effect.void)
+    })(effect)
+  })
+}
+
 /**
  * Applies the pending migrations of `packages` and synchronises the collection tables
- * of `tables`. Fails with `StoreError` when the database is newer than the code.
+ * of `tables`. Fails with `StoreError` when the database is newer than the code. Finds
+ * a current schema without writing or locking anything; see the module documentation
+ * for how several processes starting at once share the work.
  *
  * @example
  * ```ts
@@ -109,56 +288,18 @@ export const run = (
 ): Effect.Effect<void, Errors.StoreError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const client = yield* SqlClient.SqlClient
-    const exec = (text: string, params: ReadonlyArray<unknown> = []) => client.unsafe<Record<string, unknown>>(text, params)
-    const p = dialect.placeholder
-    yield* client.withTransaction(Effect.gen(function*() {
-      if (dialect.name === "pg") yield* exec(`SELECT pg_advisory_xact_lock(7260100)`)
-      yield* exec(
-        `CREATE TABLE IF NOT EXISTS rapport_migrations (package TEXT NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (package, id))`
-      )
-      yield* exec(
-        `CREATE TABLE IF NOT EXISTS rapport_catalog (collection TEXT NOT NULL PRIMARY KEY, layout TEXT NOT NULL, applied_at BIGINT NOT NULL)`
-      )
-      const applied = yield* exec(`SELECT package, id FROM rapport_migrations`)
-      for (const pkg of packages) {
-        const done = new Set(applied.filter((r) => r.package === pkg.package).map((r) => Number(r.id)))
-        const highestKnown = Math.max(0, ...pkg.migrations.map((m) => m.id))
-        const highestApplied = Math.max(0, ...done)
-        if (highestApplied > highestKnown) {
-          return yield* Effect.fail(storeError(
-            `the database schema of ${pkg.package} is at migration ${highestApplied}, newer than this code knows (${highestKnown}); upgrade the code before starting it on this database`
-          ))
-        }
-        for (const m of [...pkg.migrations].sort((a, b) => a.id - b.id)) {
-          if (done.has(m.id)) continue
-          for (const statement of m.statements(dialect)) yield* exec(statement)
-          yield* exec(
-            `INSERT INTO rapport_migrations (package, id, name, applied_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`,
-            [pkg.package, m.id, m.name, Date.now()]
-          )
-        }
-      }
-      for (const table of tables) {
-        const [create, ...indexes] = Layout.ddl(dialect, table)
-        yield* exec(create!)
-        const existing = dialect.name === "pg"
-          ? yield* exec(
-            `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
-            [table.name]
-          )
-          : yield* exec(`SELECT name FROM pragma_table_info(?)`, [table.name])
-        for (const statement of Layout.addMissingColumns(dialect, table, new Set(existing.map((r) => String(r.name))))) {
-          yield* exec(statement)
-        }
-        // Indexes after the columns they may name, which an older table may lack.
-        for (const statement of indexes) yield* exec(statement)
-        const layout = JSON.stringify(table.columns)
-        yield* exec(
-          `INSERT INTO rapport_catalog (collection, layout, applied_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}) ON CONFLICT (collection) DO UPDATE SET layout = excluded.layout, applied_at = excluded.applied_at`,
-          [table.name, layout, Date.now()]
-        )
-      }
+    const exec: Exec = (text, params = []) => client.unsafe<Record<string, unknown>>(text, params)
+    const statements = Effect.flatMap(inspect(dialect, exec), (existing) => pending(dialect, tables, packages, existing))
+    if ((yield* statements).length === 0) return
+    const apply = writeTransaction(dialect, client)(Effect.gen(function*() {
+      // Read again under the lock: a starter that waited for it finds the work done.
+      for (const [text, params] of yield* statements) yield* exec(text, params)
     }))
+    // Under the write lock the snapshot cannot go stale, but `BEGIN IMMEDIATE` itself can
+    // meet a commit landing between its snapshot and its lock (`SQLITE_BUSY_SNAPSHOT`).
+    // Nothing is held then, so the attempt restarts and reads the schema again (the
+    // Rapport client already retries that BEGIN; other clients may not).
+    yield* Effect.retry(apply, { times: 3, while: (e) => codeOf(e) === "SQLITE_BUSY_SNAPSHOT" })
   }).pipe(
     Effect.catchTag("SqlError", (e: SqlError) => Effect.fail(storeError(`migration failed: ${e.message}`, e.cause))),
     Effect.catchAllDefect((defect) => Effect.fail(storeError("migration failed to commit", defect)))

@@ -12,6 +12,10 @@
  * layer's scope closes, since every connection to `:memory:` would be a separate
  * database.
  *
+ * Several processes may share one file. Migrating at startup writes nothing when the
+ * schema is current and otherwise takes the write lock up front (`BEGIN IMMEDIATE`),
+ * so processes starting at once all start (see `Migrations.run` in `@rapport/sql`).
+ *
  * @since 0.1.0
  */
 import type { Errors } from "@rapport/core"
@@ -33,7 +37,10 @@ export interface Options {
   readonly filename: string
   /** Connections in the pool (default 16): at most this many transactions open at once. */
   readonly maxConnections?: number
-  /** How long a writer waits for the write lock, in milliseconds (default 5000). */
+  /**
+   * How long a writer waits for the write lock, in milliseconds (default 5000); a
+   * start that must migrate waits this long for another process's migration.
+   */
   readonly busyTimeout?: number
   /** Run migrations at startup (default true). */
   readonly migrate?: boolean

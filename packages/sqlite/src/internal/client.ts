@@ -10,8 +10,11 @@
  * better-sqlite3 is synchronous, so SQLite's `busy_timeout` would block the whole
  * process, including the fiber whose commit would release the lock. Instead the busy
  * timeout is 0 and `SQLITE_BUSY` is retried here asynchronously, with backoff, up to
- * `busyTimeout`. `SQLITE_BUSY_SNAPSHOT` (the transaction's snapshot is older than a
- * commit it would have to write over) is not retried: the store maps it to `Conflict`.
+ * `busyTimeout`. `SQLITE_BUSY_SNAPSHOT` (the snapshot is older than a commit the
+ * statement would have to write over) is retried only outside a transaction (a
+ * `BEGIN IMMEDIATE`, an autocommit write), where the next attempt takes a fresh
+ * snapshot; inside one the snapshot stays stale, so it is not retried and the store
+ * maps it to `Conflict`.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
@@ -52,9 +55,19 @@ interface PoolConnection extends Connection {
   readonly values: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError>
 }
 
-const isBusy = (e: SqlError) => (e.cause as { code?: string } | undefined)?.code === "SQLITE_BUSY"
+/**
+ * Whether running the statement again can succeed: another connection holds the lock
+ * (`SQLITE_BUSY`, or `SQLITE_BUSY_RECOVERY` while it recovers the WAL), or the
+ * statement's snapshot went stale before it got the write lock while no transaction is
+ * open (checked after the failure), so nothing stale is held.
+ */
+const isRetryable = (db: Sqlite.Database, e: SqlError) => {
+  const code = (e.cause as { code?: string } | undefined)?.code
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_RECOVERY" || (code === "SQLITE_BUSY_SNAPSHOT" && !db.inTransaction)
+}
 
 const makeConnection = (db: Sqlite.Database, busyTimeout: number): PoolConnection => {
+  const isBusy = (e: SqlError) => isRetryable(db, e)
   const cache = new Map<string, Sqlite.Statement>()
   const prepare = (sql: string) => {
     let statement = cache.get(sql)
@@ -96,7 +109,7 @@ const makeConnection = (db: Sqlite.Database, busyTimeout: number): PoolConnectio
       }
     })
   }
-  /** Retries `attempt` on SQLITE_BUSY with backoff, up to `busyTimeout`. */
+  /** Retries `attempt` while the lock is taken (see `isRetryable`) with backoff, up to `busyTimeout`. */
   const retryBusy = <A>(attempt: Effect.Effect<A, SqlError>): Effect.Effect<A, SqlError> =>
     Effect.suspend(() => {
       const started = Date.now()
