@@ -55,7 +55,7 @@ export const section = (dealId: string) =>
       ["stage", "probability", "deals", "amount"],
       pipeline.stages.map((stage) => {
         const rows = board.filter((r) => r.stage === stage)
-        const priced = rows.filter((r) => r.currency !== null).map((r) => Print.money(Number(r.amount), String(r.currency)))
+        const priced = rows.filter((r) => r.currency !== null).map((r) => Print.moneySum(r.amount, r.currency))
         return [stage, `${pipeline.meta[stage].probability} %`, String(rows.reduce((n, r) => n + Number(r.deals), 0)), priced.join(", ") || "—"]
       })
     ))

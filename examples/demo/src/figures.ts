@@ -51,7 +51,7 @@ export const section = (now: number) =>
         return rows.length === 0 ? [[label, "0", "—", "—"]] : rows.map((r) => [
           label,
           String(r.orders),
-          Print.money(Number(r.revenue), String(r.currency)),
+          Print.moneySum(r.revenue, r.currency),
           Print.money(Math.round(Number(r.average)), String(r.currency))
         ])
       })

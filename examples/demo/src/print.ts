@@ -14,7 +14,14 @@ export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<Readon
 
 export const heading = (text: string): string => `\n${text}\n${"═".repeat(text.length)}`
 
-export const money = (amountMinor: number, currency: string): string => Money.format({ amountMinor, currency })
+export const money = (amountMinor: number | bigint, currency: string): string => Money.format({ amountMinor, currency })
+
+/**
+ * A `Sum` measure of money as text: sums are exact, so past 2^53 one is a `bigint`, and
+ * `Number()` would round it.
+ */
+export const moneySum = (sum: unknown, currency: unknown): string =>
+  typeof sum === "number" || typeof sum === "bigint" ? money(sum, String(currency)) : "—"
 
 // Local wall-clock parts in the shop's zone, from the platform's Intl (never the machine's TZ).
 const wallClock = new Intl.DateTimeFormat("en-CA", {

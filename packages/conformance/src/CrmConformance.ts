@@ -14,6 +14,8 @@ import * as Harness from "./crm/harness.js"
 import { badInputSuite } from "./crm/badInput.js"
 import { commandsSuite } from "./crm/commands.js"
 import { customerViewSuite } from "./crm/customerView.js"
+import * as Fuzz from "./crm/fuzz.js"
+import { referencesSuite } from "./crm/references.js"
 
 /**
  * Registers the suite for a store.
@@ -33,10 +35,17 @@ import { customerViewSuite } from "./crm/customerView.js"
 export const run = <E>(options: {
   readonly name: string
   readonly layer: Layer.Layer<Store.Store, E, Catalog.Catalog>
+  /** Random untyped inputs to every command (default 500; `RAPPORT_FUZZ_RUNS` overrides). */
+  readonly fuzzRuns?: number
 }): void => {
   layer(Harness.makeLayer(options.layer), { timeout: "60 seconds" })(`Crm services on ${options.name}`, (it) => {
     commandsSuite(it)
     badInputSuite(it)
     customerViewSuite(it)
+    referencesSuite(it)
+  })
+  // Core's and the pipelines' commands over one store, fed values no type checked.
+  layer(Fuzz.makeLayer(options.layer), { timeout: "60 seconds" })(`Untyped input on ${options.name}`, (it) => {
+    Fuzz.fuzzSuite(it, { name: options.name, ...(options.fuzzRuns === undefined ? {} : { runs: options.fuzzRuns }) })
   })
 }

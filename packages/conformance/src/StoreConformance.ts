@@ -2,8 +2,9 @@
  * The store conformance suite: every behaviour the `Store` port documents, checked on
  * the store under test. A hand-made dataset with hand-worked answers covers every
  * operation and query operator with their edge cases (nulls, empty lists, unicode,
- * time zones and DST, money, custom fields, invalid queries); transactions,
- * concurrency, tenancy and the event log get their own tests; and differential
+ * time zones and DST, money, custom fields, invalid queries); exact integer sums past
+ * 2^53 (money); transactions,
+ * concurrency, references, tenancy and the event log get their own tests; and differential
  * properties run random queries over random rows against a reference evaluator.
  *
  * The suite brings its own catalog (`TestCatalog`) and builds the store layer once;
@@ -22,7 +23,9 @@ import { differentialSuite } from "./suites/differential.js"
 import { eventsSuite } from "./suites/events.js"
 import { injectionSuite } from "./suites/injection.js"
 import { invalidSuite } from "./suites/invalid.js"
+import { moneySuite } from "./suites/money.js"
 import { queriesSuite } from "./suites/queries.js"
+import { referencesSuite } from "./suites/references.js"
 import { repeatedSuite } from "./suites/repeated.js"
 import { tenancySuite } from "./suites/tenancy.js"
 import { transactionsSuite } from "./suites/transactions.js"
@@ -38,7 +41,7 @@ import * as TestCatalog from "./TestCatalog.js"
 export interface Options<E = unknown> {
   readonly name: string
   readonly layer: Layer.Layer<Store.Store, E, Catalog.Catalog>
-  /** Runs per differential property (default 60). */
+  /** Runs per differential property (default 60); the reference race property runs at most 25. */
   readonly numRuns?: number
   /** Rows per collection in the differential properties (default 30). */
   readonly maxRows?: number
@@ -59,8 +62,10 @@ export const areas = [
   "queries",
   "invalid queries",
   "aggregates",
+  "money",
   "transactions",
   "concurrency",
+  "references",
   "tenancy",
   "events",
   "injection",
@@ -92,8 +97,18 @@ export const run = <E>(options: Options<E>): void => {
       describe("queries", () => queriesSuite(it))
       describe("invalid queries", () => invalidSuite(it))
       describe("aggregates", () => aggregatesSuite(it))
+      describe("money", () =>
+        moneySuite(it, {
+          ...(options.numRuns === undefined ? {} : { numRuns: Math.min(40, options.numRuns) }),
+          ...(options.seed === undefined ? {} : { seed: options.seed })
+        }))
       describe("transactions", () => transactionsSuite(it))
       describe("concurrency", () => concurrencySuite(it))
+      describe("references", () =>
+        referencesSuite(it, {
+          numRuns: Math.min(25, options.numRuns ?? 25),
+          ...(options.seed === undefined ? {} : { seed: options.seed })
+        }))
       describe("tenancy", () => tenancySuite(it))
       describe("events", () => eventsSuite(it))
       describe("injection", () => injectionSuite(it))

@@ -50,11 +50,12 @@ export const make = Effect.gen(function*() {
     find: base.find,
     /** A contact's activities, newest first. */
     forContact: (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-      base.find({
-        where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
-        orderBy: [{ field: "occurredAt", direction: "desc" }],
-        ...options
-      })
+      Effect.flatMap(Records.decodeId(records.operation("forContact"), contactId, "contactId"), (contactId) =>
+        base.find({
+          where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
+          orderBy: [{ field: "occurredAt", direction: "desc" }],
+          ...options
+        }))
   }
 })
 

@@ -11,6 +11,11 @@ import * as Records from "./Records.js"
 import type * as Query from "./Query.js"
 import { CurrentWorkspace } from "./Workspace.js"
 
+const SideOptions = Schema.Struct({
+  collection: Schema.optionalWith(Schema.String, { exact: true }),
+  label: Schema.optionalWith(Schema.String, { exact: true })
+})
+
 const LinkInput = Schema.Struct({
   from: Association.Ref,
   to: Association.Ref,
@@ -35,23 +40,25 @@ export const make = (definitions: ReadonlyArray<Association.Definition> = Associ
 
     const side = (
       by: "from" | "to",
-      ref: Association.Ref,
-      options: { readonly collection?: string; readonly label?: string }
-    ) => {
-      const other = by === "from" ? "to" : "from"
-      const where: Array<Query.Expr> = [
-        { _tag: "Compare", field: `${by}Collection`, op: "eq", value: ref.collection },
-        { _tag: "Compare", field: `${by}Id`, op: "eq", value: ref.id }
-      ]
-      if (options.collection !== undefined) {
-        where.push({ _tag: "Compare", field: `${other}Collection`, op: "eq", value: options.collection })
-      }
-      if (options.label !== undefined) where.push({ _tag: "Compare", field: "label", op: "eq", value: options.label })
-      return Effect.map(
-        records.find({ where: { _tag: "And", exprs: where }, orderBy: [{ field: "createdAt", direction: "asc" }] }),
-        (page) => page.items
-      )
-    }
+      input: Association.Ref,
+      given: { readonly collection?: string; readonly label?: string }
+    ) =>
+      Effect.gen(function*() {
+        // Both come from outside: decoded like any input (a bad one is a ValidationError).
+        const ref = yield* records.decodeInput(by, Association.Ref, input)
+        const options = yield* records.decodeInput(by, SideOptions, given)
+        const other = by === "from" ? "to" : "from"
+        const where: Array<Query.Expr> = [
+          { _tag: "Compare", field: `${by}Collection`, op: "eq", value: ref.collection },
+          { _tag: "Compare", field: `${by}Id`, op: "eq", value: ref.id }
+        ]
+        if (options.collection !== undefined) {
+          where.push({ _tag: "Compare", field: `${other}Collection`, op: "eq", value: options.collection })
+        }
+        if (options.label !== undefined) where.push({ _tag: "Compare", field: "label", op: "eq", value: options.label })
+        const page = yield* records.find({ where: { _tag: "And", exprs: where }, orderBy: [{ field: "createdAt", direction: "asc" }] })
+        return page.items
+      })
 
     return {
       /**

@@ -26,12 +26,20 @@ export const make = Effect.gen(function*() {
 
     /** Puts a contact on the company's buying committee with a role. */
     addToCommittee: (companyId: string, contactId: string, role: Company.BuyingRole) =>
-      links.link({ from: { collection: "contact", id: contactId }, to: { collection: "company", id: companyId }, label: role }),
+      Effect.gen(function*() {
+        const ids = yield* Records.decodeIdFields(records.operation("addToCommittee"), { companyId, contactId })
+        return yield* links.link({
+          from: { collection: "contact", id: ids.contactId },
+          to: { collection: "company", id: ids.companyId },
+          label: role
+        })
+      }),
 
     /** The buying committee: each contact with its roles. */
     committee: (companyId: string) =>
       Effect.gen(function*() {
-        const all = yield* links.to({ collection: "company", id: companyId }, { collection: "contact" })
+        const id = yield* Records.decodeId(records.operation("committee"), companyId, "companyId")
+        const all = yield* links.to({ collection: "company", id }, { collection: "contact" })
         const roles = new Map<string, Array<Company.BuyingRole>>()
         for (const link of all) {
           const list = roles.get(link.fromId) ?? []

@@ -78,6 +78,7 @@ export const make = Effect.gen(function*() {
 
   const addMessage = (conversationId: string, input: Conversation.MessageInput) =>
     Effect.gen(function*() {
+      conversationId = yield* Records.decodeId(conversations.operation("addMessage"), conversationId, "conversationId")
       const message = yield* conversations.decodeInput("addMessage", Conversation.MessageInput, input)
       const sentAt = message.sentAt ?? (yield* conversations.now)
       return yield* writeMessage(conversationId, message, sentAt).pipe(
@@ -148,19 +149,21 @@ export const make = Effect.gen(function*() {
 
     /** A contact's conversations, most recently active first. */
     forContact: (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-      conversations.find({
-        where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
-        orderBy: [{ field: "lastMessageAt", direction: "desc" }],
-        ...options
-      }),
+      Effect.flatMap(Records.decodeId(conversations.operation("forContact"), contactId, "contactId"), (contactId) =>
+        conversations.find({
+          where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
+          orderBy: [{ field: "lastMessageAt", direction: "desc" }],
+          ...options
+        })),
 
     /** Messages of a conversation, oldest first. */
     messages: (conversationId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-      messages.find({
-        where: { _tag: "Compare", field: "conversationId", op: "eq", value: conversationId },
-        orderBy: [{ field: "sentAt", direction: "asc" }],
-        ...options
-      })
+      Effect.flatMap(Records.decodeId(conversations.operation("messages"), conversationId, "conversationId"), (conversationId) =>
+        messages.find({
+          where: { _tag: "Compare", field: "conversationId", op: "eq", value: conversationId },
+          orderBy: [{ field: "sentAt", direction: "asc" }],
+          ...options
+        }))
   }
 })
 

@@ -175,8 +175,17 @@ export const declare = <const D extends Declaration>(declaration: D): D => {
 const schemaCache = new WeakMap<Fields, Schema.Schema<any, any>>()
 
 /**
+ * Custom values of a collection that declares none: an empty object. (An empty
+ * `Schema.Struct({})` would accept any object, keys and all.)
+ */
+const noFields = Schema.Record({
+  key: Schema.String,
+  value: Schema.Never.annotations({ message: () => "is unexpected: no custom field of this name is declared" })
+}) as unknown as Schema.Schema<Record<string, unknown>, Record<string, unknown>>
+
+/**
  * The schema of a collection's custom values: every declared field optional, unknown
- * names refused.
+ * names refused (every name, when the collection declares none).
  *
  * @since 0.1.0
  * @category schemas
@@ -186,7 +195,9 @@ export const schemaOf = (fields: Fields): Schema.Schema<Record<string, unknown>,
   if (cached !== undefined) return cached
   const props: Record<string, Schema.PropertySignature.All | Schema.Schema.All> = {}
   for (const [name, def] of Object.entries(fields)) props[name] = Schema.optionalWith(def.schema, { exact: true })
-  const schema = Schema.Struct(props) as unknown as Schema.Schema<Record<string, unknown>, Record<string, unknown>>
+  const schema = Object.keys(props).length === 0
+    ? noFields
+    : Schema.Struct(props) as unknown as Schema.Schema<Record<string, unknown>, Record<string, unknown>>
   schemaCache.set(fields, schema)
   return schema
 }

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import type * as Activity from "./Activity.js"
 import { Activities } from "./Activities.js"
 import type * as Actor from "./Actor.js"
@@ -20,6 +20,7 @@ import { InvalidQuery } from "./Errors.js"
 import type * as Order from "./Order.js"
 import { Orders } from "./Orders.js"
 import type { Totals } from "./Orders.js"
+import * as Records from "./Records.js"
 import * as Store from "./Store.js"
 import type * as Task from "./Task.js"
 import { Tasks } from "./Tasks.js"
@@ -70,6 +71,30 @@ export interface Options {
   readonly timelineCursor?: string
 }
 
+/** Arguments come from outside (HTTP, saved JSON): decoded like any command input. */
+const Paging = Schema.Struct({
+  limit: Schema.optionalWith(Schema.Int, { exact: true }),
+  cursor: Schema.optionalWith(Schema.String, { exact: true })
+})
+const TimelineInput = Schema.Struct({
+  contactId: Records.Id,
+  options: Schema.optionalWith(Paging, { exact: true, default: () => ({}) })
+})
+const GetInput = Schema.Struct({
+  contactId: Records.Id,
+  options: Schema.optionalWith(
+    Schema.Struct({
+      recent: Schema.optionalWith(Schema.Int, { exact: true }),
+      timelineLimit: Schema.optionalWith(Schema.Int, { exact: true }),
+      timelineCursor: Schema.optionalWith(Schema.String, { exact: true })
+    }),
+    { exact: true, default: () => ({}) }
+  )
+})
+
+const decode = <T, I>(command: string, schema: Schema.Schema<T, I>, input: unknown) =>
+  Records.decode(`Customer360.${command}`, schema, input)
+
 const decodeCursor = (cursor: string | undefined) => {
   if (cursor === undefined) return Effect.succeed(undefined)
   const position = /^[1-9]\d{0,15}$/.test(cursor) ? Number(cursor) : Number.NaN
@@ -91,11 +116,13 @@ export const make = Effect.gen(function*() {
   const tasks = yield* Tasks
   const activities = yield* Activities
 
-  const timeline = (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
+  const timeline = (contactId: string, given: { readonly limit?: number; readonly cursor?: string } = {}) =>
     Effect.gen(function*() {
+      const options = yield* decode("timeline", TimelineInput, { contactId, options: given })
+      contactId = options.contactId
       const workspaceId = yield* CurrentWorkspace
-      const limit = Math.min(Math.max(options.limit ?? 20, 1), 500)
-      const before = yield* decodeCursor(options.cursor)
+      const limit = Math.min(Math.max(options.options.limit ?? 20, 1), 500)
+      const before = yield* decodeCursor(options.options.cursor)
       const events = yield* store.eventsFor(workspaceId, {
         subject: DomainEvent.subject("contact", contactId),
         before,
@@ -137,8 +164,11 @@ export const make = Effect.gen(function*() {
 
   return {
     /** The whole view of one contact (`NotFound` when it does not exist). */
-    get: (contactId: string, options: Options = {}) =>
+    get: (contactId: string, given: Options = {}) =>
       Effect.gen(function*() {
+        const decoded = yield* decode("get", GetInput, { contactId, options: given })
+        contactId = decoded.contactId
+        const options = decoded.options
         const recent = Math.min(Math.max(options.recent ?? 5, 1), 100)
         const contact = yield* contacts.get(contactId)
         const [company, recentOrders, totals, threads, open, openTasks, recentActivities, entries] = yield* Effect.all([

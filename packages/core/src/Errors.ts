@@ -104,8 +104,37 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 }
 
 /**
- * A write lost a race: the record changed since it was read (stale `version`), or a
- * unique key is already taken. Nothing was written; reload and retry.
+ * The reference a `Conflict` "missing-reference" or "still-referenced" is about: the
+ * field holding it (`contactId`, `custom.referrer`) and the record at its other end (the
+ * missing target, or the record that still refers).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ConflictReference extends Schema.Class<ConflictReference>("@rapport/core/ConflictReference")({
+  field: Schema.String,
+  collection: Schema.String,
+  id: Schema.String
+}) {}
+
+/**
+ * A write lost a race: the record changed since it was read (stale `version`), a unique
+ * key is already taken, a record it refers to is gone ("missing-reference"), or a record
+ * it removes is still referred to ("still-referenced", `collection`/`id` being the
+ * removed record and `reference` the one referring to it). Nothing was written; reload
+ * and retry (a retry of a reference conflict gets the command's `ValidationError`).
+ *
+ * @example
+ * ```ts
+ * import { Errors } from "@rapport/core"
+ * const error = new Errors.Conflict({
+ *   collection: "contact",
+ *   id: "con_1",
+ *   reason: "still-referenced",
+ *   reference: new Errors.ConflictReference({ field: "contactId", collection: "order", id: "ord_1" })
+ * })
+ * console.log(error.message) // contact con_1 is still referenced by order ord_1 (contactId)
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -113,12 +142,14 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
   collection: Schema.String,
   id: Schema.String,
-  reason: Schema.Literal("stale-version", "duplicate-id", "unique-violation"),
+  reason: Schema.Literal("stale-version", "duplicate-id", "unique-violation", "missing-reference", "still-referenced"),
   expectedVersion: Schema.optional(Schema.Number),
   actualVersion: Schema.optional(Schema.Number),
-  detail: Schema.optional(Schema.String)
+  detail: Schema.optional(Schema.String),
+  reference: Schema.optional(ConflictReference)
 }) {
   override get message(): string {
+    const ref = this.reference
     switch (this.reason) {
       case "stale-version":
         return `${this.collection} ${this.id}: expected version ${this.expectedVersion}, found ${this.actualVersion}`
@@ -126,6 +157,14 @@ export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
         return `${this.collection} ${this.id} already exists`
       case "unique-violation":
         return `${this.collection} ${this.id}: ${this.detail ?? "unique key already taken"}`
+      case "missing-reference":
+        return ref === undefined
+          ? `${this.collection} ${this.id}: ${this.detail ?? "a record it refers to does not exist"}`
+          : `${this.collection} ${this.id}: ${ref.field} refers to ${ref.collection} ${ref.id}, which does not exist in this workspace`
+      case "still-referenced":
+        return ref === undefined
+          ? `${this.collection} ${this.id}: ${this.detail ?? "still referenced by another record"}`
+          : `${this.collection} ${this.id} is still referenced by ${ref.collection} ${ref.id} (${ref.field})`
     }
   }
 }

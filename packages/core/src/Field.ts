@@ -13,12 +13,14 @@ import { Timestamp } from "./Timestamp.js"
 /**
  * How a value is stored and compared.
  *
- * - `string`: text, compared by Unicode code point.
+ * - `string`: text, compared by Unicode code point. Only storable text (see
+ *   `textIssue`): commands refuse text holding NUL (U+0000) or a lone surrogate.
  * - `number`: a finite double; `integer`: a safe integer.
  * - `boolean`.
  * - `timestamp`: epoch milliseconds (integer).
  * - `date`: a calendar day as `YYYY-MM-DD` text (no time, no zone).
- * - `money`: `{ amountMinor, currency }`; paths `.amountMinor` and `.currency` are queryable.
+ * - `money`: `{ amountMinor, currency }`; paths `.amountMinor` and `.currency` are queryable
+ *   (`Field.money()` cannot be negative, `Field.signedMoney()` can).
  * - `strings`: a list of text values (tags, emails); queried with `has`/`hasAny`.
  * - `json`: an opaque document, stored but not queryable.
  * - `custom`: the workspace's custom field values; `custom.<name>` paths are queryable
@@ -68,6 +70,34 @@ const make = <S extends Schema.Schema.Any>(kind: Kind, schema: S, ref?: string):
   ref,
   schema
 })
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * Why a text cannot be stored as it is, or `undefined` when it can. Every engine
+ * stores text the same way only when it holds no NUL character (U+0000) and is
+ * well-formed Unicode (no lone surrogate such as `"\uD800"`): PostgreSQL refuses the
+ * rest and SQLite replaces lone surrogates, so commands refuse such text in every text
+ * they store (fields, ids, custom values, JSON documents, message bodies) with a
+ * `ValidationError` naming the field, on every store.
+ *
+ * @example
+ * ```ts
+ * import { Field } from "@rapport/core"
+ * console.log(Field.textIssue("Ada")) // undefined
+ * console.log(Field.textIssue("Ada\u0000")) // "must not contain the NUL character (U+0000)"
+ * ```
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const textIssue = (text: string): string | undefined => {
+  if (text.includes("\u0000")) return "must not contain the NUL character (U+0000)"
+  const lone = loneSurrogate.exec(text)
+  return lone === null
+    ? undefined
+    : `must be well-formed Unicode: a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} at index ${lone.index}`
+}
 
 /**
  * Text. Pass a refined schema (a literal union, a pattern) to narrow it.
@@ -161,10 +191,35 @@ export const IsoDate = Schema.String.pipe(
 )
 
 /**
+ * Money that cannot be negative (a price, a total, a deal's value): a negative
+ * `amountMinor` is refused with a `ValidationError` on `<field>.amountMinor`.
+ *
+ * @example
+ * ```ts
+ * import { Field } from "@rapport/core"
+ * const price = Field.money()
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const money = (): Field<typeof Money.Money> => make("money", Money.Money)
+export const money = (): Field<typeof Money.NonNegative> => make("money", Money.NonNegative)
+
+/**
+ * Money of either sign, for amounts where below zero means something (an account
+ * balance, a credit note, a manual adjustment). Stored, queried and summed like
+ * `money`.
+ *
+ * @example
+ * ```ts
+ * import { Field } from "@rapport/core"
+ * const balance = Field.signedMoney()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const signedMoney = (): Field<typeof Money.Money> => make("money", Money.Money)
 
 /**
  * A list of text values; pass an item schema to refine (emails, tags).

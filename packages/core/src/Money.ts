@@ -24,7 +24,10 @@ export const CurrencyCode = Schema.String.pipe(
 export type CurrencyCode = typeof CurrencyCode.Type
 
 /**
- * An amount of money: `amountMinor` counts the smallest unit (cents for EUR, yen for JPY).
+ * An amount of money: `amountMinor` counts the smallest unit (cents for EUR, yen for JPY),
+ * a safe integer of either sign. Most amounts cannot be negative (a price, a total, a
+ * deal's value): fields hold those as `NonNegative` (`Field.money()`); a balance or an
+ * adjustment that may go below zero is `Field.signedMoney()`.
  *
  * @example
  * ```ts
@@ -40,6 +43,37 @@ export class Money extends Schema.Class<Money>("@rapport/core/Money")({
   amountMinor: Schema.Int.annotations({ message: () => "an integer number of minor units (cents)" }),
   currency: CurrencyCode
 }) {}
+
+/**
+ * Money whose amount cannot be negative (prices, totals, deal values, refunds): a
+ * negative `amountMinor` is refused with the issue on `amountMinor`. Zero is allowed
+ * (a free item). Discounts and refunds are their own positive amounts that a command
+ * subtracts (`LineItem.discount`, `Orders.refund`), never a negative price.
+ *
+ * @example
+ * ```ts
+ * import { Money } from "@rapport/core"
+ * import { Schema } from "effect"
+ * const decode = Schema.decodeUnknownEither(Money.NonNegative)
+ * console.log(decode({ amountMinor: 450, currency: "EUR" })._tag) // "Right"
+ * console.log(decode({ amountMinor: -450, currency: "EUR" })._tag) // "Left"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const NonNegative = Money.pipe(
+  Schema.filter((m) => m.amountMinor >= 0 || { path: ["amountMinor"], message: "cannot be negative" })
+)
+
+/**
+ * The largest amount of minor units a `Money` holds exactly (`Number.MAX_SAFE_INTEGER`,
+ * 9007199254740991). Sums past it come back from the stores as a `bigint`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxAmountMinor: number = Number.MAX_SAFE_INTEGER
 
 /**
  * @since 0.1.0
@@ -58,16 +92,24 @@ export const minorDigits = (currency: string): number =>
   new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2
 
 /**
- * `1999 EUR` → `"19.99 EUR"`, exact (no float arithmetic on the amount).
+ * `1999 EUR` → `"19.99 EUR"`, exact (no float arithmetic on the amount). Takes a
+ * `bigint` amount too: an aggregate sum past `maxAmountMinor` is one.
+ *
+ * @example
+ * ```ts
+ * import { Money } from "@rapport/core"
+ * console.log(Money.format({ amountMinor: 9007199254740993n, currency: "EUR" })) // "90071992547409.93 EUR"
+ * ```
  *
  * @since 0.1.0
  * @category combinators
  */
-export const format = (money: { readonly amountMinor: number; readonly currency: string }): string => {
+export const format = (money: { readonly amountMinor: number | bigint; readonly currency: string }): string => {
   const digits = minorDigits(money.currency)
-  const negative = money.amountMinor < 0
+  const amount = typeof money.amountMinor === "bigint" ? money.amountMinor : BigInt(Math.trunc(money.amountMinor))
+  const negative = amount < 0n
   // BigInt prints every integer in full; Number#toString switches to exponents at 1e21.
-  const text = BigInt(Math.trunc(Math.abs(money.amountMinor))).toString().padStart(digits + 1, "0")
+  const text = (negative ? -amount : amount).toString().padStart(digits + 1, "0")
   const whole = digits === 0 ? text : text.slice(0, text.length - digits)
   const fraction = digits === 0 ? "" : `.${text.slice(text.length - digits)}`
   return `${negative ? "-" : ""}${whole}${fraction} ${money.currency}`

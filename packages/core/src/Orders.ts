@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Context, Effect, Either, Layer, Option, Schema } from "effect"
 import { ValidationError } from "./Errors.js"
 import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
@@ -12,6 +12,7 @@ import type * as CustomField from "./CustomField.js"
 import * as Subjects from "./internal/subjects.js"
 import * as Money from "./Money.js"
 import * as Order from "./Order.js"
+import type * as Query from "./Query.js"
 import { CurrentWorkspace } from "./Workspace.js"
 
 const statusTime: Partial<Record<Order.OrderStatus, "paidAt" | "fulfilledAt" | "cancelledAt">> = {
@@ -21,7 +22,9 @@ const statusTime: Partial<Record<Order.OrderStatus, "paidAt" | "fulfilledAt" | "
 }
 
 /**
- * Totals of a contact's orders in one currency.
+ * Totals of a contact's orders in one currency. The sums are exact: a `number` while
+ * they are safe integers, a `bigint` past `Money.maxAmountMinor` (`Money.format`
+ * prints either).
  *
  * @since 0.1.0
  * @category models
@@ -30,12 +33,16 @@ export interface Totals {
   readonly currency: string
   readonly orders: number
   /** Sum of order totals, minor units. */
-  readonly totalMinor: number
+  readonly totalMinor: number | bigint
   /** Sum of refunds, minor units. */
-  readonly refundedMinor: number
+  readonly refundedMinor: number | bigint
   readonly firstPlacedAt: number | null
   readonly lastPlacedAt: number | null
 }
+
+/** A store's sum as it came (a number, or a bigint past the safe range), never rounded. */
+const exactSum = (v: Query.AggregateRow[string] | undefined): number | bigint =>
+  typeof v === "bigint" ? v : Number(v ?? 0)
 
 /**
  * @since 0.1.0
@@ -63,24 +70,20 @@ export const make = Effect.gen(function*() {
 
   return {
     /**
-     * Places an order. The total is the sum of quantity × unit price, exact in minor
-     * units; every line must be in the same currency. Without a `companyId` the
-     * contact's company is used; without a `number` one is derived from the id.
+     * Places an order. The total is the sum of quantity × unit price less each line's
+     * discount, computed exactly (`Order.totalOf`); every line must be in the same
+     * currency, no price or discount can be negative, and a line or total past
+     * `Money.maxAmountMinor` is refused. Without a `companyId` the contact's company
+     * is used; without a `number` one is derived from the id.
      */
     place: (input: Order.PlaceInput) =>
       Effect.gen(function*() {
         const order = yield* records.decodeInput("place", Order.PlaceInput, input)
         const currency = order.lineItems[0]!.unitPrice.currency
-        const mixed = order.lineItems.findIndex((l) => l.unitPrice.currency !== currency)
-        if (mixed >= 0) {
-          return yield* Effect.fail(
-            ValidationError.single(records.operation("place"), `lineItems.${mixed}.unitPrice.currency`, `every line must be in ${currency}`)
-          )
-        }
-        const total = order.lineItems.reduce((sum, l) => sum + l.quantity * l.unitPrice.amountMinor, 0)
-        if (!Number.isSafeInteger(total)) {
-          return yield* Effect.fail(ValidationError.single(records.operation("place"), "lineItems", "the total is too large"))
-        }
+        const total = yield* Either.match(Order.totalOf(order.lineItems), {
+          onLeft: (issues) => Effect.fail(new ValidationError({ operation: records.operation("place"), issues })),
+          onRight: Effect.succeed
+        })
         const workspaceId = yield* CurrentWorkspace
         let companyId = order.companyId
         if (companyId === null) {
@@ -147,15 +150,17 @@ export const make = Effect.gen(function*() {
 
     /** A contact's orders, newest first. */
     forContact: (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-      records.find({
-        where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
-        orderBy: [{ field: "placedAt", direction: "desc" }],
-        ...options
-      }),
+      Effect.flatMap(Records.decodeId(records.operation("forContact"), contactId, "contactId"), (contactId) =>
+        records.find({
+          where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
+          orderBy: [{ field: "placedAt", direction: "desc" }],
+          ...options
+        })),
 
     /** A contact's order totals per currency (cancelled orders excluded). */
     totalsFor: (contactId: string) =>
       Effect.gen(function*() {
+        contactId = yield* Records.decodeId(records.operation("totalsFor"), contactId, "contactId")
         const workspaceId = yield* CurrentWorkspace
         const rows = yield* deps.store.aggregate(workspaceId, {
           collection: "order",
@@ -166,7 +171,12 @@ export const make = Effect.gen(function*() {
               { _tag: "Compare", field: "status", op: "neq", value: "cancelled" }
             ]
           },
-          groupBy: [{ _tag: "Field", as: "currency", field: "total.currency" }],
+          // `refunded` is always in the order's currency; the planner sums money only per
+          // currency of the field summed, so both currencies are keys (the groups are the same).
+          groupBy: [
+            { _tag: "Field", as: "currency", field: "total.currency" },
+            { _tag: "Field", as: "refundedCurrency", field: "refunded.currency" }
+          ],
           measures: [
             { _tag: "Count", as: "orders" },
             { _tag: "Sum", as: "totalMinor", field: "total.amountMinor" },
@@ -178,8 +188,8 @@ export const make = Effect.gen(function*() {
         return rows.map((r): Totals => ({
           currency: String(r.currency),
           orders: Number(r.orders),
-          totalMinor: Number(r.totalMinor),
-          refundedMinor: Number(r.refundedMinor),
+          totalMinor: exactSum(r.totalMinor),
+          refundedMinor: exactSum(r.refundedMinor),
           firstPlacedAt: r.firstPlacedAt === null || r.firstPlacedAt === undefined ? null : Number(r.firstPlacedAt),
           lastPlacedAt: r.lastPlacedAt === null || r.lastPlacedAt === undefined ? null : Number(r.lastPlacedAt)
         }))

@@ -6,6 +6,13 @@
  * condition. Adapters execute the plan; they never see a field name the catalog does
  * not know, which is what keeps identifiers out of injected SQL.
  *
+ * Whatever the engines would read differently is settled here, once, so every store
+ * answers alike: text values holding NUL or lone surrogates are refused (PostgreSQL
+ * cannot take NUL and turns lone surrogates into U+FFFD; SQLite compares them as
+ * bytes), time zone names resolve to one canonical name (`TimeBucket.resolveTimeZone`)
+ * that the plan carries, and money amounts are summed or averaged only within one
+ * currency.
+ *
  * @since 0.1.0
  */
 import { Either, type ParseResult, Schema } from "effect"
@@ -16,7 +23,7 @@ import type * as Field from "./Field.js"
 import { IsoDate } from "./Field.js"
 import type { Aggregate, AggregateRow, Expr, Find, GroupKey, Measure, Order, Scalar } from "./Query.js"
 import { Aggregate as AggregateSchema, Find as FindSchema, unitMillis } from "./Query.js"
-import { isTimeZone } from "./TimeBucket.js"
+import { resolveTimeZone } from "./TimeBucket.js"
 
 /**
  * A checked find: `where` has absolute windows and the cursor folded in; `orderBy`
@@ -77,10 +84,30 @@ const refuse = (path: string, reason: string): never => {
   throw new Refusal(path, reason)
 }
 
-const checkValue = (path: string, kind: Field.Kind, value: unknown): Scalar => {
+/** A lone surrogate (half of a UTF-16 pair): under the `u` flag pairs read as one code point. */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/**
+ * Text a query can compare against: no NUL (PostgreSQL refuses it in text, and no store
+ * keeps it) and well-formed Unicode (PostgreSQL reads a lone surrogate as U+FFFD, SQLite
+ * and JavaScript order it differently), so every engine gives the same answer.
+ */
+const checkText = (path: string, field: string, value: string): string => {
+  if (value.includes("\u0000")) {
+    refuse(path, `the value for "${field}" holds NUL (U+0000), which no stored text holds; remove it`)
+  }
+  const lone = LONE_SURROGATE.exec(value)
+  if (lone !== null) {
+    const unit = lone[0].charCodeAt(0).toString(16).toUpperCase()
+    refuse(path, `the value for "${field}" is not well-formed Unicode (a lone surrogate U+${unit} at index ${lone.index})`)
+  }
+  return value
+}
+
+const checkValue = (path: string, field: string, kind: Field.Kind, value: unknown): Scalar => {
   switch (kind) {
     case "string":
-      return typeof value === "string" ? value : refuse(path, "expects a string value")
+      return typeof value === "string" ? checkText(path, field, value) : refuse(path, "expects a string value")
     case "date":
       return typeof value === "string" && isIsoDate(value) ? value : refuse(path, "expects a calendar date as YYYY-MM-DD")
     case "number":
@@ -117,19 +144,23 @@ const checkExpr = (scope: Scope, spec: Collection.Spec, expr: Expr, at: string, 
       if (f.kind === "boolean" && expr.op !== "eq" && expr.op !== "neq") {
         refuse(at, `booleans support eq and neq, not ${expr.op}`)
       }
-      return { ...expr, value: checkValue(at, f.kind, expr.value) }
+      return { ...expr, value: checkValue(at, expr.field, f.kind, expr.value) }
     }
     case "Between": {
       const f = fieldOf(spec, expr.field, at)
       if (!ORDERED_KINDS.has(f.kind)) refuse(at, `between does not apply to a ${f.kind} field`)
-      return { ...expr, low: checkValue(at, f.kind, expr.low), high: checkValue(at, f.kind, expr.high) }
+      return {
+        ...expr,
+        low: checkValue(at, expr.field, f.kind, expr.low),
+        high: checkValue(at, expr.field, f.kind, expr.high)
+      }
     }
     case "In":
     case "NotIn": {
       const f = fieldOf(spec, expr.field, at)
       if (!SCALAR_KINDS.has(f.kind)) refuse(at, `${expr._tag} does not apply to a ${f.kind} field`)
       if (expr.values.length > MAX_LIST) refuse(at, `at most ${MAX_LIST} values`)
-      return { ...expr, values: expr.values.map((v, i) => checkValue(`${at}.values.${i}`, f.kind, v)) }
+      return { ...expr, values: expr.values.map((v, i) => checkValue(`${at}.values.${i}`, expr.field, f.kind, v)) }
     }
     case "IsNull": {
       fieldOf(spec, expr.field, at)
@@ -139,19 +170,23 @@ const checkExpr = (scope: Scope, spec: Collection.Spec, expr: Expr, at: string, 
       const f = fieldOf(spec, expr.field, at)
       if (f.kind !== "string") refuse(at, `text conditions apply to string fields, "${expr.field}" is ${f.kind}`)
       if (typeof expr.value !== "string") refuse(at, "expects a string value")
+      checkText(at, expr.field, expr.value)
       return expr
     }
     case "Has": {
       const f = fieldOf(spec, expr.field, at)
       if (f.kind !== "strings") refuse(at, `has applies to list fields, "${expr.field}" is ${f.kind}`)
       if (typeof expr.value !== "string") refuse(at, "expects a string value")
+      checkText(at, expr.field, expr.value)
       return expr
     }
     case "HasAny": {
       const f = fieldOf(spec, expr.field, at)
       if (f.kind !== "strings") refuse(at, `hasAny applies to list fields, "${expr.field}" is ${f.kind}`)
       if (expr.values.length > MAX_LIST) refuse(at, `at most ${MAX_LIST} values`)
-      expr.values.forEach((v, i) => typeof v === "string" || refuse(`${at}.values.${i}`, "expects a string value"))
+      expr.values.forEach((v, i) =>
+        typeof v === "string" ? checkText(`${at}.values.${i}`, expr.field, v) : refuse(`${at}.values.${i}`, "expects a string value")
+      )
       return expr
     }
     case "Within": {
@@ -180,6 +215,14 @@ const checkExpr = (scope: Scope, spec: Collection.Spec, expr: Expr, at: string, 
       if (expr.measure._tag !== "Count") {
         const m = fieldOf(target, expr.measure.field, `${at}.measure`)
         if (!NUMERIC_KINDS.has(m.kind)) refuse(`${at}.measure`, `cannot ${expr.measure._tag} a ${m.kind} field`)
+        const money = moneyOfAmount(target, expr.measure.field)
+        if (expr.measure._tag === "Sum" && money !== undefined && !pinsCurrency(expr.where, money)) {
+          refuse(
+            `${at}.measure`,
+            `cannot Sum "${expr.measure.field}" across currencies: keep one currency in the related where with ` +
+              `eq("${money}.currency", "EUR") (alone or inside and)`
+          )
+        }
       }
       if (typeof expr.value !== "number" || !Number.isFinite(expr.value)) refuse(`${at}.value`, "expects a finite number")
       scope.related.set(target.name, target)
@@ -267,9 +310,35 @@ const decodeCursor = (spec: Collection.Spec, orderBy: ReadonlyArray<Order>, curs
   }
   const values = payload.v.map((v, i) => {
     if (v === null) return null
-    return checkValue("cursor", fieldOf(spec, orderBy[i]!.field, "cursor").kind, v)
+    const field = orderBy[i]!.field
+    return checkValue("cursor", field, fieldOf(spec, field, "cursor").kind, v)
   })
   return afterKeyset(orderBy, values)
+}
+
+/** The money field a path is the amount of (`total` for `total.amountMinor`), if it is one. */
+const moneyOfAmount = (spec: Collection.Spec, path: string): string | undefined => {
+  if (!path.endsWith(".amountMinor")) return undefined
+  const head = path.slice(0, -".amountMinor".length)
+  return Object.hasOwn(spec.fields, head) && spec.fields[head]!.kind === "money" ? head : undefined
+}
+
+/**
+ * Whether a condition keeps one currency of a money field only: `eq` on its currency,
+ * or `in` with one value, on its own or as a conjunct of (nested) `and`s.
+ */
+const pinsCurrency = (where: Expr | null, money: string): boolean => {
+  if (where === null) return false
+  switch (where._tag) {
+    case "Compare":
+      return where.field === `${money}.currency` && where.op === "eq"
+    case "In":
+      return where.field === `${money}.currency` && new Set(where.values).size === 1
+    case "And":
+      return where.exprs.some((e) => pinsCurrency(e, money))
+    default:
+      return false
+  }
 }
 
 const conjoin = (a: Expr | null, b: Expr | null): Expr | null =>
@@ -352,18 +421,19 @@ export const aggregate = (
       if (outputKinds.has(as)) refuse(at, `alias "${as}" is used twice`)
       outputKinds.set(as, kind)
     }
-    const groupBy = query.groupBy ?? []
-    groupBy.forEach((g, i) => {
+    const groupBy = (query.groupBy ?? []).map((g, i): GroupKey => {
       const at = `groupBy.${i}`
       const f = fieldOf(spec, g.field, at)
       if (g._tag === "Field") {
         if (!SCALAR_KINDS.has(f.kind)) refuse(at, `cannot group by a ${f.kind} field`)
         alias(g.as, at, f.kind)
-      } else {
-        if (f.kind !== "timestamp") refuse(at, `buckets apply to timestamp fields, "${g.field}" is ${f.kind}`)
-        if (!isTimeZone(g.timeZone)) refuse(`${at}.timeZone`, `unknown time zone "${g.timeZone}"`)
-        alias(g.as, at, "date")
+        return g
       }
+      if (f.kind !== "timestamp") refuse(at, `buckets apply to timestamp fields, "${g.field}" is ${f.kind}`)
+      // Engines get the canonical name, never the one the query spelled.
+      const timeZone = Either.getOrElse(resolveTimeZone(g.timeZone), (reason) => refuse(`${at}.timeZone`, reason))
+      alias(g.as, at, "date")
+      return { ...g, timeZone }
     })
     if (query.measures.length === 0 && groupBy.length === 0) refuse("measures", "name at least one measure or group key")
     query.measures.forEach((m, i) => {
@@ -372,6 +442,17 @@ export const aggregate = (
       const f = fieldOf(spec, m.field, at)
       if (m._tag === "Sum" || m._tag === "Avg") {
         if (f.kind !== "number" && f.kind !== "integer") refuse(at, `cannot ${m._tag} a ${f.kind} field`)
+        const money = moneyOfAmount(spec, m.field)
+        if (
+          money !== undefined && !pinsCurrency(where, money) &&
+          !groupBy.some((g) => g._tag === "Field" && g.field === `${money}.currency`)
+        ) {
+          refuse(
+            at,
+            `cannot ${m._tag} "${m.field}" across currencies: group by "${money}.currency" too, or keep one ` +
+              `currency with where eq("${money}.currency", "EUR") (alone or inside and)`
+          )
+        }
         return alias(m.as, at, m._tag === "Avg" ? "float" : f.kind)
       }
       if (!ORDERED_KINDS.has(f.kind)) refuse(at, `cannot take the ${m._tag} of a ${f.kind} field`)
@@ -403,12 +484,15 @@ export const aggregate = (
  * @since 0.1.0
  * @category combinators
  */
-export const compareScalars = (a: Scalar | null, b: Scalar | null): number => {
+export const compareScalars = (a: Scalar | bigint | null, b: Scalar | bigint | null): number => {
   if (a === b) return 0
   if (a === null) return 1
   if (b === null) return -1
   if (typeof a === "string" && typeof b === "string") return compareCodePoints(a, b)
-  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0
+  // An exact integer sum past the safe range is a bigint; `<` compares it with a number exactly.
+  if ((typeof a === "number" || typeof a === "bigint") && (typeof b === "number" || typeof b === "bigint")) {
+    return a < b ? -1 : a > b ? 1 : 0
+  }
   if (typeof a === "boolean" && typeof b === "boolean") return a ? 1 : -1
   return typeof a < typeof b ? -1 : 1
 }

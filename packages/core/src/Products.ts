@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import * as Product from "./Product.js"
 import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
@@ -20,10 +20,11 @@ export const make = Effect.gen(function*() {
     ...base,
     /** The product with this SKU, if any. */
     bySku: (sku: string) =>
-      Effect.map(
-        base.find({ where: { _tag: "Compare", field: "sku", op: "eq", value: sku.trim() }, limit: 1 }),
-        (page) => page.items[0]
-      )
+      Effect.flatMap(records.decodeInput("bySku", Schema.Struct({ sku: Schema.String }), { sku }), ({ sku }) =>
+        Effect.map(
+          base.find({ where: { _tag: "Compare", field: "sku", op: "eq", value: sku.trim() }, limit: 1 }),
+          (page) => page.items[0]
+        ))
   }
 })
 

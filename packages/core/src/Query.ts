@@ -15,7 +15,20 @@
  * - Sums skip nulls and are 0 when nothing is summed (a `related` sum over no records, an
  *   aggregate sum over no rows or only nulls); `avg`, `min`, `max` over nothing are null,
  *   and a `related` condition on a null measure is false.
+ * - A sum of integers (money amounts) is exact however large: a `bigint` once past
+ *   `Number.MAX_SAFE_INTEGER` (see `AggregateRow`).
  * - A find's `nextCursor` is null exactly when no row follows the page.
+ *
+ * Refused with `InvalidQuery` on every store, because engines would answer differently:
+ * - Text values (in comparisons, lists, text operators, `has`, cursors) holding NUL
+ *   (U+0000) or a lone surrogate (not well-formed Unicode).
+ * - Time zones that are not a canonical region zone (`Area/Location`), `UTC` or a
+ *   whole-hour `Etc/GMT±N`; aliases resolve to their zone (`US/Pacific` is
+ *   `America/Los_Angeles`), see `TimeBucket.resolveTimeZone`.
+ * - A `sum` or `avg` of a money amount (`total.amountMinor`) across currencies: group by
+ *   `total.currency`, or keep one currency with `eq("total.currency", "EUR")` (or `isIn`
+ *   with one value) in `where`, alone or inside `and`. A `related` sum of a money amount
+ *   needs that in its own `where`.
  *
  * @since 0.1.0
  */
@@ -238,6 +251,11 @@ export type BucketUnit = typeof BucketUnit.Type
  * time zone. A bucket's value is the local date its bucket starts on (`YYYY-MM-DD`;
  * weeks start on Monday).
  *
+ * `timeZone` is a region zone (`Europe/Berlin`), `UTC` or a whole-hour `Etc/GMT±N`
+ * (POSIX sign: `Etc/GMT+5` is UTC−5). Aliases and other spellings resolve to their zone
+ * (`US/Pacific`, `Asia/Calcutta`, `europe/berlin`); abbreviations and rule names (`CET`,
+ * `EST5EDT`, `GMT`) are refused with `InvalidQuery` suggesting the zone to use.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -254,6 +272,17 @@ export type GroupKey = typeof GroupKey.Type
 
 /**
  * An aggregate measure. `sum` of no rows is 0; `avg`, `min`, `max` of no rows are null.
+ * A `sum` or `avg` of a money amount (`total.amountMinor`) needs the query to group by
+ * its currency (`total.currency`) or to keep one currency in `where`.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const revenueByCurrency = Query.aggregate("order", {
+ *   groupBy: [{ _tag: "Field", as: "currency", field: "total.currency" }],
+ *   measures: [{ _tag: "Sum", as: "revenue", field: "total.amountMinor" }]
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -298,10 +327,26 @@ export type Aggregate = typeof Aggregate.Type
 /**
  * One row of an aggregate's answer, keyed by the aliases (`as`).
  *
+ * A `sum` of an integer field (a money amount such as `total.amountMinor`, an
+ * `integer` field) is exact on every store: a `number` while it is a safe integer,
+ * a `bigint` beyond (`Number.MAX_SAFE_INTEGER`, about 9.007e15 minor units), never a
+ * rounded double. Check `typeof` before doing arithmetic, or pass it to `BigInt()`.
+ * A `sum` of a `number` field is a double. An `avg` is always a double: the exact sum
+ * divided by the count, rounded (to 1e-15 relative).
+ *
+ * @example
+ * ```ts
+ * import type { Query } from "@rapport/core"
+ * const revenue = (row: Query.AggregateRow): bigint => {
+ *   const v = row.revenue
+ *   return typeof v === "bigint" ? v : BigInt(typeof v === "number" ? v : 0)
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
-export type AggregateRow = Readonly<Record<string, Scalar | null>>
+export type AggregateRow = Readonly<Record<string, Scalar | bigint | null>>
 
 // ---------------------------------------------------------------------------
 // constructors
@@ -520,7 +565,9 @@ export const not = (expr: Expr): Expr => ({ _tag: "Not", expr })
  *   op: "gte",
  *   value: 3
  * })
+ * // Money adds up within one currency: the related where keeps one.
  * const bigSpenders = Query.related("order", "contactId", {
+ *   where: Query.eq("total.currency", "EUR"),
  *   measure: { _tag: "Sum", field: "total.amountMinor" },
  *   op: "gte",
  *   value: 100_000

@@ -26,6 +26,7 @@ import * as Collection from "./Collection.js"
 import * as CustomField from "./CustomField.js"
 import * as DomainEvent from "./DomainEvent.js"
 import { Conflict, FieldIssue, NotFound, StoreError, ValidationError } from "./Errors.js"
+import * as Field from "./Field.js"
 import type { InvalidQuery } from "./Errors.js"
 import * as IdGenerator from "./IdGenerator.js"
 import type * as Query from "./Query.js"
@@ -97,6 +98,304 @@ export interface Config<A> {
   readonly subjects?: (row: Collection.Row) => ReadonlyArray<DomainEvent.Subject>
 }
 
+/** A value as an error message shows it: short, and never raw control text. */
+const describe = (value: unknown): string => {
+  if (value === null) return "null"
+  if (Array.isArray(value)) return "an array"
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+    case "bigint":
+      return `the bigint ${value}n`
+    case "object":
+      return "an object"
+    case "function":
+    case "symbol":
+      return `a ${typeof value}`
+    default:
+      return String(value)
+  }
+}
+
+/** Ids are generated (`con_01J…`); anything longer than this is not one of ours. */
+const maxIdLength = 256
+
+const idIssue = (value: unknown): string | undefined => {
+  if (typeof value !== "string") return `Expected an id (text), actual ${describe(value)}`
+  if (value.length === 0) return "Expected an id, actual empty text"
+  if (value.length > maxIdLength) return `Expected an id of at most ${maxIdLength} characters, actual ${value.length}`
+  return Field.textIssue(value)
+}
+
+const versionIssue = (value: unknown): string | undefined =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 1
+    ? undefined
+    : `Expected the record's version as read (a whole number from 1), actual ${describe(value)}`
+
+const under = (prefix: string, path: string) => (prefix === "" ? path : path === "" ? prefix : `${prefix}.${path}`)
+
+/**
+ * Decodes an id handed to a command (`get`, `forContact`, ...): a non-empty text of at
+ * most 256 characters that a store can hold, or a `ValidationError` naming `path`. An
+ * id that is well-formed but unknown is the store's `NotFound`, not this.
+ *
+ * @example
+ * ```ts
+ * import { Records } from "@rapport/core"
+ * import { Effect } from "effect"
+ *
+ * // A service method taking an id from outside:
+ * const forContact = (contactId: string) =>
+ *   Effect.flatMap(Records.decodeId("Invoices.forContact", contactId, "contactId"), (id) => Effect.succeed(id))
+ * // forContact(123 as any) fails with ValidationError "Invoices.forContact: contactId: Expected an id (text), actual 123"
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeId = (operation: string, id: unknown, path = "id"): Effect.Effect<string, ValidationError> => {
+  const issue = idIssue(id)
+  return issue === undefined ? Effect.succeed(id as string) : Effect.fail(ValidationError.single(operation, path, issue))
+}
+
+/**
+ * Several ids of one command at once (`{ companyId, contactId }`): every bad one named.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeIdFields = <K extends string>(
+  operation: string,
+  ids: { readonly [P in K]: unknown }
+): Effect.Effect<{ readonly [P in K]: string }, ValidationError> => {
+  const issues: Array<FieldIssue> = []
+  for (const [path, id] of Object.entries(ids)) {
+    const issue = idIssue(id)
+    if (issue !== undefined) issues.push(new FieldIssue({ path, message: issue }))
+  }
+  return issues.length === 0
+    ? Effect.succeed(ids as { readonly [P in K]: string })
+    : Effect.fail(new ValidationError({ operation, issues }))
+}
+
+/**
+ * The schema of an id handed to a command, for inputs that carry one among other
+ * fields (the checks of `decodeId`).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const Id: Schema.Schema<string> = Schema.String.pipe(
+  Schema.filter((s) => idIssue(s) ?? true, { identifier: "Id" })
+)
+
+/**
+ * Decodes a list of ids (`getMany`): every bad one is named (`ids.2`).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeIds = (
+  operation: string,
+  ids: unknown,
+  path = "ids"
+): Effect.Effect<ReadonlyArray<string>, ValidationError> => {
+  if (!Array.isArray(ids)) {
+    return Effect.fail(ValidationError.single(operation, path, `Expected a list of ids, actual ${describe(ids)}`))
+  }
+  const issues: Array<FieldIssue> = []
+  for (let i = 0; i < ids.length; i++) {
+    const issue = idIssue(ids[i])
+    if (issue !== undefined) issues.push(new FieldIssue({ path: `${path}.${i}`, message: issue }))
+  }
+  return issues.length === 0 ? Effect.succeed(ids as ReadonlyArray<string>) : Effect.fail(new ValidationError({ operation, issues }))
+}
+
+/**
+ * Decodes the `{ id, version }` reference of a guarded write (`update`, `remove`, a
+ * state change): the record itself or any object carrying both. A bad one is a
+ * `ValidationError` naming `id` and/or `version` (under `prefix`: `source.id`).
+ *
+ * @example
+ * ```ts
+ * import { Records } from "@rapport/core"
+ *
+ * const refused = Records.decodeRef("Contacts.update", { id: "con_1", version: "1" })
+ * // fails with ValidationError "Contacts.update: version: Expected the record's version as read (a whole number from 1), actual \"1\""
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeRef = (operation: string, ref: unknown, prefix = ""): Effect.Effect<Versioned, ValidationError> => {
+  if (ref === null || typeof ref !== "object" || Array.isArray(ref)) {
+    const message = `Expected a reference to a record ({ id, version }), actual ${describe(ref)}`
+    return Effect.fail(
+      new ValidationError({
+        operation,
+        issues: [new FieldIssue({ path: under(prefix, "id"), message }), new FieldIssue({ path: under(prefix, "version"), message })]
+      })
+    )
+  }
+  const { id, version } = ref as { readonly id?: unknown; readonly version?: unknown }
+  const issues: Array<FieldIssue> = []
+  const idProblem = idIssue(id)
+  if (idProblem !== undefined) issues.push(new FieldIssue({ path: under(prefix, "id"), message: idProblem }))
+  const versionProblem = versionIssue(version)
+  if (versionProblem !== undefined) issues.push(new FieldIssue({ path: under(prefix, "version"), message: versionProblem }))
+  return issues.length === 0
+    ? Effect.succeed({ id: id as string, version: version as number })
+    : Effect.fail(new ValidationError({ operation, issues }))
+}
+
+/** Past this many nested levels a value is not a document a command stores. */
+const maxDepth = 32
+/**
+ * Inputs are searched for unstorable text up to this many values (the rest is checked
+ * again before it is stored); a row or event holding more is refused.
+ */
+const maxVisited = { input: 200_000, stored: 5_000_000 }
+
+const isPlainObject = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * The text a store cannot hold, anywhere in `value`: strings and keys with NUL or a
+ * lone surrogate, and `__proto__` keys (which decoding would drop silently). With
+ * `stored`, also anything that is not JSON (bigint, `undefined`, NaN, Infinity, class
+ * instances, functions) or is nested too deeply: the last check before a row or an
+ * event reaches a store.
+ */
+const unstorable = (value: unknown, root: string, stored: boolean): ReadonlyArray<FieldIssue> => {
+  const issues: Array<FieldIssue> = []
+  // Inputs may share or cycle objects: each is searched once. Stored values are walked
+  // as the JSON they become (shared parts twice); the depth limit ends a cycle.
+  const seen = new Set<object>()
+  const stack: Array<readonly [unknown, string, number]> = [[value, root, 0]]
+  const limit = stored ? maxVisited.stored : maxVisited.input
+  let visited = 0
+  while (stack.length > 0 && issues.length < 20) {
+    if (visited++ >= limit) {
+      if (stored) issues.push(new FieldIssue({ path: root, message: `Expected a value of at most ${limit} parts` }))
+      break
+    }
+    const [v, path, depth] = stack.pop()!
+    const issue = (message: string) => issues.push(new FieldIssue({ path, message }))
+    switch (typeof v) {
+      case "string": {
+        const problem = Field.textIssue(v)
+        if (problem !== undefined) issue(problem)
+        continue
+      }
+      case "number":
+        if (stored && !Number.isFinite(v)) issue(`Expected a finite number, actual ${v}`)
+        continue
+      case "boolean":
+        continue
+      case "object": {
+        if (v === null) continue
+        if (!stored) {
+          if (seen.has(v)) continue
+          seen.add(v)
+        }
+        if (stored && depth >= maxDepth) {
+          issue(`Expected a value nested at most ${maxDepth} levels deep`)
+          continue
+        }
+        if (Array.isArray(v)) {
+          for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], under(path, String(i)), depth + 1])
+          continue
+        }
+        if (stored && !isPlainObject(v)) {
+          issue(`Expected a JSON value, actual ${v instanceof Date ? "a Date" : "an instance of a class"}`)
+          continue
+        }
+        const keys = Object.keys(v)
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const key = keys[i]!
+          const at = under(path, key)
+          const keyProblem = key === "__proto__" ? "is not a field name" : Field.textIssue(key)
+          if (keyProblem !== undefined) {
+            issues.push(new FieldIssue({ path: at, message: keyProblem }))
+            continue
+          }
+          stack.push([(v as Record<string, unknown>)[key], at, depth + 1])
+        }
+        continue
+      }
+      default:
+        if (stored) issue(`Expected a JSON value, actual ${describe(v)}`)
+    }
+  }
+  return issues
+}
+
+/**
+ * Decodes a command input with its schema (unknown keys refused), or fails with a
+ * `ValidationError` listing every issue: the schema's, and any text in the input no
+ * store can hold (NUL, lone surrogates; see `Field.textIssue`) or `__proto__` key,
+ * wherever it is.
+ *
+ * @example
+ * ```ts
+ * import { Records } from "@rapport/core"
+ * import { Schema } from "effect"
+ *
+ * const Input = Schema.Struct({ body: Schema.String })
+ * const refused = Records.decode("Notes.create", Input, { body: "x\u0000" })
+ * // fails with ValidationError "Notes.create: body: must not contain the NUL character (U+0000)"
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decode = <T, I>(
+  operation: string,
+  schema: Schema.Schema<T, I>,
+  input: unknown
+): Effect.Effect<T, ValidationError> => {
+  const text = unstorable(input, "", false)
+  return Either.match(Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(input), {
+    onLeft: (error) => {
+      const decoded = ValidationError.fromParseError(operation, error)
+      if (text.length === 0) return Effect.fail(decoded)
+      const named = new Set(text.map((i) => i.path))
+      return Effect.fail(new ValidationError({ operation, issues: [...text, ...decoded.issues.filter((i) => !named.has(i.path))] }))
+    },
+    onRight: (value) => (text.length === 0 ? Effect.succeed(value) : Effect.fail(new ValidationError({ operation, issues: text })))
+  })
+}
+
+/**
+ * Refuses values a store cannot hold faithfully: text with NUL (U+0000) or a lone
+ * surrogate, and anything that is not JSON. `fields` are checked one by one, each
+ * under its name; the `ValidationError` names every bad path. Commands built on
+ * `make` run it on every row and event they write; a service that writes rows itself
+ * should too.
+ *
+ * @example
+ * ```ts
+ * import { Records } from "@rapport/core"
+ *
+ * const refused = Records.checkStorable("Widgets.create", { name: "x\uD800", size: Number.NaN })
+ * // fails with ValidationError naming `name` (a lone surrogate) and `size` (not a finite number)
+ * ```
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const checkStorable = (
+  operation: string,
+  fields: Readonly<Record<string, unknown>>,
+  prefix = ""
+): Effect.Effect<void, ValidationError> => {
+  const issues: Array<FieldIssue> = []
+  for (const [field, value] of Object.entries(fields)) issues.push(...unstorable(value, under(prefix, field), true))
+  return issues.length === 0 ? Effect.void : Effect.fail(new ValidationError({ operation, issues }))
+}
+
 const plural = (model: string) => (model.endsWith("y") ? `${model.slice(0, -1)}ies` : `${model}s`)
 
 /**
@@ -152,12 +451,9 @@ export const make = <A>(
 
   const operation = (command: string) => `${service}.${command}`
 
-  /** Decodes a command input, or fails with every field issue. */
+  /** Decodes a command input (see `decode`), or fails with every field issue. */
   const decodeInput = <T, I>(command: string, schema: Schema.Schema<T, I>, input: unknown) =>
-    Either.match(Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(input), {
-      onLeft: (error) => Effect.fail(ValidationError.fromParseError(operation(command), error)),
-      onRight: (value) => Effect.succeed(value)
-    })
+    decode(operation(command), schema, input)
 
   /** Decodes then re-encodes an input: the stored (encoded) form of valid input. */
   const normalize = <T, I>(command: string, schema: Schema.Schema<T, I>, input: unknown) =>
@@ -202,17 +498,25 @@ export const make = <A>(
     })
   }
 
-  /** Every foreign key must point at an existing record of this workspace. */
+  /**
+   * Every reference (foreign keys and custom `reference` fields) it sets or changes must
+   * point at an existing record of this workspace. This is the friendly check of a
+   * serial run; the store's own check (`Store` "References") is what holds under
+   * concurrency, where the loser gets `Conflict`.
+   */
   const checkRefs = (command: string, workspaceId: string, row: Collection.Row, previous?: Collection.Row) =>
     Effect.gen(function*() {
       const issues: Array<FieldIssue> = []
-      for (const [field, spec] of refFields) {
-        const value = row[field]
-        if (typeof value !== "string") continue
-        if (previous !== undefined && previous[field] === value) continue
-        const target = yield* store.get(workspaceId, spec.ref!, value)
+      for (const field of Store.referenceFields(catalog, workspaceId, name)) {
+        const value = Store.referenceValue(row, field)
+        if (value === null) continue
+        if (previous !== undefined && Store.referenceValue(previous, field) === value) continue
+        if (field.target === name && value === row.id) continue
+        const target = catalog.collections.has(field.target)
+          ? yield* store.get(workspaceId, field.target, value)
+          : Option.none()
         if (Option.isNone(target)) {
-          issues.push(new FieldIssue({ path: field, message: `no ${spec.ref} ${value} in this workspace` }))
+          issues.push(new FieldIssue({ path: field.path, message: `no ${field.target} ${value} in this workspace` }))
         }
       }
       if (issues.length > 0) return yield* Effect.fail(new ValidationError({ operation: operation(command), issues }))
@@ -242,27 +546,30 @@ export const make = <A>(
     payload
   })
 
-  const getRow = (workspaceId: string, id: string) =>
-    Effect.flatMap(store.get(workspaceId, name, id), (row) =>
-      Option.match(row, {
-        onNone: () => Effect.fail(new NotFound({ collection: name, id })),
-        onSome: Effect.succeed
-      }))
+  /** Reads a row by an id from outside (decoded first: a bad one names `path`). */
+  const getRow = (workspaceId: string, id: string, command = "get", path = "id") =>
+    Effect.flatMap(decodeId(operation(command), id, path), (id) =>
+      Effect.flatMap(store.get(workspaceId, name, id), (row) =>
+        Option.match(row, {
+          onNone: () => Effect.fail(new NotFound({ collection: name, id })),
+          onSome: Effect.succeed
+        })))
 
-  /** Reads the current row and checks the version the caller saw. */
-  const current = (workspaceId: string, ref: Versioned) =>
-    Effect.flatMap(getRow(workspaceId, ref.id), (row) =>
-      row.version === ref.version
-        ? Effect.succeed(row)
-        : Effect.fail(
-          new Conflict({
-            collection: name,
-            id: ref.id,
-            reason: "stale-version",
-            expectedVersion: ref.version,
-            actualVersion: row.version
-          })
-        ))
+  /** Reads the current row and checks the version the caller saw (the reference decoded first). */
+  const current = (workspaceId: string, ref: Versioned, command = "get") =>
+    Effect.flatMap(decodeRef(operation(command), ref), (ref) =>
+      Effect.flatMap(getRow(workspaceId, ref.id, command), (row) =>
+        row.version === ref.version
+          ? Effect.succeed(row)
+          : Effect.fail(
+            new Conflict({
+              collection: name,
+              id: ref.id,
+              reason: "stale-version",
+              expectedVersion: ref.version,
+              actualVersion: row.version
+            })
+          )))
 
   /**
    * Inserts a record from already-normalized (encoded) field values and appends its
@@ -294,14 +601,17 @@ export const make = <A>(
         updatedAt: now
       }
       const model = yield* toModel(command, row)
+      const events = [
+        event(options.eventType ?? `${config.model}Created`, row, options.payload?.(row) ?? { record: row }, actor, now),
+        ...(options.extraEvents?.(row) ?? []).map((e) => event(e.type, row, e.payload, actor, now))
+      ]
+      yield* checkStorable(operation(command), row)
+      for (const e of events) yield* checkStorable(operation(command), { payload: e.payload })
       yield* store.transaction(
         Effect.gen(function*() {
           yield* checkRefs(command, workspaceId, row)
           yield* store.insert(workspaceId, name, row)
-          yield* store.append(workspaceId, [
-            event(options.eventType ?? `${config.model}Created`, row, options.payload?.(row) ?? { record: row }, actor, now),
-            ...(options.extraEvents?.(row) ?? []).map((e) => event(e.type, row, e.payload, actor, now))
-          ])
+          yield* store.append(workspaceId, events)
         })
       )
       return model
@@ -333,9 +643,10 @@ export const make = <A>(
     Effect.gen(function*() {
       const workspaceId = yield* CurrentWorkspace
       const actor = yield* Actor.current
+      yield* decodeRef(operation(command), ref)
       return yield* store.transaction(
         Effect.gen(function*() {
-          const before = yield* current(workspaceId, ref)
+          const before = yield* current(workspaceId, ref, command)
           const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
           const change = yield* patch(before, now)
           const next: MutableRow = { ...before }
@@ -360,11 +671,13 @@ export const make = <A>(
           next.version = before.version + 1
           next.updatedAt = Math.max(now, before.updatedAt)
           const model = yield* toModel(command, next)
+          const payload = { ...change.payload, changes: changed }
+          yield* checkStorable(operation(command), Object.fromEntries(Object.keys(changed).map((field) => [field, next[field]])))
+          // What the event adds to the row (the old values come from the store as they are).
+          yield* checkStorable(operation(command), { payload: change.payload ?? {} })
           yield* checkRefs(command, workspaceId, next, before)
           yield* store.update(workspaceId, name, next, before.version)
-          yield* store.append(workspaceId, [
-            event(change.eventType, next, { ...change.payload, changes: changed }, actor, now, options.ownSubjectOnly)
-          ])
+          yield* store.append(workspaceId, [event(change.eventType, next, payload, actor, now, options.ownSubjectOnly)])
           return model
         })
       )
@@ -392,27 +705,31 @@ export const make = <A>(
     Effect.gen(function*() {
       const workspaceId = yield* CurrentWorkspace
       const actor = yield* Actor.current
+      // Decoded before anything else: the checks below read `ref.id` and `ref.version`.
+      yield* decodeRef(operation(command), ref)
       yield* store.transaction(
         Effect.gen(function*() {
           const before = yield* current(workspaceId, ref)
-          for (const spec of catalog.collections.values()) {
-            for (const [field, f] of Object.entries(spec.fields)) {
-              if (f.ref !== name) continue
-              const page = yield* store.find(workspaceId, {
-                collection: spec.name,
-                where: { _tag: "Compare", field, op: "eq", value: ref.id },
-                limit: 1
-              }).pipe(Effect.catchTag("InvalidQuery", (e) => Effect.die(e)))
-              const first = page.rows[0]
-              if (first !== undefined) {
-                return yield* Effect.fail(
-                  ValidationError.single(
-                    operation(command),
-                    "id",
-                    `${name} ${ref.id} is still referenced by ${spec.name} ${first.id} (${field}); delete or reassign those first`
-                  )
+          // The friendly check of a serial run; the store's own check holds under concurrency.
+          for (const field of Store.referringFields(catalog, workspaceId, name)) {
+            const refers: Query.Expr = { _tag: "Compare", field: field.path, op: "eq", value: ref.id }
+            const page = yield* store.find(workspaceId, {
+              collection: field.collection,
+              // A record referring to itself does not hold itself back.
+              where: field.collection === name
+                ? { _tag: "And", exprs: [refers, { _tag: "Compare", field: "id", op: "neq", value: ref.id }] }
+                : refers,
+              limit: 1
+            }).pipe(Effect.catchTag("InvalidQuery", (e) => Effect.die(e)))
+            const first = page.rows[0]
+            if (first !== undefined) {
+              return yield* Effect.fail(
+                ValidationError.single(
+                  operation(command),
+                  "id",
+                  `${name} ${ref.id} is still referenced by ${field.collection} ${first.id} (${field.path}); delete or reassign those first`
                 )
-              }
+              )
             }
           }
           const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
@@ -433,7 +750,8 @@ export const make = <A>(
   const getMany = (idList: ReadonlyArray<string>) =>
     Effect.gen(function*() {
       const workspaceId = yield* CurrentWorkspace
-      const rows = yield* store.getMany(workspaceId, name, idList)
+      const ids = yield* decodeIds(operation("getMany"), idList)
+      const rows = yield* store.getMany(workspaceId, name, ids)
       return yield* Effect.forEach(rows, fromStore)
     })
 

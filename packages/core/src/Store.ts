@@ -4,15 +4,42 @@
  * `@rapport/conformance`. Services talk to the store only through this port.
  *
  * Rows are the encoded form of a model (plain JSON values). The store owns `version`
- * checks, uniqueness, transactions, query execution and event positions; the services
- * own validation, timestamps and the events' content.
+ * checks, uniqueness, references, transactions, query execution and event positions;
+ * the services own validation, timestamps and the events' content.
+ *
+ * ## References
+ *
+ * A row's references are its fields with a `ref` in the catalog spec (`contactId` of an
+ * order) and, in its workspace, its custom fields of type `reference`
+ * (`custom.referrer`); `referenceFields` lists them. The store holds them to this, race
+ * free, like a SQL foreign key (`ON DELETE RESTRICT`, not deferred):
+ *
+ * - A write (`insert`, `insertMany`, `update`) whose reference is set (not null) must
+ *   point at an existing row of the target collection in the same workspace, as the
+ *   writer sees it (committed rows plus its transaction's own writes, the rows of the
+ *   same `insertMany` included, a row referring to itself included). An `update` checks
+ *   only the references it changes. Otherwise it fails with `Conflict`
+ *   "missing-reference" and writes nothing.
+ * - A `remove` of a row another row still refers to (a reference to itself does not
+ *   count) fails with `Conflict` "still-referenced" and writes nothing.
+ * - Both still hold when the transaction commits: of a write pointing at a row and a
+ *   concurrent remove of that row, at most one commits; the loser fails with `Conflict`
+ *   ("missing-reference", "still-referenced", or "stale-version" where the engine only
+ *   knows that another writer came first), at the write or at commit.
+ *
+ * Services check references first and refuse plainly bad input with a
+ * `ValidationError` naming the field; the store's guard is what keeps concurrent
+ * commands from leaving a dangling reference. `withoutReferenceChecks` turns the checks
+ * off for loading data that already dangles (a restore, an import).
  *
  * @since 0.1.0
  */
-import type { Effect, Layer, Option } from "effect"
-import { Context } from "effect"
+import type { Layer, Option } from "effect"
+import { Context, Effect } from "effect"
+import type * as CatalogModule from "./Catalog.js"
 import type { Catalog } from "./Catalog.js"
 import type { Row } from "./Collection.js"
+import type * as CustomField from "./CustomField.js"
 import type { NewEvent, StoredEvent, Subject } from "./DomainEvent.js"
 import type { Conflict, InvalidQuery, NotFound, StoreError } from "./Errors.js"
 import type { Aggregate, AggregateRow, Find } from "./Query.js"
@@ -61,17 +88,18 @@ export interface Service {
   ) => Effect.Effect<ReadonlyArray<Row>, StoreError>
 
   /**
-   * Inserts a new row; its `version` must be 1. An existing id or a taken unique key
-   * (a key with a null part never collides, as in SQL) fails with `Conflict` and writes
-   * nothing. Breaking the contract (another version, an unknown collection) is a
-   * `StoreError`.
+   * Inserts a new row; its `version` must be 1. An existing id, a taken unique key (a
+   * key with a null part never collides, as in SQL) or a reference to a missing row
+   * (see "References" above) fails with `Conflict` and writes nothing. Breaking the
+   * contract (another version, an unknown collection) is a `StoreError`.
    */
   readonly insert: (workspaceId: string, collection: string, row: Row) => Effect.Effect<void, Conflict | StoreError>
 
   /**
    * Inserts many rows of one collection, all or nothing (one transaction, or a
-   * savepoint in the current one), with the checks of `insert`. Imports and seeds use
-   * it; adapters write the rows in batches. An empty list does nothing.
+   * savepoint in the current one), with the checks of `insert`; the rows may refer to
+   * each other. Imports and seeds use it; adapters write the rows in batches. An empty
+   * list does nothing.
    */
   readonly insertMany: (
     workspaceId: string,
@@ -81,8 +109,8 @@ export interface Service {
 
   /**
    * Replaces the row with `row.id` if its stored version is `expectedVersion`; `row.version`
-   * must be `expectedVersion + 1`. A stale version (or a taken unique key) fails with
-   * `Conflict`, a missing row with `NotFound`.
+   * must be `expectedVersion + 1`. A stale version, a taken unique key or a changed
+   * reference to a missing row fails with `Conflict`, a missing row with `NotFound`.
    */
   readonly update: (
     workspaceId: string,
@@ -91,7 +119,11 @@ export interface Service {
     expectedVersion: number
   ) => Effect.Effect<void, NotFound | Conflict | StoreError>
 
-  /** Deletes the row if its stored version is `expectedVersion`. */
+  /**
+   * Deletes the row if its stored version is `expectedVersion` (else `Conflict`
+   * "stale-version", or `NotFound`) and no other row refers to it (else `Conflict`
+   * "still-referenced").
+   */
   readonly remove: (
     workspaceId: string,
     collection: string,
@@ -160,3 +192,151 @@ export class Store extends Context.Tag("@rapport/core/Store")<Store, Service>() 
  * @category models
  */
 export type StoreLayer<E = never, R = never> = Layer.Layer<Store, E, R | Catalog>
+
+/**
+ * A reference field of a collection: its path in the row (a field name, or
+ * `custom.<name>` for a custom field of type `reference`) and the collection it points at.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReferenceField {
+  /** The collection whose rows hold the field. */
+  readonly collection: string
+  /** `contactId`, or `custom.referrer`. */
+  readonly path: string
+  /** The collection the field points at. */
+  readonly target: string
+}
+
+const specReferences = new WeakMap<CatalogModule.Service, ReadonlyMap<string, ReadonlyArray<ReferenceField>>>()
+const customReferences = new WeakMap<CustomField.Fields, ReadonlyArray<ReferenceField>>()
+const NO_REFERENCES: ReadonlyArray<ReferenceField> = Object.freeze([])
+
+const specReferencesOf = (catalog: CatalogModule.Service): ReadonlyMap<string, ReadonlyArray<ReferenceField>> => {
+  let byCollection = specReferences.get(catalog)
+  if (byCollection === undefined) {
+    const map = new Map<string, ReadonlyArray<ReferenceField>>()
+    for (const [name, spec] of catalog.collections) {
+      const fields: Array<ReferenceField> = []
+      for (const [path, field] of Object.entries(spec.fields)) {
+        if (field.ref !== undefined) fields.push({ collection: name, path, target: field.ref })
+      }
+      map.set(name, fields.length === 0 ? NO_REFERENCES : fields)
+    }
+    specReferences.set(catalog, byCollection = map)
+  }
+  return byCollection
+}
+
+const customReferencesOf = (catalog: CatalogModule.Service, workspaceId: string, collection: string) => {
+  const declared = catalog.customFields(workspaceId, collection)
+  let fields = customReferences.get(declared)
+  if (fields === undefined) {
+    const out: Array<ReferenceField> = []
+    for (const [name, def] of Object.entries(declared)) {
+      if (def.ref !== undefined) out.push({ collection, path: `custom.${name}`, target: def.ref })
+    }
+    customReferences.set(declared, fields = out.length === 0 ? NO_REFERENCES : out)
+  }
+  // A declaration object may serve several collections only if it is reused: check the name.
+  return fields.length > 0 && fields[0]!.collection !== collection
+    ? fields.map((f) => ({ ...f, collection }))
+    : fields
+}
+
+/**
+ * The reference fields of a collection in a workspace: its catalog fields with a `ref`,
+ * then its custom fields of type `reference`. Stores enforce exactly these (see
+ * "References" in the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { Catalog, Crm, Store } from "@rapport/core"
+ * const catalog = Catalog.make({ collections: Crm.collections })
+ * Store.referenceFields(catalog, "ws_1", "order").map((f) => f.path) // ["contactId", "companyId"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export const referenceFields = (
+  catalog: CatalogModule.Service,
+  workspaceId: string,
+  collection: string
+): ReadonlyArray<ReferenceField> => {
+  const own = specReferencesOf(catalog).get(collection)
+  if (own === undefined) return NO_REFERENCES
+  const custom = customReferencesOf(catalog, workspaceId, collection)
+  return custom.length === 0 ? own : own.length === 0 ? custom : [...own, ...custom]
+}
+
+/**
+ * Every reference field, of any collection in the workspace, that points at `target`:
+ * where a `remove` of a `target` row looks for rows still referring to it.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export const referringFields = (
+  catalog: CatalogModule.Service,
+  workspaceId: string,
+  target: string
+): ReadonlyArray<ReferenceField> => {
+  const out: Array<ReferenceField> = []
+  for (const name of catalog.collections.keys()) {
+    for (const field of referenceFields(catalog, workspaceId, name)) if (field.target === target) out.push(field)
+  }
+  return out
+}
+
+/**
+ * The id a row's reference field holds, or `null` when it is not set.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export const referenceValue = (row: Row, field: ReferenceField): string | null => {
+  if (field.path.startsWith("custom.")) {
+    const custom = row.custom
+    if (custom === null || typeof custom !== "object" || Array.isArray(custom)) return null
+    const value = (custom as Readonly<Record<string, unknown>>)[field.path.slice(7)]
+    return typeof value === "string" ? value : null
+  }
+  const value = row[field.path]
+  return typeof value === "string" ? value : null
+}
+
+/**
+ * Whether the store checks references (see "References" above) for the writes of the
+ * current fiber: `true` unless inside `withoutReferenceChecks`. Adapters read it at
+ * every write.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export class ReferenceChecks extends Context.Reference<ReferenceChecks>()("@rapport/core/Store/ReferenceChecks", {
+  defaultValue: (): boolean => true
+}) {}
+
+/**
+ * Runs `effect` with the store's reference checks off: its writes may point at rows that
+ * do not exist and remove rows still referred to. For loading data that already dangles
+ * (a restore, an import of legacy records, a test of how queries treat a dangling
+ * reference); services never use it, and nothing checks those references later.
+ *
+ * @example
+ * ```ts
+ * import { type Collection, Store } from "@rapport/core"
+ * import { Effect } from "effect"
+ *
+ * const restore = (rows: ReadonlyArray<Collection.Row>) =>
+ *   Effect.flatMap(Store.Store, (store) =>
+ *     Store.withoutReferenceChecks(store.insertMany("ws_1", "order", rows)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export const withoutReferenceChecks = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(effect, ReferenceChecks, false)

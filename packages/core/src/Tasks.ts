@@ -3,11 +3,14 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import { ValidationError } from "./Errors.js"
 import * as Records from "./Records.js"
 import * as Subjects from "./internal/subjects.js"
 import * as Task from "./Task.js"
+import { Timestamp } from "./Timestamp.js"
+
+const DueForInput = Schema.Struct({ assigneeId: Records.Id, before: Timestamp })
 
 /**
  * @since 0.1.0
@@ -59,35 +62,37 @@ export const make = Effect.gen(function*() {
     reopen: move("reopen", ["done", "cancelled"], "open", "TaskReopened"),
     /** Open tasks of a contact, soonest due first (undated last). */
     openFor: (contactId: string) =>
-      Effect.map(
-        base.find({
+      Effect.gen(function*() {
+        const id = yield* Records.decodeId(records.operation("openFor"), contactId, "contactId")
+        const page = yield* base.find({
           where: {
             _tag: "And",
             exprs: [
-              { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
+              { _tag: "Compare", field: "contactId", op: "eq", value: id },
               { _tag: "Compare", field: "status", op: "eq", value: "open" }
             ]
           },
           orderBy: [{ field: "dueAt", direction: "asc" }]
-        }),
-        (page) => page.items
-      ),
+        })
+        return page.items
+      }),
     /** Open tasks of an assignee due before a time (overdue when `before` is now). */
     dueFor: (assigneeId: string, before: number) =>
-      Effect.map(
-        base.find({
+      Effect.gen(function*() {
+        const input = yield* records.decodeInput("dueFor", DueForInput, { assigneeId, before })
+        const page = yield* base.find({
           where: {
             _tag: "And",
             exprs: [
-              { _tag: "Compare", field: "assigneeId", op: "eq", value: assigneeId },
+              { _tag: "Compare", field: "assigneeId", op: "eq", value: input.assigneeId },
               { _tag: "Compare", field: "status", op: "eq", value: "open" },
-              { _tag: "Compare", field: "dueAt", op: "lt", value: before }
+              { _tag: "Compare", field: "dueAt", op: "lt", value: input.before }
             ]
           },
           orderBy: [{ field: "dueAt", direction: "asc" }]
-        }),
-        (page) => page.items
-      )
+        })
+        return page.items
+      })
   }
 })
 

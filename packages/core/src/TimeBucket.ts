@@ -4,8 +4,13 @@
  * `TZ`). A bucket is named by the local date it starts on: days are local midnights,
  * weeks start on Monday (ISO), months and years on their first day.
  *
+ * Queries name zones through `resolveTimeZone`, which maps every accepted spelling to
+ * the one canonical name PostgreSQL's tz data and `Intl` read alike; the planner refuses
+ * the rest, so the stores never see a name they would read differently.
+ *
  * @since 0.1.0
  */
+import { Either } from "effect"
 import type { BucketUnit } from "./Query.js"
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
@@ -27,7 +32,8 @@ const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
 }
 
 /**
- * Whether the platform knows this IANA time zone name (`Europe/Berlin`, `UTC`).
+ * Whether the platform knows this IANA time zone name (`Europe/Berlin`, `UTC`). Knowing
+ * a name is not enough for a query: see `resolveTimeZone`.
  *
  * @since 0.1.0
  * @category predicates
@@ -40,6 +46,125 @@ export const isTimeZone = (timeZone: string): boolean => {
   } catch {
     return false
   }
+}
+
+/** Areas of the tz database's region zones, and the backward areas of its region aliases (`US/Pacific`). */
+const REGION_AREAS: ReadonlySet<string> = new Set([
+  "africa", "america", "antarctica", "arctic", "asia", "atlantic", "australia", "europe", "indian", "pacific"
+])
+const ALIAS_AREAS: ReadonlySet<string> = new Set(["brazil", "canada", "chile", "mexico", "us"])
+/** Names the tz database removed that `Intl` still accepts. */
+const REMOVED: ReadonlySet<string> = new Set(["us/pacific-new"])
+/** `Etc` spellings of UTC itself. */
+const ETC_UTC = /^etc\/(?:utc|uct|universal|zulu|greenwich|gmt(?:[+-]?0)?)$/i
+/** Whole-hour fixed offsets, with POSIX's sign: `Etc/GMT+5` is five hours behind UTC. */
+const ETC_OFFSET = /^etc\/gmt([+-])(\d{1,2})$/i
+
+/**
+ * CLDR (and so older `Intl`) keeps the first name a zone had; the tz database, and
+ * PostgreSQL with it, calls these zones by their current name. The renamed old names
+ * are links PostgreSQL may not ship (Debian moved them to `tzdata-legacy`).
+ */
+const CURRENT_NAME: Readonly<Record<string, string>> = {
+  "Africa/Asmera": "Africa/Asmara",
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Catamarca": "America/Argentina/Catamarca",
+  "America/Coral_Harbour": "America/Atikokan",
+  "America/Cordoba": "America/Argentina/Cordoba",
+  "America/Godthab": "America/Nuuk",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Jujuy": "America/Argentina/Jujuy",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "America/Mendoza": "America/Argentina/Mendoza",
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Truk": "Pacific/Chuuk"
+}
+
+const resolved = new Map<string, Either.Either<string, string>>()
+
+const intlName = (timeZone: string): string | undefined => {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone
+  } catch {
+    return undefined
+  }
+}
+
+const isRegionZone = (name: string): boolean => {
+  const slash = name.indexOf("/")
+  return slash > 0 && REGION_AREAS.has(name.slice(0, slash).toLowerCase())
+}
+
+const resolveUncached = (timeZone: string): Either.Either<string, string> => {
+  const known = /^[\x21-\x7e]{1,64}$/.test(timeZone) ? intlName(timeZone) : undefined
+  if (known === undefined) {
+    return Either.left(`unknown time zone ${JSON.stringify(timeZone)}; use an IANA name such as "Europe/Berlin" or "UTC"`)
+  }
+  if (timeZone.toLowerCase() === "utc" || ETC_UTC.test(timeZone)) return Either.right("UTC")
+  const offset = ETC_OFFSET.exec(timeZone)
+  if (offset !== null) {
+    const hours = Number(offset[2])
+    if (hours >= 1 && hours <= (offset[1] === "+" ? 12 : 14)) return Either.right(`Etc/GMT${offset[1]}${hours}`)
+  }
+  const current = CURRENT_NAME[known]
+  const canonical = known === "Etc/UTC" || known === "Etc/GMT"
+    ? "UTC"
+    : current !== undefined && intlName(current) !== undefined
+    ? current
+    : known
+  const slash = timeZone.indexOf("/")
+  const area = slash > 0 ? timeZone.slice(0, slash).toLowerCase() : ""
+  const instead = isRegionZone(canonical) || canonical === "UTC"
+    ? `use ${JSON.stringify(canonical)}`
+    : `use a region zone such as "Europe/Berlin", or "UTC"`
+  if (REMOVED.has(timeZone.toLowerCase())) {
+    return Either.left(`time zone ${JSON.stringify(timeZone)} was removed from the tz database; ${instead}`)
+  }
+  if ((REGION_AREAS.has(area) || ALIAS_AREAS.has(area)) && (isRegionZone(canonical) || canonical === "UTC")) {
+    return Either.right(canonical)
+  }
+  return Either.left(
+    `time zone ${JSON.stringify(timeZone)} is not a region zone (Area/Location, or UTC), so engines may read it ` +
+      `differently (PostgreSQL takes abbreviations such as CET as fixed offsets); ${instead}`
+  )
+}
+
+/**
+ * Resolves a time zone name to the one name every engine reads alike: a canonical
+ * IANA region zone (`Area/Location`), `UTC`, or a whole-hour offset `Etc/GMT±N`.
+ * Aliases resolve to their zone (`US/Pacific` is `America/Los_Angeles`, `Asia/Calcutta`
+ * is `Asia/Kolkata`, `europe/berlin` is `Europe/Berlin`, `Etc/UTC` is `UTC`). Refused,
+ * with the reason and a zone to use instead: names `Intl` does not know, abbreviations
+ * and rule names without a place (`CET`, `EST`, `EST5EDT`, `GMT`, `Japan`: PostgreSQL
+ * reads some of them as fixed offsets where `Intl` reads a region), and names the tz
+ * database removed (`US/Pacific-New`).
+ *
+ * @example
+ * ```ts
+ * import { TimeBucket } from "@rapport/core"
+ * TimeBucket.resolveTimeZone("US/Pacific") // Either.right("America/Los_Angeles")
+ * TimeBucket.resolveTimeZone("CET") // Either.left('time zone "CET" is not a region zone … use "Europe/Brussels"')
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const resolveTimeZone = (timeZone: string): Either.Either<string, string> => {
+  let result = resolved.get(timeZone)
+  if (result === undefined) {
+    result = resolveUncached(timeZone)
+    // Bounded: names come from queries, and case variants alone are many.
+    if (resolved.size >= 4096) resolved.clear()
+    resolved.set(timeZone, result)
+  }
+  return result
 }
 
 const pad = (n: number, width: number) => n.toString().padStart(width, "0")

@@ -95,3 +95,26 @@ describe("CurrencyCode and Money schema", () => {
     expect(Either.isLeft(decode({ amountMinor: 1 }))).toBe(true)
   })
 })
+
+describe("Money.NonNegative and bigint amounts", () => {
+  it("refuses a negative amount on amountMinor, accepts zero", () => {
+    const decode = Schema.decodeUnknownEither(Money.NonNegative, { errors: "all" })
+    expect(Either.isRight(decode({ amountMinor: 0, currency: "EUR" }))).toBe(true)
+    expect(Either.isRight(decode({ amountMinor: Number.MAX_SAFE_INTEGER, currency: "EUR" }))).toBe(true)
+    const negative = decode({ amountMinor: -5, currency: "EUR" })
+    expect(Either.isLeft(negative)).toBe(true)
+    if (Either.isLeft(negative)) {
+      expect(ParseResult.ArrayFormatter.formatErrorSync(negative.left)).toEqual([
+        { _tag: "Type", path: ["amountMinor"], message: "cannot be negative" }
+      ])
+    }
+    // A signed Money still holds a negative amount (a balance).
+    expect(Either.isRight(Schema.decodeUnknownEither(Money.Money)({ amountMinor: -5, currency: "EUR" }))).toBe(true)
+  })
+
+  it("formats a bigint amount (an aggregate sum past the safe range) exactly", () => {
+    expect(Money.format({ amountMinor: 2n * BigInt(Number.MAX_SAFE_INTEGER) + 1n, currency: "EUR" })).toBe("180143985094819.83 EUR")
+    expect(Money.format({ amountMinor: -(2n ** 70n), currency: "JPY" })).toBe("-1180591620717411303424 JPY")
+    expect(Money.format({ amountMinor: 5n, currency: "KWD" })).toBe("0.005 KWD")
+  })
+})

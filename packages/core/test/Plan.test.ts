@@ -337,7 +337,7 @@ describe("Plan.find resolution", () => {
   it("keeps the query's where, limit and spec, and records related collections", () => {
     const plan = planOf(find(Query.find("account", {
       where: Query.related("invoice", "accountId", {
-        where: Query.gte("amount", 10),
+        where: Query.and(Query.gte("amount", 10), Query.eq("total.currency", "EUR")),
         measure: { _tag: "Sum", field: "total.amountMinor" },
         op: "gt",
         value: 100
@@ -352,7 +352,7 @@ describe("Plan.find resolution", () => {
       _tag: "Related",
       collection: "invoice",
       foreignKey: "accountId",
-      where: Query.gte("amount", 10),
+      where: Query.and(Query.gte("amount", 10), Query.eq("total.currency", "EUR")),
       measure: { _tag: "Sum", field: "total.amountMinor" },
       op: "gt",
       value: 100
@@ -485,7 +485,7 @@ describe("Plan.aggregate", () => {
 
   it("orders by the explicit keys, then every group key ascending, and reports output kinds", () => {
     const plan = planOf(aggregate(Query.aggregate("invoice", {
-      where: Query.withinLast("issuedAt", 1, "day"),
+      where: Query.and(Query.withinLast("issuedAt", 1, "day"), Query.eq("total.currency", "EUR")),
       groupBy: [
         { _tag: "Field", as: "paid", field: "paid" },
         { _tag: "Bucket", as: "week", field: "issuedAt", unit: "week", timeZone: "Europe/Berlin" }
@@ -511,8 +511,100 @@ describe("Plan.aggregate", () => {
       avg: "float",
       last: "timestamp"
     })
-    expect(plan.where).toEqual({ _tag: "Between", field: "issuedAt", low: now - DAY, high: now })
+    expect(plan.where).toEqual(
+      Query.and({ _tag: "Between", field: "issuedAt", low: now - DAY, high: now }, Query.eq("total.currency", "EUR"))
+    )
     expect(plan.limit).toBeNull()
+  })
+})
+
+describe("Plan: what engines would read differently", () => {
+  const count = { _tag: "Count", as: "n" } as const
+
+  it("refuses text values holding NUL or lone surrogates, naming the field", () => {
+    const cases: ReadonlyArray<readonly [Query.Expr, string, RegExp]> = [
+      [Query.eq("memo", "a\u0000"), "where", /"memo" holds NUL \(U\+0000\)/],
+      [Query.isIn("memo", ["ok", "\uD800"]), "where.values.1", /"memo" is not well-formed Unicode \(a lone surrogate U\+D800 at index 0\)/],
+      [Query.between("memo", "a", "z\uDC00"), "where", /lone surrogate U\+DC00 at index 1/],
+      [Query.endsWith("memo", "\u0000", { caseInsensitive: true }), "where", /NUL/],
+      [Query.has("tags", "x\u0000"), "where", /"tags" holds NUL/],
+      [Query.hasAny("tags", ["\uDBFF"]), "where.values.0", /"tags" is not well-formed/],
+      [Query.eq("total.currency", "EU\u0000"), "where", /"total.currency"/]
+    ]
+    for (const [where, path, reason] of cases) expectRefused(find(Query.find("invoice", { where })), path, reason, "invoice")
+    // Astral characters are surrogate pairs, which are well-formed.
+    planOf(find(Query.find("invoice", { where: Query.eq("memo", "😀 \uFFFD \uE000") })))
+    const cursor = encodeCursor({ k: ["memo:asc", "id:asc"], v: ["\uD800", "i1"] })
+    expectRefused(
+      find(Query.find("invoice", { orderBy: [{ field: "memo", direction: "asc" }], cursor })),
+      "cursor",
+      /"memo" is not well-formed Unicode/
+    )
+  })
+
+  it("carries the canonical time zone name in the plan, and refuses names engines read differently", () => {
+    const bucketIn = (timeZone: string) =>
+      aggregate(Query.aggregate("invoice", {
+        groupBy: [{ _tag: "Bucket", as: "day", field: "issuedAt", unit: "day", timeZone }],
+        measures: [count]
+      }))
+    expect(planOf(bucketIn("US/Pacific")).groupBy).toEqual([
+      { _tag: "Bucket", as: "day", field: "issuedAt", unit: "day", timeZone: "America/Los_Angeles" }
+    ])
+    expect(planOf(bucketIn("Etc/UTC")).groupBy[0]).toMatchObject({ timeZone: "UTC" })
+    expectRefused(bucketIn("CET"), "groupBy.0.timeZone", /"CET" is not a region zone.*"Europe\/Brussels"/)
+    expectRefused(bucketIn("US/Pacific-New"), "groupBy.0.timeZone", /removed/)
+  })
+
+  it("sums and averages money amounts only within one currency", () => {
+    const sum = { _tag: "Sum", as: "s", field: "total.amountMinor" } as const
+    const avg = { _tag: "Avg", as: "a", field: "total.amountMinor" } as const
+    expectRefused(
+      aggregate(Query.aggregate("invoice", { measures: [count, sum] })),
+      "measures.1",
+      /cannot Sum "total.amountMinor" across currencies: group by "total.currency" too, or keep one currency with where eq\("total.currency", "EUR"\)/
+    )
+    expectRefused(aggregate(Query.aggregate("invoice", { measures: [avg] })), "measures.0", /cannot Avg/)
+    for (
+      const where of [
+        Query.or(Query.eq("total.currency", "EUR")),
+        Query.not(Query.neq("total.currency", "EUR")),
+        Query.isIn("total.currency", ["EUR", "USD"]),
+        Query.isIn("total.currency", []),
+        Query.equalsText("total.currency", "EUR"),
+        Query.eq("memo", "EUR")
+      ]
+    ) {
+      expectRefused(aggregate(Query.aggregate("invoice", { where, measures: [sum] })), "measures.0", /across currencies/)
+    }
+    for (
+      const where of [
+        Query.eq("total.currency", "EUR"),
+        Query.isIn("total.currency", ["EUR", "EUR"]),
+        Query.and(Query.eq("paid", true), Query.and(Query.eq("total.currency", "USD")))
+      ]
+    ) {
+      planOf(aggregate(Query.aggregate("invoice", { where, measures: [sum, avg] })))
+    }
+    planOf(aggregate(Query.aggregate("invoice", {
+      groupBy: [{ _tag: "Field", as: "cur", field: "total.currency" }, { _tag: "Field", as: "paid", field: "paid" }],
+      measures: [sum, avg]
+    })))
+    // Other sums and money min/max are untouched.
+    planOf(aggregate(Query.aggregate("invoice", {
+      measures: [{ _tag: "Sum", as: "q", field: "quantity" }, { _tag: "Max", as: "m", field: "total.amountMinor" }]
+    })))
+    const related = (where: Query.Expr | undefined) =>
+      find(Query.find("account", {
+        where: Query.related("invoice", "accountId", {
+          ...(where === undefined ? {} : { where }),
+          measure: { _tag: "Sum", field: "total.amountMinor" },
+          op: "gt",
+          value: 0
+        })
+      }))
+    expectRefused(related(undefined), "where.measure", /cannot Sum "total.amountMinor" across currencies/)
+    planOf(related(Query.eq("total.currency", "EUR")))
   })
 })
 

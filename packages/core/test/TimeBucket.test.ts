@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "@effect/vitest"
-import { FastCheck as fc } from "effect"
+import { Either, FastCheck as fc } from "effect"
 import { TimeBucket } from "../src/index.js"
 
 const { bucketOf } = TimeBucket
@@ -248,5 +248,68 @@ describe("isTimeZone and localDate", () => {
   it("localDate gives [year, month, day] numbers", () => {
     expect(TimeBucket.localDate(at("2026-12-31T10:00:00Z"), "Pacific/Kiritimati")).toEqual([2027, 1, 1])
     expect(TimeBucket.localDate(at("2026-12-31T10:00:00Z"), "America/New_York")).toEqual([2026, 12, 31])
+  })
+})
+
+describe("resolveTimeZone", () => {
+  const right = (name: string) => {
+    const resolved = TimeBucket.resolveTimeZone(name)
+    if (Either.isLeft(resolved)) throw new Error(`expected ${name} to resolve, got: ${resolved.left}`)
+    return resolved.right
+  }
+  const left = (name: string) => {
+    const resolved = TimeBucket.resolveTimeZone(name)
+    if (Either.isRight(resolved)) throw new Error(`expected ${name} to be refused, got ${resolved.right}`)
+    return resolved.left
+  }
+
+  it("keeps canonical region zones and UTC", () => {
+    for (const z of ["UTC", "Europe/Berlin", "America/New_York", "America/Argentina/Buenos_Aires", "Asia/Kolkata", "Europe/Kyiv"]) {
+      expect(right(z)).toBe(z)
+    }
+  })
+
+  it("resolves aliases, old names and other spellings to the current canonical name", () => {
+    expect(right("US/Pacific")).toBe("America/Los_Angeles")
+    expect(right("Canada/Newfoundland")).toBe("America/St_Johns")
+    expect(right("Asia/Calcutta")).toBe("Asia/Kolkata")
+    expect(right("Asia/Saigon")).toBe("Asia/Ho_Chi_Minh")
+    expect(right("Europe/Kiev")).toBe("Europe/Kyiv")
+    expect(right("America/Buenos_Aires")).toBe("America/Argentina/Buenos_Aires")
+    expect(right("europe/berlin")).toBe("Europe/Berlin")
+    for (const z of ["utc", "Etc/UTC", "Etc/GMT", "Etc/GMT0", "Etc/GMT-0", "Etc/Zulu", "etc/universal"]) expect(right(z)).toBe("UTC")
+  })
+
+  it("keeps whole-hour Etc/GMT±N offsets (POSIX sign)", () => {
+    expect(right("Etc/GMT+5")).toBe("Etc/GMT+5")
+    expect(right("etc/gmt-14")).toBe("Etc/GMT-14")
+    expect(TimeBucket.bucketOf(at("2024-07-01T03:00:00Z"), "day", right("Etc/GMT+5"))).toBe("2024-06-30")
+  })
+
+  it("refuses abbreviations and rule names without a place, suggesting the region zone", () => {
+    expect(left("CET")).toMatch(/"CET" is not a region zone.*use "Europe\/Brussels"/)
+    expect(left("EST5EDT")).toMatch(/use "America\/New_York"/)
+    expect(left("GMT")).toMatch(/use "UTC"/)
+    expect(left("Japan")).toMatch(/use "Asia\/Tokyo"/)
+    for (const z of ["WET", "EET", "MET", "EST", "MST", "HST", "PST8PDT", "UCT", "Zulu", "NZ", "SystemV/AST4"]) left(z)
+  })
+
+  it("refuses removed and unknown names", () => {
+    expect(left("US/Pacific-New")).toMatch(/removed from the tz database; use "America\/Los_Angeles"/)
+    for (const z of ["", "Mars/Olympus_Mons", "UTC+5", "+05:00", "Etc/GMT+13", "Europe/Berlin ", "Europe/Berlin\u0000", "x".repeat(65)]) {
+      expect(left(z)).toMatch(/unknown time zone/)
+    }
+  })
+
+  it("every canonical zone the platform lists resolves to a region zone Intl also knows", () => {
+    for (const z of Intl.supportedValuesOf("timeZone")) {
+      const resolved = right(z)
+      expect(resolved).toMatch(/^[A-Z][A-Za-z_]+\/[A-Za-z_\-/]+$/)
+      expect(TimeBucket.isTimeZone(resolved)).toBe(true)
+      // The same local date at a few instants: resolving never moves a zone.
+      for (const t of [at("2024-07-01T22:30:00Z"), at("2024-12-31T11:45:00Z")]) {
+        expect(bucketOf(t, "day", resolved), z).toBe(bucketOf(t, "day", z))
+      }
+    }
   })
 })

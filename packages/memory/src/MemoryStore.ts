@@ -4,8 +4,8 @@
  * a test suite written against it means the same on SQLite and PostgreSQL:
  *
  * - Transactions are all-or-nothing and isolated: writes are staged per transaction and
- *   applied atomically at commit, after re-checking versions and unique keys against
- *   whatever other fibers committed meanwhile (the loser gets `Conflict`).
+ *   applied atomically at commit, after re-checking versions, unique keys and references
+ *   against whatever other fibers committed meanwhile (the loser gets `Conflict`).
  * - Queries are checked by `Plan` exactly as the SQL stores check them, compiled once
  *   into closures, and use indexes on foreign keys and `spec.indexes` fields.
  * - Event positions come from one store-wide counter assigned at commit, so they grow in
@@ -17,7 +17,7 @@
  */
 import { Catalog, DomainEvent, Errors, Plan, Store } from "@rapport/core"
 import type { Collection, Query } from "@rapport/core"
-import { Clock, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
+import { Clock, Context, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
 import { aggregate as runAggregate, countFromIndex } from "./internal/aggregate.js"
 import { candidates } from "./internal/candidates.js"
 import { Database } from "./internal/database.js"
@@ -69,11 +69,14 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
   const unknownCollection = (operation: string, collection: string) =>
     storeError(operation, `unknown collection "${collection}"; declare it in the Catalog`)
 
-  /** Runs a synchronous write in the current transaction, or as its own transaction. */
+  /**
+   * Runs a synchronous write in the current transaction, or as its own transaction;
+   * `f` learns whether to check references (`Store.ReferenceChecks`).
+   */
   const write = (
     operation: string,
     collection: string,
-    f: (tx: Transaction | null) => Writes.WriteError | undefined
+    f: (tx: Transaction | null, checkRefs: boolean) => Writes.WriteError | undefined
   ): Effect.Effect<void, Writes.WriteError> =>
     // One step of the runtime, not four: bulk loads run this for every row.
     Effect.withFiberRuntime<void, Writes.WriteError>((fiber) => {
@@ -82,7 +85,7 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
       if (tx !== null && !tx.open) {
         return Effect.fail(storeError(operation, "the transaction this fiber joined has already ended"))
       }
-      const error = f(tx)
+      const error = f(tx, Context.get(fiber.getFiberRef(FiberRef.currentContext), Store.ReferenceChecks))
       return error === undefined ? Effect.void : Effect.fail(error)
     })
 
@@ -173,19 +176,26 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
     insertMany: (workspaceId, collection, rows) =>
       rows.length === 0
         ? Effect.void
-        : transaction(Effect.forEach(rows, (row) => service.insert(workspaceId, collection, row), { discard: true })),
+        // Its own transaction (or a savepoint), so a failure takes back the rows staged before it.
+        : transaction(write("insertMany", collection, (tx, checkRefs) =>
+          Writes.insertMany(db, tx!, workspaceId, collection, rows, checkRefs))) as Effect.Effect<
+            void,
+            Errors.Conflict | Errors.StoreError
+          >,
 
     insert: (workspaceId, collection, row) =>
-      write("insert", collection, (tx) => Writes.insert(db, tx, workspaceId, collection, row)) as Effect.Effect<
+      write("insert", collection, (tx, checkRefs) => Writes.insert(db, tx, workspaceId, collection, row, checkRefs)) as Effect.Effect<
         void,
         Errors.Conflict | Errors.StoreError
       >,
 
     update: (workspaceId, collection, row, expectedVersion) =>
-      write("update", collection, (tx) => Writes.update(db, tx, workspaceId, collection, row, expectedVersion)),
+      write("update", collection, (tx, checkRefs) =>
+        Writes.update(db, tx, workspaceId, collection, row, expectedVersion, checkRefs)),
 
     remove: (workspaceId, collection, id, expectedVersion) =>
-      write("remove", collection, (tx) => Writes.remove(db, tx, workspaceId, collection, id, expectedVersion)),
+      write("remove", collection, (tx, checkRefs) =>
+        Writes.remove(db, tx, workspaceId, collection, id, expectedVersion, checkRefs)),
 
     find: (workspaceId, query) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>

@@ -209,6 +209,7 @@ describe("aggregate", () => {
   it.effect("groups, measures and orders like SQL", () =>
     run(Effect.gen(function*() {
       const store = yield* Store.Store
+      yield* store.insertMany(ws, "person", [personRow("p1"), personRow("p2")])
       for (const p of [
         purchaseRow("o1", "p1", { status: "paid", amount: 10, placedAt: Date.UTC(2026, 0, 31, 23, 30) }),
         purchaseRow("o2", "p1", { status: "paid", amount: 20, placedAt: Date.UTC(2026, 1, 1, 12) }),

@@ -26,7 +26,8 @@ export type Versioned = Records.Versioned
 
 /**
  * One row of `forecast`: the deals of a category in a currency (`null` for deals
- * without an amount).
+ * without an amount). `amountMinor` is exact: a `number` while it is a safe integer, a
+ * `bigint` past `Number.MAX_SAFE_INTEGER` (`Money.format` prints either).
  *
  * @since 0.1.0
  * @category models
@@ -35,7 +36,7 @@ export interface ForecastRow {
   readonly category: Deal.ForecastCategory
   readonly currency: string | null
   readonly deals: number
-  readonly amountMinor: number
+  readonly amountMinor: number | bigint
 }
 
 /**
@@ -54,6 +55,9 @@ export interface FindOptions {
 const LoseInput = Schema.Struct({ reason: Deal.fields.lostReason.schema.members[0] })
 const AmountInput = Schema.Struct({ amount: Deal.fields.amount.schema })
 const CloseDateInput = Schema.Struct({ closeDate: Deal.fields.closeDate.schema })
+const StageInput = Schema.Struct({ stage: Schema.String })
+const OptionalStage = Schema.Struct({ stage: Schema.optionalWith(Schema.String, { exact: true }) })
+const ForecastOptions = Schema.Struct({ pipelineId: Schema.optionalWith(Schema.String, { exact: true }) })
 const ForecastInput = Schema.Struct({ category: Schema.NullOr(Schema.Literal("pipeline", "best_case", "commit")) })
 
 /**
@@ -193,7 +197,11 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
     const create = <P extends Pipeline.Any>(pipeline: P, input: Deal.CreateInput & { readonly stage?: Pipeline.OpenStageOf<P> }) =>
       Effect.gen(function*() {
         const registered = yield* pipelineOf("create", pipeline.id)
-        const { stage: requested, ...rest } = input as Deal.CreateInput & { readonly stage?: string }
+        // Input from outside may be anything: a non-object fails its decoding below, named as such.
+        const isObject = typeof input === "object" && input !== null && !Array.isArray(input)
+        const { stage: given, ...fields } = isObject ? input as Deal.CreateInput & { readonly stage?: unknown } : {}
+        const rest: unknown = isObject ? fields : input
+        const { stage: requested } = yield* records.decodeInput("create", OptionalStage, given === undefined ? {} : { stage: given })
         const stage = requested ?? registered.open[0]!
         const meta = registered.meta[stage]
         if (meta === undefined || meta.kind !== "open") {
@@ -228,9 +236,10 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
         }, { eventType: "DealCreated" })
       })
 
-    const reopen = (ref: Versioned, stage?: string) =>
+    const reopen = (ref: Versioned, requested?: string) =>
       records.changeRow("reopen", ref, (row, at) =>
         Effect.gen(function*() {
+          const { stage } = yield* records.decodeInput("reopen", OptionalStage, requested === undefined ? {} : { stage: requested })
           const pipeline = yield* pipelineOf("reopen", row.pipelineId as string)
           const from = row.stage as string
           const target = stage ?? (row.previousStage as string | null) ?? pipeline.open[0]!
@@ -242,10 +251,11 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
           return yield* moveFields(pipeline, row, target, at, "reopen")
         }))
 
-    const checkedPipeline = <P extends Pipeline.Any>(command: string, pipeline: P, ref: Versioned) =>
+    const checkedPipeline = <P extends Pipeline.Any>(command: string, pipeline: P, given: Versioned) =>
       Effect.gen(function*() {
+        const ref = yield* Records.decodeRef(records.operation(command), given)
         const workspaceId = yield* Workspace.CurrentWorkspace
-        const row = yield* records.getRow(workspaceId, ref.id)
+        const row = yield* records.getRow(workspaceId, ref.id, command)
         if (row.pipelineId !== pipeline.id) {
           return yield* records.fail(command, "pipelineId", `deal ${ref.id} is in pipeline ${row.pipelineId}, not ${pipeline.id}`)
         }
@@ -265,7 +275,8 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
         create: (input: Deal.CreateInput & { readonly stage?: Pipeline.OpenStageOf<P> }) => create(pipeline, input),
         /** Moves a deal of this pipeline to a stage, if the pipeline allows the move. */
         moveToStage: (ref: Versioned, stage: Pipeline.StageOf<P>) =>
-          Effect.zipRight(checkedPipeline("moveToStage", pipeline, ref), moveTo("moveToStage", ref, () => stage)),
+          Effect.flatMap(records.decodeInput("moveToStage", StageInput, { stage }), ({ stage }) =>
+            Effect.zipRight(checkedPipeline("moveToStage", pipeline, ref), moveTo("moveToStage", ref, () => stage))),
         /** Reopens a won or lost deal of this pipeline in an open stage. */
         reopen: (ref: Versioned, stage?: Pipeline.OpenStageOf<P>) =>
           Effect.zipRight(checkedPipeline("reopen", pipeline, ref), reopen(ref, stage)),
@@ -344,6 +355,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
        */
       history: (dealId: string) =>
         Effect.gen(function*() {
+          dealId = yield* Records.decodeId(records.operation("history"), dealId, "dealId")
           const workspaceId = yield* Workspace.CurrentWorkspace
           const subject = DomainEvent.subject("deal", dealId)
           const out: Array<Deal.StageChange> = []
@@ -427,8 +439,9 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
        * Open and closed deal amounts per forecast category and currency, optionally for
        * one pipeline.
        */
-      forecast: (options: { readonly pipelineId?: string } = {}) =>
+      forecast: (given: { readonly pipelineId?: string } = {}) =>
         Effect.gen(function*() {
+          const options = yield* records.decodeInput("forecast", ForecastOptions, given)
           const workspaceId = yield* Workspace.CurrentWorkspace
           const rows = yield* store.aggregate(workspaceId, {
             collection: "deal",
@@ -445,7 +458,8 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
             category: r.category as Deal.ForecastCategory,
             currency: r.currency === null || r.currency === undefined ? null : String(r.currency),
             deals: Number(r.deals),
-            amountMinor: Number(r.amountMinor ?? 0)
+            // Exact: a bigint once the sum is past Number.MAX_SAFE_INTEGER.
+            amountMinor: typeof r.amountMinor === "bigint" ? r.amountMinor : Number(r.amountMinor ?? 0)
           }))
         })
     }

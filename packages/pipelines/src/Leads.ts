@@ -14,6 +14,21 @@ import * as Lead from "./Lead.js"
 import * as Machine from "./Machine.js"
 import type * as Pipeline from "./Pipeline.js"
 
+const StatusInput = Schema.Struct({ status: Lead.LeadStatus })
+
+const ConvertInput = Schema.Struct({
+  pipeline: Schema.declare(
+    (u): u is Pipeline.Any =>
+      typeof u === "object" && u !== null && typeof (u as { readonly id?: unknown }).id === "string" &&
+      typeof (u as { readonly machine?: unknown }).machine === "object",
+    { message: () => "a pipeline defined with Pipeline.define" }
+  ),
+  dealName: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  stage: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  amount: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  closeDate: Schema.optionalWith(Schema.Unknown, { exact: true })
+})
+
 const ReasonInput = Schema.Struct({ reason: Lead.fields.disqualifyReason.schema.members[0] })
 
 /**
@@ -149,11 +164,13 @@ export const make = Effect.gen(function*() {
      * company), a deal in `pipeline`, and the lead marked converted. If any step
      * fails, nothing is written.
      */
-    convert: <P extends Pipeline.Any>(ref: Records.Versioned, options: ConvertOptions<P>) =>
+    convert: <P extends Pipeline.Any>(ref: Records.Versioned, given: ConvertOptions<P>) =>
       Effect.gen(function*() {
+        // The pipeline is a value of the caller's code; the rest is decoded by Deals.create.
+        const options = yield* records.decodeInput("convert", ConvertInput, given) as Effect.Effect<ConvertOptions<P>, Errors.ValidationError>
         const workspaceId = yield* Workspace.CurrentWorkspace
         return yield* deps.store.transaction(Effect.gen(function*() {
-          const row = yield* records.current(workspaceId, ref)
+          const row = yield* records.current(workspaceId, ref, "convert")
           yield* step(row, "CONVERT")
           const lead = yield* records.fromStore(row)
           let company: Company.Company | null = null
@@ -221,8 +238,9 @@ export const make = Effect.gen(function*() {
     get: (id: string) => records.get(id),
 
     /** Leads in a status, oldest first. */
-    byStatus: (status: Lead.LeadStatus, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
+    byStatus: (given: Lead.LeadStatus, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
       Effect.gen(function*() {
+        const { status } = yield* records.decodeInput("byStatus", StatusInput, { status: given })
         const workspaceId = yield* Workspace.CurrentWorkspace
         const page = yield* deps.store.find(workspaceId, {
           collection: "lead",

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import type { Collection } from "@rapport/core"
-import { Errors, Field, Query, Team, User, Workspace } from "@rapport/core"
+import { Errors, Field, Query, Records, Team, User, Workspace } from "@rapport/core"
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
 import type * as BusinessCalendar from "./BusinessCalendar.js"
 import * as Escalation from "./Escalation.js"
@@ -64,6 +64,9 @@ const openCategories: ReadonlyArray<Ticket.Category> = ["new", "open", "pending"
 
 // Decoded as a struct so a bad value is reported on `priority`, not on an unnamed "" path.
 const PriorityInput = Schema.Struct({ priority: Ticket.Priority })
+
+// An event names its type; other keys are the lifecycle's own (its guards may read them).
+const EventInput = Schema.Struct({ type: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 
 const AssignInput = Schema.Struct({
   assigneeId: Schema.optionalWith(Schema.NullOr(User.UserId), { exact: true }),
@@ -258,8 +261,9 @@ export const make = (config: Config = {}) =>
       }
     }
 
-    const transition = (ref: { readonly id: string; readonly version: number }, event: Machine.Event) =>
+    const transition = (ref: { readonly id: string; readonly version: number }, given: Machine.Event) =>
       Effect.gen(function*() {
+        const event = yield* tickets.decodeInput("transition", EventInput, given)
         const s = yield* settings
         return yield* update("transition", ref, (row, ticket, at) =>
           Effect.gen(function*() {
@@ -269,13 +273,14 @@ export const make = (config: Config = {}) =>
           }))
       })
 
-    const reply = (ticketId: string, input: Ticket.ReplyInput) =>
+    const reply = (given: string, input: Ticket.ReplyInput) =>
       Effect.gen(function*() {
+        const ticketId = yield* Records.decodeId("Tickets.reply", given, "ticketId")
         const r = yield* tickets.decodeInput("reply", Ticket.ReplyInput, input)
         const s = yield* settings
         const workspaceId = yield* Workspace.CurrentWorkspace
         return yield* deps.store.transaction(Effect.gen(function*() {
-          const row = yield* tickets.getRow(workspaceId, ticketId)
+          const row = yield* tickets.getRow(workspaceId, ticketId, "reply", "ticketId")
           if (row.category === "closed") {
             return yield* Effect.fail(Errors.ValidationError.single("Tickets.reply", "ticketId", `ticket ${ticketId} is closed`))
           }
@@ -456,6 +461,15 @@ export const make = (config: Config = {}) =>
       merge: (source: { readonly id: string; readonly version: number }, target: { readonly id: string; readonly version: number }) =>
         Effect.gen(function*() {
           const s = yield* settings
+          // Both references are decoded first, so a bad one is named (`source.id`, `target.version`).
+          yield* Effect.all([Records.decodeRef("Tickets.merge", source, "source"), Records.decodeRef("Tickets.merge", target, "target")], {
+            mode: "validate"
+          }).pipe(Effect.mapError((errors) =>
+            new Errors.ValidationError({
+              operation: "Tickets.merge",
+              issues: errors.flatMap((e) => (e._tag === "Some" ? e.value.issues : []))
+            })
+          ))
           if (source.id === target.id) {
             return yield* Effect.fail(Errors.ValidationError.single("Tickets.merge", "target", "a ticket cannot be merged into itself"))
           }
@@ -509,11 +523,12 @@ export const make = (config: Config = {}) =>
 
       /** A ticket's replies, oldest first. */
       replies: (ticketId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-        replies.find({
-          where: Query.eq("ticketId", ticketId),
-          orderBy: [{ field: "sentAt", direction: "asc" }],
-          ...options
-        })
+        Effect.flatMap(Records.decodeId("Tickets.replies", ticketId, "ticketId"), (ticketId) =>
+          replies.find({
+            where: Query.eq("ticketId", ticketId),
+            orderBy: [{ field: "sentAt", direction: "asc" }],
+            ...options
+          }))
     }
   })
 

@@ -13,6 +13,10 @@
  *   min/max test), `id IN (SELECT fk … GROUP BY fk HAVING …)`: one grouped scan.
  * - Sorting is `NULLS LAST` in both directions, ties broken by `id` (the plan appends it);
  *   a find asks for `limit + 1` rows to know whether a next page exists.
+ * - Sums of integers (money amounts) are exact however large, and so is their order:
+ *   PostgreSQL's `sum(bigint)` is `numeric`; SQLite's `sum()` would raise past 2^63 (and
+ *   its `total()` is a double), so there the sum is two exact 64-bit sums, of the high
+ *   and the low 32 bits of each value, put together by `aggregateRow`.
  *
  * @since 0.1.0
  */
@@ -292,6 +296,8 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
   const q = dialect.quote
   // SQLite's `?` are positional: build the clauses in the order they appear.
   const select: Array<string> = []
+  /** Sort expressions of aliases not sorted by their own column (SQLite's split sums). */
+  const sortBy = new Map<string, ReadonlyArray<string>>()
   for (const g of plan.groupBy) {
     const f = b.field(plan.spec, alias, g.field)
     select.push(
@@ -304,6 +310,16 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
       continue
     }
     const f = b.field(plan.spec, alias, m.field).sql
+    if (dialect.name === "sqlite" && isIntegerSum(plan, m)) {
+      // value = high · 2^32 + low, with high = floor(value / 2^32) (`>>` keeps the sign)
+      // and 0 ≤ low < 2^32: neither sum can leave 64 bits below 2^31 rows per group.
+      const high = `coalesce(sum(${f} >> 32), 0)`
+      const low = `coalesce(sum(${f} & ${LOW_MASK}), 0)`
+      select.push(`CAST(${high} AS TEXT) AS ${q(m.as)}`, `CAST(${low} AS TEXT) AS ${q(lowAlias(m.as))}`)
+      // The same value as (high + carry, low mod 2^32), which sort like the sum itself.
+      sortBy.set(m.as, [`(${high} + (${low} >> 32))`, `(${low} & ${LOW_MASK})`])
+      continue
+    }
     const fn = m._tag === "Sum" ? `coalesce(sum(${f}), 0)` : `${m._tag.toLowerCase()}(${f})`
     select.push(`${fn} AS ${q(m.as)}`)
   }
@@ -313,10 +329,67 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
   if (plan.where !== null) sql += ` AND ${b.expr(plan.spec, alias, plan.where)}`
   if (plan.groupBy.length > 0) sql += ` GROUP BY ${plan.groupBy.map((_, i) => String(i + 1)).join(", ")}`
   if (plan.orderBy.length > 0) {
-    sql += ` ORDER BY ${plan.orderBy.map((o) => `${q(o.field)} ${o.direction === "asc" ? "ASC" : "DESC"}${dialect.nullsLast}`).join(", ")}`
+    sql += ` ORDER BY ${
+      plan.orderBy.flatMap((o) =>
+        (sortBy.get(o.field) ?? [q(o.field)]).map((e) => `${e} ${o.direction === "asc" ? "ASC" : "DESC"}${dialect.nullsLast}`)
+      ).join(", ")
+    }`
   }
   if (plan.limit !== null) sql += ` LIMIT ${b.param(plan.limit)}`
   return { sql, params: b.params }
+}
+
+const LOW_MASK = "4294967295"
+const TWO_32 = 2n ** 32n
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
+/** The column of the low half of a SQLite split sum (`:` cannot be in an alias). */
+const lowAlias = (as: string): string => `${as}:low`
+
+/** A `sum` of an integer field: exact, a number or a bigint (`Query.AggregateRow`). */
+const isIntegerSum = (plan: Plan.AggregatePlan, m: Query.Measure): boolean =>
+  m._tag === "Sum" && plan.outputKinds.get(m.as) === "integer"
+
+/** An exact integer as `AggregateRow` holds one: a number while safe, else a bigint. */
+const exactInteger = (n: bigint): number | bigint => (n >= -MAX_SAFE && n <= MAX_SAFE ? Number(n) : n)
+
+/** An integer as a driver returns it: a number, a bigint or decimal text (PostgreSQL's numeric). */
+const integerOf = (v: unknown): bigint | undefined => {
+  if (typeof v === "bigint") return v
+  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : undefined
+  if (typeof v === "string" && /^-?\d+$/.test(v)) return BigInt(v)
+  return undefined
+}
+
+/**
+ * Reads one row of an `aggregate` statement into its `AggregateRow`: booleans from
+ * SQLite's 0/1, integer sums exactly (PostgreSQL's numeric text, SQLite's split sums)
+ * as a number while safe and a `bigint` beyond, every other number as a number.
+ *
+ * @since 0.1.0
+ * @category decoders
+ */
+export const aggregateRow = (plan: Plan.AggregatePlan) => {
+  const kinds = [...plan.outputKinds]
+  const sums = new Set(plan.measures.filter((m) => isIntegerSum(plan, m)).map((m) => m.as))
+  return (raw: Readonly<Record<string, unknown>>): Query.AggregateRow => {
+    const out: Record<string, Query.AggregateRow[string]> = {}
+    for (const [alias, kind] of kinds) {
+      const v = raw[alias]
+      if (v === null || v === undefined) out[alias] = null
+      else if (sums.has(alias)) {
+        const split = Object.hasOwn(raw, lowAlias(alias))
+        const high = integerOf(v)
+        const low = split ? integerOf(raw[lowAlias(alias)]) : 0n
+        out[alias] = high === undefined || low === undefined
+          ? Number(v)
+          : exactInteger(split ? high * TWO_32 + low : high)
+      } else if (kind === "boolean") out[alias] = v === true || v === 1
+      else if (kind === "string" || kind === "date") out[alias] = v as string
+      else out[alias] = Number(v)
+    }
+    return out
+  }
 }
 
 /**

@@ -9,6 +9,16 @@
  *   Inserts use `ON CONFLICT DO NOTHING … RETURNING` so a taken id or key never aborts
  *   a PostgreSQL transaction; updates of tables with unique keys run in a savepoint
  *   there for the same reason.
+ * - References (the `Store` port's contract) are checked before the write, in the
+ *   writing transaction (one of its own outside a transaction). PostgreSQL, in READ
+ *   COMMITTED: a write locks every row it points at `FOR KEY SHARE` (none found:
+ *   `Conflict` "missing-reference"), which waits for a concurrent remove of it to end
+ *   and then finds no row; a remove locks its row `FOR UPDATE`, which waits for every
+ *   writer holding such a lock to end, and then looks for referrers in new statements,
+ *   which see those that committed. SQLite has one writer at a time, and a transaction
+ *   that read before another writer committed cannot write (`SQLITE_BUSY_SNAPSHOT`,
+ *   `Conflict`), so reads in the writing transaction are enough. Collections without
+ *   references, and rows whose references are all null, run no extra statement.
  * - `transaction` is `SqlClient.withTransaction` (nested calls are savepoints). A
  *   failed COMMIT, which `@effect/sql` raises as a defect, becomes a `StoreError`;
  *   serialization failures and deadlocks retry the outermost transaction a bounded
@@ -101,6 +111,10 @@ interface Prepared {
   readonly update: string
   readonly remove: string
   readonly versionOf: string
+  /** The ids among `$2` that exist, locked `FOR KEY SHARE` on PostgreSQL (rows a write points at). */
+  readonly lockIds: string
+  /** The version of row `$2`, locked `FOR UPDATE` on PostgreSQL (a row about to be removed). */
+  readonly lockRow: string
 }
 
 const storeError = (operation: string, detail: string, cause?: unknown) =>
@@ -117,6 +131,9 @@ const isUniqueViolation = (code: string | undefined) =>
 const isRetryable = (code: string | undefined) => code === "40001" || code === "40P01"
 /** SQLite: this transaction read a snapshot another writer has since replaced; it cannot write. */
 const isStaleSnapshot = (code: string | undefined) => code === "SQLITE_BUSY_SNAPSHOT"
+
+/** The detail of the `Conflict` a lost SQLite snapshot becomes (`isStaleSnapshot`). */
+const STALE_SNAPSHOT = "a concurrent transaction committed first"
 
 const EVENT_COLUMNS = "workspace_id, position, type, collection, record_id, version, occurred_at, actor, subjects, payload"
 
@@ -182,7 +199,13 @@ export const make = (
         remove: `DELETE FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)} AND ${q("version")} = ${p(3)} RETURNING ${
           q("id")
         }`,
-        versionOf: `SELECT ${q("version")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}`
+        versionOf: `SELECT ${q("version")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}`,
+        lockIds: `SELECT ${q("id")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${
+          dialect.inList(q("id"), dialect.name === "pg" ? "$2::text[]" : "?", "text")
+        }${dialect.name === "pg" ? " FOR KEY SHARE" : ""}`,
+        lockRow: `SELECT ${q("version")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}${
+          dialect.name === "pg" ? " FOR UPDATE" : ""
+        }`
       })
     }
     const tableOf = (name: string): Layout.Table => {
@@ -296,15 +319,108 @@ export const make = (
         return new Errors.Conflict({ collection, id, reason: "unique-violation", detail: "a unique key is already taken" })
       }
       if (isStaleSnapshot(code)) {
-        return new Errors.Conflict({
-          collection,
-          id,
-          reason: "stale-version",
-          detail: "a concurrent transaction committed first"
-        })
+        return new Errors.Conflict({ collection, id, reason: "stale-version", detail: STALE_SNAPSHOT })
       }
       return storeError(operation, e.detail, e.cause)
     }
+
+    /**
+     * Runs `effect` in the current transaction, or in one of its own: the reference
+     * checks and the write they guard must be atomic. On SQLite a transaction of its own
+     * that read before another writer committed cannot write; it is retried.
+     */
+    const atomically = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Errors.Conflict | Errors.StoreError> =>
+      Effect.flatMap(inTransaction, (tx) =>
+        tx ? effect : Effect.retry(transaction(effect), {
+          times: retries,
+          while: (e) => e instanceof Errors.Conflict && e.reason === "stale-version" && e.detail === STALE_SNAPSHOT
+        }))
+
+    interface Missing {
+      /** The row whose reference points at nothing. */
+      readonly id: string
+      readonly field: Store.ReferenceField
+      readonly target: string
+    }
+
+    /**
+     * Locks the rows that `rows` (of `collection`) point at and returns the references
+     * that point at nothing, in row order. A reference to a row of `rows` itself holds
+     * (it is written by the same statement, or the write fails).
+     */
+    const missingTargets = (
+      workspaceId: string,
+      collection: string,
+      fields: ReadonlyArray<Store.ReferenceField>,
+      rows: ReadonlyArray<Row>
+    ): Effect.Effect<ReadonlyArray<Missing>, Errors.StoreError> =>
+      Effect.gen(function*() {
+        const own = fields.some((f) => f.target === collection) ? new Set(rows.map((r) => r.id)) : undefined
+        const wanted = new Map<string, Set<string>>()
+        for (const row of rows) {
+          for (const field of fields) {
+            const target = Store.referenceValue(row, field)
+            if (target === null || (field.target === collection && own!.has(target))) continue
+            let ids = wanted.get(field.target)
+            if (ids === undefined) wanted.set(field.target, ids = new Set())
+            ids.add(target)
+          }
+        }
+        const found = new Map<string, Set<string>>()
+        for (const [target, ids] of wanted) {
+          const prep = prepared.get(target)
+          // A reference to a collection the catalog lacks can point at nothing.
+          if (prep === undefined) continue
+          const locked = yield* run("references", prep.lockIds, [workspaceId, dialect.listParam([...ids], "text")], true)
+          found.set(target, new Set(locked.map((r) => String(r.id))))
+        }
+        const out: Array<Missing> = []
+        for (const row of rows) {
+          for (const field of fields) {
+            const target = Store.referenceValue(row, field)
+            if (target === null || (field.target === collection && own!.has(target))) continue
+            if (!found.get(field.target)?.has(target)) out.push({ id: row.id, field, target })
+          }
+        }
+        return out
+      })
+
+    const missingReference = (collection: string, missing: Missing) =>
+      new Errors.Conflict({
+        collection,
+        id: missing.id,
+        reason: "missing-reference",
+        reference: new Errors.ConflictReference({ field: missing.field.path, collection: missing.field.target, id: missing.target })
+      })
+
+    /** Whether the current fiber's writes check references (`Store.withoutReferenceChecks` turns it off). */
+    const referenceChecks = Store.ReferenceChecks
+
+    /** The reference fields to check for a write of `rows`: none when checks are off or every reference is null. */
+    const fieldsToCheck = (checks: boolean, workspaceId: string, collection: string, rows: ReadonlyArray<Row>) => {
+      if (!checks) return undefined
+      const fields = Store.referenceFields(catalog, workspaceId, collection)
+      if (fields.length === 0) return undefined
+      return rows.some((row) => fields.some((f) => Store.referenceValue(row, f) !== null)) ? fields : undefined
+    }
+
+    /** The first row other than itself that refers to row `id` of `collection`, read in the current transaction. */
+    const firstReferrer = (workspaceId: string, collection: string, id: string, fields: ReadonlyArray<Store.ReferenceField>) =>
+      Effect.gen(function*() {
+        for (const field of fields) {
+          const refers: Query.Expr = { _tag: "Compare", field: field.path, op: "eq", value: id }
+          const page = yield* service.find(workspaceId, {
+            collection: field.collection,
+            where: field.collection === collection
+              ? { _tag: "And", exprs: [refers, { _tag: "Compare", field: "id", op: "neq", value: id }] }
+              : refers,
+            limit: 1
+          }).pipe(Effect.catchTag("InvalidQuery", (e) => Effect.fail(storeError("remove", `reference check: ${e.message}`))))
+          const first = page.rows[0]
+          if (first !== undefined) return Option.some({ field, id: first.id })
+        }
+        return Option.none<{ readonly field: Store.ReferenceField; readonly id: string }>()
+      })
 
     const checkNew = (operation: string, collection: string, row: Row): Errors.StoreError | undefined => {
       if (typeof row !== "object" || row === null || typeof row.id !== "string" || row.id.length === 0) {
@@ -523,7 +639,22 @@ export const make = (
       insert: (workspaceId, collection, row) =>
         withPrepared("insert", collection, (prep) => {
           const bad = checkNew("insert", collection, row)
-          return bad !== undefined ? Effect.fail(bad) : insertBatch(prep, workspaceId, [row])
+          if (bad !== undefined) return Effect.fail(bad)
+          return Effect.flatMap(referenceChecks, (checks) => {
+            const fields = fieldsToCheck(checks, workspaceId, collection, [row])
+            if (fields === undefined) return insertBatch(prep, workspaceId, [row])
+            return atomically(Effect.gen(function*() {
+              const missing = (yield* missingTargets(workspaceId, collection, fields, [row]))[0]
+              if (missing !== undefined) {
+                // A taken id is the first thing an insert reports.
+                if ((yield* currentVersion(prep, workspaceId, row.id)) !== null) {
+                  return yield* Effect.fail(new Errors.Conflict({ collection, id: row.id, reason: "duplicate-id" }))
+                }
+                return yield* Effect.fail(missingReference(collection, missing))
+              }
+              yield* insertBatch(prep, workspaceId, [row])
+            }))
+          })
         }),
 
       insertMany: (workspaceId, collection, rows) =>
@@ -533,13 +664,21 @@ export const make = (
             const bad = checkNew("insertMany", collection, row)
             if (bad !== undefined) return Effect.fail(bad)
           }
-          if (runEach !== undefined) return transaction(insertEach(prep, workspaceId, rows, runEach))
-          const perRow = prep.table.columns.length + 1
-          const size = Math.max(1, Math.min(1000, Math.floor(dialect.maxParams / perRow)))
-          const batches: Array<ReadonlyArray<Row>> = []
-          for (let i = 0; i < rows.length; i += size) batches.push(rows.slice(i, i + size))
-          const all = Effect.forEach(batches, (batch) => insertBatch(prep, workspaceId, batch), { discard: true })
-          return transaction(all)
+          return Effect.flatMap(referenceChecks, (checks) => {
+            const fields = fieldsToCheck(checks, workspaceId, collection, rows)
+            // Rows of the batch may point at each other: those references hold once it is written.
+            const checked = fields === undefined ? Effect.void : Effect.flatMap(
+              missingTargets(workspaceId, collection, fields, rows),
+              (missing) => missing.length === 0 ? Effect.void : Effect.fail(missingReference(collection, missing[0]!))
+            )
+            if (runEach !== undefined) return transaction(Effect.zipRight(checked, insertEach(prep, workspaceId, rows, runEach)))
+            const perRow = prep.table.columns.length + 1
+            const size = Math.max(1, Math.min(1000, Math.floor(dialect.maxParams / perRow)))
+            const batches: Array<ReadonlyArray<Row>> = []
+            for (let i = 0; i < rows.length; i += size) batches.push(rows.slice(i, i + size))
+            const all = Effect.forEach(batches, (batch) => insertBatch(prep, workspaceId, batch), { discard: true })
+            return transaction(Effect.zipRight(checked, all))
+          })
         }),
 
       update: (workspaceId, collection, row, expectedVersion) =>
@@ -563,34 +702,83 @@ export const make = (
                 storeError("update", `${collection} ${row.id}: the new version must be ${expectedVersion + 1}, got ${row.version}`)
               )
             }
-            const updated = yield* guarded(
-              prep.table.unique.length > 0,
-              Effect.mapError(
-                run("update", prep.update, [...prep.codec.encode(row), workspaceId, row.id, expectedVersion], true),
-                (e) => writeError("update", collection, row.id, e)
+            const write = Effect.gen(function*() {
+              const updated = yield* guarded(
+                prep.table.unique.length > 0,
+                Effect.mapError(
+                  run("update", prep.update, [...prep.codec.encode(row), workspaceId, row.id, expectedVersion], true),
+                  (e) => writeError("update", collection, row.id, e)
+                )
               )
-            )
-            if (updated.length === 0) {
-              yield* missOrStale
-              // Deleted and re-created in between: the version it had is not the one asked for.
-              return yield* Effect.fail(new Errors.Conflict({ collection, id: row.id, reason: "stale-version", expectedVersion }))
-            }
+              if (updated.length === 0) {
+                yield* missOrStale
+                // Deleted and re-created in between: the version it had is not the one asked for.
+                return yield* Effect.fail(new Errors.Conflict({ collection, id: row.id, reason: "stale-version", expectedVersion }))
+              }
+            })
+            const fields = fieldsToCheck(yield* referenceChecks, workspaceId, collection, [row])
+            if (fields === undefined) return yield* write
+            return yield* atomically(Effect.gen(function*() {
+              const missing = yield* missingTargets(workspaceId, collection, fields, [row])
+              if (missing.length > 0) {
+                // Only the references an update changes must hold (one that already dangled
+                // does not block other changes); a missing row or a stale version comes first.
+                const stored = (yield* runRows("update", prep, prep.byId, [workspaceId, row.id], true))[0]
+                if (stored === undefined) return yield* Effect.fail(new Errors.NotFound({ collection, id: row.id }))
+                if (stored.version !== expectedVersion) {
+                  return yield* Effect.fail(
+                    new Errors.Conflict({ collection, id: row.id, reason: "stale-version", expectedVersion, actualVersion: stored.version })
+                  )
+                }
+                const changed = missing.find((m) => Store.referenceValue(stored, m.field) !== m.target)
+                if (changed !== undefined) return yield* Effect.fail(missingReference(collection, changed))
+              }
+              yield* write
+            }))
           })),
 
       remove: (workspaceId, collection, id, expectedVersion) =>
-        withPrepared("remove", collection, (prep) =>
-          Effect.gen(function*() {
+        withPrepared("remove", collection, (prep) => {
+          const stale = (actual: number | null) =>
+            actual === null
+              ? Effect.fail(new Errors.NotFound({ collection, id }))
+              : Effect.fail(new Errors.Conflict({ collection, id, reason: "stale-version", expectedVersion, actualVersion: actual }))
+          const remove = Effect.gen(function*() {
             const removed = yield* Effect.mapError(
               run("remove", prep.remove, [workspaceId, id, expectedVersion], true),
               (e) => writeError("remove", collection, id, e)
             )
             if (removed.length > 0) return
-            const actual = yield* currentVersion(prep, workspaceId, id)
-            if (actual === null) return yield* Effect.fail(new Errors.NotFound({ collection, id }))
-            return yield* Effect.fail(
-              new Errors.Conflict({ collection, id, reason: "stale-version", expectedVersion, actualVersion: actual })
-            )
-          })),
+            return yield* stale(yield* currentVersion(prep, workspaceId, id))
+          })
+          return Effect.flatMap(referenceChecks, (checks) => {
+            const fields = checks ? Store.referringFields(catalog, workspaceId, collection) : []
+            if (fields.length === 0) return remove
+            return atomically(Effect.gen(function*() {
+              // Locked first: a writer pointing at the row now waits for this transaction,
+              // and every one that already locked it has ended, so the reads below see it.
+              const locked = yield* run("remove", prep.lockRow, [workspaceId, id], true)
+              const actual = locked.length === 0 ? null : Number(locked[0]!.version)
+              if (actual !== expectedVersion) return yield* stale(actual)
+              const referrer = yield* firstReferrer(workspaceId, collection, id, fields)
+              if (Option.isSome(referrer)) {
+                return yield* Effect.fail(
+                  new Errors.Conflict({
+                    collection,
+                    id,
+                    reason: "still-referenced",
+                    reference: new Errors.ConflictReference({
+                      field: referrer.value.field.path,
+                      collection: referrer.value.field.collection,
+                      id: referrer.value.id
+                    })
+                  })
+                )
+              }
+              yield* remove
+            }))
+          })
+        }),
 
       find: (workspaceId, query) =>
         Effect.gen(function*() {
@@ -621,18 +809,8 @@ export const make = (
                   (plan) => Compiler.aggregate(dialect, tableOf, workspaceId, plan)
                 )
                 const raws = yield* run("aggregate", compiled.sql, compiled.params)
-                const kinds = [...plan.outputKinds]
-                return raws.map((raw) => {
-                  const out: Record<string, Query.Scalar | null> = {}
-                  for (const [alias, kind] of kinds) {
-                    const v = raw[alias]
-                    if (v === null || v === undefined) out[alias] = null
-                    else if (kind === "boolean") out[alias] = v === true || v === 1
-                    else if (kind === "string" || kind === "date") out[alias] = v as string
-                    else out[alias] = Number(v)
-                  }
-                  return out
-                })
+                // Integer sums come back exact (a bigint past the safe range), see `aggregateRow`.
+                return raws.map(Compiler.aggregateRow(plan))
               }),
 
       append: (workspaceId, events) =>

@@ -193,6 +193,74 @@ const cases: ReadonlyArray<Case> = [
         }))
   },
   {
+    command: "Orders.place (a negative unit price or discount: a discount is its own amount)",
+    paths: ["lineItems.0.unitPrice.amountMinor", "lineItems.1.discount.amountMinor"],
+    run: (f) =>
+      Effect.flatMap(Orders.Orders, (o) =>
+        o.place({
+          contactId: f.contact.id,
+          lineItems: [
+            { sku: "TEA-1", name: "Tea", quantity: 3, unitPrice: { amountMinor: -500, currency: "EUR" } },
+            { sku: "TEA-2", name: "Tea", quantity: 1, unitPrice: { amountMinor: 450, currency: "EUR" }, discount: { amountMinor: -1, currency: "EUR" } }
+          ]
+        }))
+  },
+  {
+    command: "Orders.place (a discount larger than its line)",
+    paths: ["lineItems.0.discount.amountMinor"],
+    run: (f) =>
+      Effect.flatMap(Orders.Orders, (o) =>
+        o.place({
+          contactId: f.contact.id,
+          lineItems: [
+            { sku: "TEA-1", name: "Tea", quantity: 2, unitPrice: { amountMinor: 450, currency: "EUR" }, discount: { amountMinor: 901, currency: "EUR" } }
+          ]
+        }))
+  },
+  {
+    command: "Orders.place (quantity × unit price past the largest exact amount)",
+    paths: ["lineItems.0.quantity", "lineItems.0.unitPrice.amountMinor"],
+    run: (f) =>
+      Effect.flatMap(Orders.Orders, (o) =>
+        o.place({
+          contactId: f.contact.id,
+          lineItems: [
+            { sku: "GOLD", name: "Gold", quantity: 1_000_000, unitPrice: { amountMinor: Number.MAX_SAFE_INTEGER, currency: "EUR" } },
+            { sku: "TEA-1", name: "Tea", quantity: 1_000_000, unitPrice: { amountMinor: 1, currency: "EUR" } }
+          ]
+        }))
+  },
+  {
+    command: "Orders.place (lines adding up past the largest exact amount)",
+    paths: ["lineItems"],
+    run: (f) =>
+      Effect.flatMap(Orders.Orders, (o) =>
+        o.place({
+          contactId: f.contact.id,
+          lineItems: [
+            { sku: "GOLD", name: "Gold", quantity: 1, unitPrice: { amountMinor: Number.MAX_SAFE_INTEGER, currency: "EUR" } },
+            { sku: "TEA-1", name: "Tea", quantity: 1, unitPrice: { amountMinor: 1, currency: "EUR" } }
+          ]
+        }))
+  },
+  {
+    command: "Orders.refund (a negative amount)",
+    paths: ["amountMinor"],
+    run: (f) => Effect.flatMap(Orders.Orders, (o) => o.refund(f.order, { amountMinor: -100, currency: "EUR" }))
+  },
+  {
+    command: "Products.create (a negative price)",
+    paths: ["price.amountMinor"],
+    run: () =>
+      Effect.flatMap(Products.Products, (p) => p.create({ sku: "TEA-9", name: "Tea", price: { amountMinor: -450, currency: "EUR" } }))
+  },
+  {
+    command: "Companies.update (a negative annual revenue)",
+    paths: ["annualRevenue.amountMinor"],
+    run: (f) =>
+      Effect.flatMap(Companies.Companies, (c) => c.update(f.company, { annualRevenue: { amountMinor: -1, currency: "EUR" } }))
+  },
+  {
     command: "Orders.place (no lines, unknown contact)",
     paths: ["lineItems"],
     run: (f) => Effect.flatMap(Orders.Orders, (o) => o.place({ contactId: f.contact.id, lineItems: [] }))

@@ -11,6 +11,7 @@ import {
   Companies,
   Contacts,
   Conversations,
+  Customer360,
   Orders,
   Store,
   Tasks,
@@ -106,6 +107,34 @@ export const commandsSuite = (it: It) => {
       expect(rest.refunded.amountMinor).toBe(rest.total.amountMinor)
       const [totals] = yield* orders.totalsFor(order.contactId)
       expect(totals).toMatchObject({ currency: "EUR", orders: 1, totalMinor: 2649, refundedMinor: 2649 })
+    })))
+
+  it.effect("orders: a discount comes off its line; totals past 2^53 come back exact (a bigint) in totalsFor and the customer 360", () =>
+    Harness.inFreshWorkspace(Effect.gen(function*() {
+      const { contact } = yield* Fixtures.seed
+      const orders = yield* Orders.Orders
+      const discounted = yield* orders.place({
+        contactId: contact.id,
+        lineItems: [
+          { sku: "TEA-1", name: "Tea", quantity: 3, unitPrice: { amountMinor: 500, currency: "JPY" }, discount: { amountMinor: 200, currency: "JPY" } },
+          { sku: "CUP-1", name: "Cup", quantity: 1, unitPrice: { amountMinor: 0, currency: "JPY" } }
+        ]
+      })
+      expect(discounted.total).toMatchObject({ amountMinor: 1300, currency: "JPY" })
+      expect(discounted.lineItems[0]!.discount).toMatchObject({ amountMinor: 200, currency: "JPY" })
+      // Three orders at the largest exact amount: their sum is past 2^53.
+      const max = Number.MAX_SAFE_INTEGER
+      for (let i = 0; i < 3; i++) {
+        yield* orders.place({
+          contactId: contact.id,
+          lineItems: [{ sku: "GOLD", name: "Gold", quantity: 1, unitPrice: { amountMinor: max, currency: "JPY" } }]
+        })
+      }
+      const totals = yield* orders.totalsFor(contact.id)
+      const jpy = totals.find((t) => t.currency === "JPY")
+      expect(jpy).toMatchObject({ orders: 4, totalMinor: 3n * BigInt(max) + 1300n, refundedMinor: 0 })
+      const view = yield* Effect.flatMap(Customer360.Customer360, (c) => c.get(contact.id))
+      expect(view.orders.totals.find((t) => t.currency === "JPY")?.totalMinor).toBe(3n * BigInt(max) + 1300n)
     })))
 
   it.effect("conversations count messages, and a customer reply reopens a closed thread", () =>

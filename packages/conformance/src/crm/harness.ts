@@ -44,8 +44,8 @@ export const inFreshWorkspace = <A, E, R>(effect: Effect.Effect<A, E, R>) => inW
  */
 export const snapshotPageSize = 25
 
-/** JSON with object keys sorted, so two reads of the same value compare equal on every engine. */
-const stable = (value: unknown): string =>
+/** JSON with object keys sorted (bigints marked), so two reads of the same value compare equal on every engine. */
+export const stable = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
     typeof v === "bigint"
       ? `${v}n`

@@ -193,6 +193,25 @@ const relatedMeasure: fc.Arbitrary<Query.RelatedMeasure> = fc.oneof(
   })
 )
 
+/**
+ * Money amounts add up only within one currency (the planner refuses other sums), so
+ * a generated money sum keeps one currency: `eq`, or `in` of one value, and-ed to `where`.
+ */
+const pinCurrency = (
+  where: Query.Expr | null | undefined,
+  money: string,
+  currency: string,
+  asIn: boolean
+): Query.Expr => {
+  const pin: Query.Expr = asIn
+    ? { _tag: "In", field: `${money}.currency`, values: [currency] }
+    : { _tag: "Compare", field: `${money}.currency`, op: "eq", value: currency }
+  return where === null || where === undefined ? pin : { _tag: "And", exprs: [where, pin] }
+}
+
+const moneyOf = (field: string): string | undefined =>
+  field === "revenue.amountMinor" ? "revenue" : field === "value.amountMinor" ? "value" : undefined
+
 /** A random condition on a collection, up to `depth` levels of and/or/not/related. */
 export const expr = (collection: string, depth: number): fc.Arbitrary<Query.Expr> => {
   const leaves = fc.oneof(...pathsOf(collection).map(leaf))
@@ -206,14 +225,21 @@ export const expr = (collection: string, depth: number): fc.Arbitrary<Query.Expr
   ]
   if (collection === ACCOUNT) {
     options.push({
-      arbitrary: fc.record({
-        _tag: fc.constant("Related" as const),
-        collection: fc.constant(DEAL),
-        foreignKey: fc.constant("accountId"),
-        where: fc.option(expr(DEAL, depth - 1), { nil: null }),
-        measure: relatedMeasure,
-        op: compareOp,
-        value: fc.oneof(fc.integer({ min: -2, max: 3 }), quarter)
+      arbitrary: fc.tuple(
+        fc.record({
+          _tag: fc.constant("Related" as const),
+          collection: fc.constant(DEAL),
+          foreignKey: fc.constant("accountId"),
+          where: fc.option(expr(DEAL, depth - 1), { nil: null }),
+          measure: relatedMeasure,
+          op: compareOp,
+          value: fc.oneof(fc.integer({ min: -2, max: 3 }), quarter)
+        }),
+        currency,
+        fc.boolean()
+      ).map(([related, c, asIn]): Query.Expr => {
+        const money = related.measure._tag === "Sum" ? moneyOf(related.measure.field) : undefined
+        return money === undefined ? related : { ...related, where: pinCurrency(related.where, money, c, asIn) }
       }),
       weight: 2
     })
@@ -285,10 +311,19 @@ export const aggregate: fc.Arbitrary<Query.Aggregate> = fc.constantFrom(ACCOUNT,
     ),
     fc.array(measure(collection), { minLength: 1, maxLength: 3 }),
     fc.option(expr(collection, 2), { nil: undefined }),
-    fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined, freq: 3 })
-  ).chain(([keys, measures, where, limit]) => {
+    fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined, freq: 3 }),
+    fc.constantFrom("group", "eq", "in"),
+    currency
+  ).chain(([keys, measures, generatedWhere, limit, pin, c]) => {
     const groupBy = keys.map((k, i) => ({ ...k, as: `g${i}` }) as Query.GroupKey)
     const ms = measures.map((m, i) => ({ ...m, as: `m${i}` }) as Query.Measure)
+    let where = generatedWhere
+    for (const m of ms) {
+      const money = m._tag === "Sum" || m._tag === "Avg" ? moneyOf(m.field) : undefined
+      if (money === undefined || groupBy.some((g) => g._tag === "Field" && g.field === `${money}.currency`)) continue
+      if (pin === "group") groupBy.push({ _tag: "Field", as: `g${groupBy.length}`, field: `${money}.currency` })
+      else where = pinCurrency(where, money, c, pin === "in")
+    }
     const aliases = [...groupBy.map((g) => g.as), ...ms.map((m) => m.as)]
     return fc.uniqueArray(
       fc.record({ field: fc.constantFrom(...aliases), direction: fc.constantFrom("asc" as const, "desc" as const) }),

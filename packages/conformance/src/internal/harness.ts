@@ -77,10 +77,13 @@ export const bump = (row: Collection.Row, fields: Fields = {}): Collection.Row =
 
 export const money = (amountMinor: number, currency: string): Collection.Json => ({ amountMinor, currency })
 
-/** Inserts rows in order. */
+/**
+ * Inserts rows in order, without reference checks: the fixtures hold a dangling
+ * reference on purpose, and rows referring to rows inserted after them.
+ */
 export const insertAll = (workspaceId: string, collection: string, rows: ReadonlyArray<Collection.Row>) =>
   Effect.flatMap(Store.Store, (store) =>
-    Effect.forEach(rows, (row) => store.insert(workspaceId, collection, row), { discard: true }))
+    Store.withoutReferenceChecks(Effect.forEach(rows, (row) => store.insert(workspaceId, collection, row), { discard: true })))
 
 export const insertAccounts = (workspaceId: string, rows: ReadonlyArray<Collection.Row>) =>
   insertAll(workspaceId, ACCOUNT, rows)

@@ -7,8 +7,8 @@
  * `within` windows resolved against `now`, the total order) comes from core; every
  * condition, sort, group, bucket and measure is evaluated here.
  */
-import type { Catalog, Collection, Query } from "@rapport/core"
-import { Plan } from "@rapport/core"
+import type { Catalog, Query } from "@rapport/core"
+import { Collection, Plan } from "@rapport/core"
 import { Either } from "effect"
 
 /** The rows of one workspace, by collection. */
@@ -62,6 +62,18 @@ export const compareForSort = (a: Value, b: Value, direction: "asc" | "desc"): n
   if (bn) return -1
   const c = compareNonNull(a as Scalar, b as Scalar)
   return direction === "asc" ? c : -c
+}
+
+/** Sort order of one aggregate value: an exact sum (number or bigint) by its value, else as `compareForSort`. */
+const compareMeasures = (a: Query.AggregateRow[string], b: Query.AggregateRow[string], direction: "asc" | "desc"): number => {
+  if (typeof a === "bigint" || typeof b === "bigint") {
+    if (a === null) return 1
+    if (b === null) return -1
+    // `<` compares a bigint with a number exactly.
+    const c = a < b ? -1 : a > b ? 1 : 0
+    return direction === "asc" ? c : -c
+  }
+  return compareForSort(a, b, direction)
 }
 
 const compare = (v: Value, op: Query.CompareOp, target: Scalar): boolean => {
@@ -242,18 +254,39 @@ const groupValue = (row: Collection.Row, key: Query.GroupKey): Query.Scalar | nu
   return typeof v === "number" ? bucket(v, key.unit, key.timeZone) : null
 }
 
-const measureOf = (rows: ReadonlyArray<Collection.Row>, measure: Query.Measure): Query.Scalar | null => {
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
+/** The exact sum of integers, always in bigint (the stores may add in doubles while safe). */
+const exactSum = (xs: ReadonlyArray<number>): bigint => {
+  let sum = 0n
+  for (const x of xs) sum += BigInt(x)
+  return sum
+}
+
+/** How `AggregateRow` holds an exact integer: a number while safe, else a bigint. */
+const exactValue = (n: bigint): number | bigint => (n >= -MAX_SAFE && n <= MAX_SAFE ? Number(n) : n)
+
+const measureOf = (
+  plan: Plan.AggregatePlan,
+  rows: ReadonlyArray<Collection.Row>,
+  measure: Query.Measure
+): Query.AggregateRow[string] => {
   switch (measure._tag) {
     case "Count":
       return rows.length
     case "Sum": {
+      const xs = numbersOf(rows, measure.field)
+      // Integers (money amounts) sum exactly, however large; numbers are doubles.
+      if (integerField(plan, measure.field)) return exactValue(exactSum(xs))
       let sum = 0
-      for (const x of numbersOf(rows, measure.field)) sum += x
+      for (const x of xs) sum += x
       return sum
     }
     case "Avg": {
       const xs = numbersOf(rows, measure.field)
       if (xs.length === 0) return null
+      // Of integers: the exact sum, rounded to a double once, over the count.
+      if (integerField(plan, measure.field)) return Number(exactSum(xs)) / xs.length
       let sum = 0
       for (const x of xs) sum += x
       return sum / xs.length
@@ -275,6 +308,9 @@ const measureOf = (rows: ReadonlyArray<Collection.Row>, measure: Query.Measure):
   }
 }
 
+const integerField = (plan: Plan.AggregatePlan, field: string): boolean =>
+  Collection.fieldAt(plan.spec, field)?.kind === "integer"
+
 /** The answer of an aggregate. */
 export const aggregate = (
   catalog: Catalog.Service,
@@ -295,15 +331,15 @@ export const aggregate = (
       else found.rows.push(row)
     }
   }
-  const out: Array<Record<string, Query.Scalar | null>> = groups.map((g) => {
-    const result: Record<string, Query.Scalar | null> = {}
+  const out: Array<Record<string, Query.AggregateRow[string]>> = groups.map((g) => {
+    const result: Record<string, Query.AggregateRow[string]> = {}
     plan.groupBy.forEach((k, i) => (result[k.as] = g.key[i] ?? null))
-    for (const m of plan.measures) result[m.as] = measureOf(g.rows, m)
+    for (const m of plan.measures) result[m.as] = measureOf(plan, g.rows, m)
     return result
   })
   out.sort((a, b) => {
     for (const o of plan.orderBy) {
-      const c = compareForSort(a[o.field] ?? null, b[o.field] ?? null, o.direction)
+      const c = compareMeasures(a[o.field] ?? null, b[o.field] ?? null, o.direction)
       if (c !== 0) return c
     }
     return 0

@@ -89,6 +89,10 @@ export const dealsSuite = (it: It, options: { readonly numRuns: number }) => {
       ])
       const ref = yield* Effect.flip(deals.in(Pipeline.b2b).create({ name: "X", contactId: "con_nope" }))
       expect(ref._tag === "ValidationError" && ref.issues[0]!.path).toBe("contactId")
+      const negative = yield* Effect.flip(deals.in(Pipeline.b2b).create({ name: "X", amount: eur(-1) }))
+      expect(negative._tag === "ValidationError" && negative.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+        "amount.amountMinor: cannot be negative"
+      ])
       expect(yield* snapshot).toEqual(before)
       const ok = yield* deals.in(Pipeline.b2b).create({ name: "X", stage: "proposal", amount: eur(100), closeDate: "2026-12-01" })
       expect([ok.stage, ok.probability, ok.forecastCategory]).toEqual(["proposal", 50, "best_case"])
@@ -197,6 +201,7 @@ export const dealsSuite = (it: It, options: { readonly numRuns: number }) => {
       const deal = yield* deals.in(Pipeline.b2b).create({ name: "Wayne", amount: eur(1000) })
       const cases: ReadonlyArray<[unknown, ReadonlyArray<string>]> = [
         [{ amountMinor: 12.5, currency: "EUR" }, ["amount.amountMinor"]], // a float: money is whole minor units
+        [{ amountMinor: -500, currency: "EUR" }, ["amount.amountMinor"]], // a deal's value cannot be negative
         [{ amountMinor: Number.NaN, currency: "EUR" }, ["amount.amountMinor"]],
         [{ amountMinor: "1000", currency: "EUR" }, ["amount.amountMinor"]],
         [{ amountMinor: 1000, currency: "eur" }, ["amount.currency"]], // ISO 4217 codes are upper case
@@ -245,6 +250,8 @@ export const dealsSuite = (it: It, options: { readonly numRuns: number }) => {
         [{ name: "x".repeat(301) }, ["name"]],
         [{ amount: { amountMinor: 0.5, currency: "EUR" } }, ["amount.amountMinor"]],
         [{ amount: { amountMinor: 5, currency: "eur" } }, ["amount.currency"]],
+        // -5 EUR was accepted, and a DealAmountChanged event written.
+        [{ amount: { amountMinor: -5, currency: "EUR" } }, ["amount.amountMinor"]],
         [{ closeDate: "2026-02-30" }, ["closeDate"]],
         [{ closeDate: "1 December 2026" }, ["closeDate"]],
         [{ ownerId: 42 }, ["ownerId"]],
@@ -374,6 +381,20 @@ export const dealsSuite = (it: It, options: { readonly numRuns: number }) => {
       const rows = yield* deals.forecast({ pipelineId: "b2b" })
       const byKey = Object.fromEntries(rows.map((r) => [`${r.category}/${r.currency}`, [r.deals, r.amountMinor]]))
       expect(byKey).toEqual({ "pipeline/EUR": [1, 1000], "pipeline/USD": [1, 300], "closed/EUR": [1, 2000] })
+    })))
+
+  it.effect("forecast sums amounts exactly: past 2^53 the amount is a bigint", () =>
+    fresh(Effect.gen(function*() {
+      const deals = yield* Deals.Deals
+      const sales = deals.in(Pipeline.b2b)
+      const max = Number.MAX_SAFE_INTEGER
+      yield* sales.create({ name: "A", amount: eur(max) })
+      yield* sales.create({ name: "B", amount: eur(max) })
+      yield* sales.create({ name: "C", amount: eur(1) })
+      yield* sales.create({ name: "D", amount: { amountMinor: max, currency: "USD" } })
+      const rows = yield* deals.forecast({ pipelineId: "b2b" })
+      const byKey = Object.fromEntries(rows.map((r) => [`${r.category}/${r.currency}`, [r.deals, r.amountMinor]]))
+      expect(byKey).toEqual({ "pipeline/EUR": [3, 2n * BigInt(max) + 1n], "pipeline/USD": [1, max] })
     })))
 
   it.effect("flags deals idle past the stage's rotting time once per stage entry", () =>

@@ -28,7 +28,7 @@ const full = account("acc-1", {
     mrr: { amountMinor: 4200, currency: "USD" },
     interests: ["tea", "cocoa"],
     note: "line\nbreak \"quoted\" 'single' \\ backslash",
-    referrer: "acc-0"
+    referrer: "acc-1"
   }
 })
 

@@ -5,6 +5,7 @@
 import { expect } from "@effect/vitest"
 import { Query, Store } from "@rapport/core"
 import { Effect } from "effect"
+import * as Fixtures from "../internal/fixtures.js"
 import { account, expectFailure, freshWorkspace, insertAccounts, type It } from "../internal/harness.js"
 import { ACCOUNT, DEAL } from "../TestCatalog.js"
 
@@ -66,7 +67,53 @@ export const invalidFinds: ReadonlyArray<readonly [string, Query.Find]> = [
   })],
   ["a limit of 0", Query.find(ACCOUNT, { limit: 0 })],
   ["a limit above 10000", Query.find(ACCOUNT, { limit: 10_001 })],
-  ["a fractional limit", Query.find(ACCOUNT, { limit: 1.5 })]
+  ["a fractional limit", Query.find(ACCOUNT, { limit: 1.5 })],
+  // Text no store can hold: PostgreSQL refuses NUL in text, and a lone surrogate is not
+  // Unicode (PostgreSQL turns it into U+FFFD, SQLite and JavaScript sort it differently).
+  ["a NUL in an eq value", Query.find(ACCOUNT, { where: Query.eq("name", "a\u0000b") })],
+  ["a lone high surrogate in an eq value", Query.find(ACCOUNT, { where: Query.eq("name", "\uD800") })],
+  ["a lone low surrogate in a neq value", Query.find(ACCOUNT, { where: Query.neq("nickname", "x\uDC00") })],
+  ["half a surrogate pair in an lt value", Query.find(ACCOUNT, { where: Query.lt("name", "😀".slice(0, 1)) })],
+  ["a NUL inside in", Query.find(ACCOUNT, { where: Query.isIn("name", ["Ada", "\u0000"]) })],
+  ["a lone surrogate inside notIn", Query.find(ACCOUNT, { where: Query.notIn("name", ["\uDFFF"]) })],
+  ["a NUL in between", Query.find(ACCOUNT, { where: Query.between("name", "a", "b\u0000") })],
+  ["a NUL in startsWith", Query.find(ACCOUNT, { where: Query.startsWith("name", "\u0000") })],
+  ["a NUL in endsWith (case-insensitive)", Query.find(ACCOUNT, {
+    where: Query.endsWith("name", "a\u0000", { caseInsensitive: true })
+  })],
+  ["a lone surrogate in contains", Query.find(ACCOUNT, { where: Query.contains("name", "\uD83D") })],
+  ["a NUL in equalsText", Query.find(ACCOUNT, { where: Query.equalsText("name", "Ada\u0000") })],
+  ["a NUL in has", Query.find(ACCOUNT, { where: Query.has("tags", "vip\u0000") })],
+  ["a lone surrogate inside hasAny", Query.find(ACCOUNT, { where: Query.hasAny("tags", ["vip", "\uD800"]) })],
+  ["a NUL in a custom text value", Query.find(ACCOUNT, { where: Query.eq("custom.note", "\u0000") })],
+  ["a NUL in a currency", Query.find(ACCOUNT, { where: Query.eq("revenue.currency", "EU\u0000") })],
+  ["a NUL in an id", Query.find(ACCOUNT, { where: Query.eq("id", "a01\u0000") })],
+  ["a NUL inside a related condition", Query.find(ACCOUNT, {
+    where: Query.exists(DEAL, "accountId", Query.eq("stage", "won\u0000"))
+  })],
+  ["a cursor whose value holds a NUL", Query.find(ACCOUNT, {
+    orderBy: [{ field: "name", direction: "asc" }],
+    cursor: Buffer.from(JSON.stringify({ k: ["name:asc", "id:asc"], v: ["a\u0000", "a"] }), "utf8").toString("base64url"),
+    limit: 2
+  })],
+  ["a cursor whose value is a lone surrogate", Query.find(ACCOUNT, {
+    orderBy: [{ field: "name", direction: "asc" }],
+    // JSON.stringify writes a lone surrogate as the escape \ud800, which JSON.parse reads back.
+    cursor: Buffer.from(JSON.stringify({ k: ["name:asc", "id:asc"], v: ["\uD800", "a"] }), "utf8").toString("base64url"),
+    limit: 2
+  })],
+  // Money amounts in different currencies do not add up.
+  ["a related sum of money amounts across currencies", Query.find(ACCOUNT, {
+    where: Query.related(DEAL, "accountId", { measure: { _tag: "Sum", field: "value.amountMinor" }, op: "gt", value: 0 })
+  })],
+  ["a related sum of money amounts whose currency filter is under or", Query.find(ACCOUNT, {
+    where: Query.related(DEAL, "accountId", {
+      where: Query.or(Query.eq("value.currency", "EUR"), Query.eq("stage", "won")),
+      measure: { _tag: "Sum", field: "value.amountMinor" },
+      op: "gt",
+      value: 0
+    })
+  })]
 ]
 
 /** [label, aggregate] */
@@ -113,6 +160,61 @@ export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]
   ["orderBy something that is not an alias", Query.aggregate(ACCOUNT, {
     measures: [{ _tag: "Count", as: "n" }],
     orderBy: [{ field: "name", direction: "asc" }]
+  })],
+  ...[
+    "CET", // PostgreSQL reads it as the fixed +01:00 abbreviation, Intl as Europe/Brussels
+    "WET",
+    "EET",
+    "MET",
+    "EST",
+    "HST",
+    "EST5EDT",
+    "PST8PDT",
+    "GMT",
+    "Japan",
+    "US/Pacific-New", // removed from the tz database in 2020; PostgreSQL does not know it
+    "SystemV/AST4",
+    "UTC+5", // a POSIX offset to PostgreSQL (five hours west), unknown to Intl
+    "Etc/Unknown",
+    "Factory",
+    " Europe/Berlin"
+  ].map((zone) =>
+    [`the time zone name ${JSON.stringify(zone)}`, Query.aggregate(ACCOUNT, {
+      groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone: zone }],
+      measures: [{ _tag: "Count", as: "n" }]
+    })] as const
+  ),
+  ["a NUL in where", Query.aggregate(ACCOUNT, { where: Query.eq("name", "\u0000"), measures: [{ _tag: "Count", as: "n" }] })],
+  ["a lone surrogate in where", Query.aggregate(ACCOUNT, {
+    where: Query.startsWith("name", "\uDBFF"),
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  // Money amounts in different currencies do not add up.
+  ["a sum of money amounts across currencies", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Sum", as: "s", field: "revenue.amountMinor" }]
+  })],
+  ["an average of money amounts across currencies", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Avg", as: "a", field: "revenue.amountMinor" }]
+  })],
+  ["a money sum grouped by something other than its currency", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Field", as: "active", field: "active" }],
+    measures: [{ _tag: "Sum", as: "s", field: "revenue.amountMinor" }]
+  })],
+  ["a money sum whose currency filter is under or", Query.aggregate(ACCOUNT, {
+    where: Query.or(Query.eq("revenue.currency", "EUR"), Query.eq("name", "Ada")),
+    measures: [{ _tag: "Sum", as: "s", field: "revenue.amountMinor" }]
+  })],
+  ["a money sum whose currency filter is under not", Query.aggregate(ACCOUNT, {
+    where: Query.not(Query.neq("revenue.currency", "EUR")),
+    measures: [{ _tag: "Sum", as: "s", field: "revenue.amountMinor" }]
+  })],
+  ["a money sum filtered to two currencies", Query.aggregate(ACCOUNT, {
+    where: Query.isIn("revenue.currency", ["EUR", "USD"]),
+    measures: [{ _tag: "Sum", as: "s", field: "revenue.amountMinor" }]
+  })],
+  ["a money sum filtered by neq on the currency", Query.aggregate(ACCOUNT, {
+    where: Query.neq("revenue.currency", "EUR"),
+    measures: [{ _tag: "Avg", as: "a", field: "revenue.amountMinor" }]
   })]
 ]
 
@@ -175,5 +277,89 @@ export const invalidSuite = (it: It) => {
       )
       expect(error.collection).toBe(ACCOUNT)
       expect(error.path).toBe("where.exprs.0")
+    }))
+
+  it.effect("text no store can hold is refused naming the field and why, before the store is touched", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [account("a", { name: "\uFFFD" })])
+      const nul = yield* expectFailure("InvalidQuery")(
+        store.find(ws, Query.find(ACCOUNT, { where: Query.and(Query.eq("active", true), Query.startsWith("nickname", "x\u0000")) }))
+      )
+      expect(nul.path).toBe("where.exprs.1")
+      expect(nul.reason).toMatch(/"nickname"/)
+      expect(nul.reason).toMatch(/NUL \(U\+0000\)/)
+      const lone = yield* expectFailure("InvalidQuery")(
+        store.aggregate(ws, Query.aggregate(ACCOUNT, { where: Query.eq("name", "\uD800"), measures: [{ _tag: "Count", as: "n" }] }))
+      )
+      expect(lone.reason).toMatch(/"name"/)
+      expect(lone.reason).toMatch(/not well-formed Unicode/)
+      const listed = yield* expectFailure("InvalidQuery")(store.find(ws, Query.find(ACCOUNT, { where: Query.hasAny("tags", ["ok", "\uDC00"]) })))
+      expect(listed.path).toBe("where.values.1")
+      expect(listed.reason).toMatch(/"tags"/)
+      // Well-formed text, astral characters included, is a plain answer.
+      expect((yield* store.find(ws, Query.find(ACCOUNT, { where: Query.eq("name", "\uFFFD") }))).rows.map((r) => r.id)).toEqual(["a"])
+      expect((yield* store.find(ws, Query.find(ACCOUNT, { where: Query.contains("name", "😀") }))).rows).toEqual([])
+    }))
+
+  it.effect("a refused time zone is named, with a canonical zone to use instead", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const bucketIn = (timeZone: string) =>
+        store.aggregate(ws, Query.aggregate(ACCOUNT, {
+          groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone }],
+          measures: [{ _tag: "Count", as: "n" }]
+        }))
+      const cet = yield* expectFailure("InvalidQuery")(bucketIn("CET"))
+      expect(cet.path).toBe("groupBy.0.timeZone")
+      expect(cet.reason).toMatch(/"CET"/)
+      expect(cet.reason).toMatch(/Europe\/Brussels/)
+      const removed = yield* expectFailure("InvalidQuery")(bucketIn("US/Pacific-New"))
+      expect(removed.reason).toMatch(/America\/Los_Angeles/)
+      const unknown = yield* expectFailure("InvalidQuery")(bucketIn("Mars/Olympus_Mons"))
+      expect(unknown.reason).toMatch(/unknown time zone "Mars\/Olympus_Mons"/)
+    }))
+
+  it.effect("a money sum is refused across currencies, saying how to fix it, and accepted for one currency", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, Fixtures.accounts)
+      const sum = { _tag: "Sum", as: "s", field: "revenue.amountMinor" } as const
+      const mixed = yield* expectFailure("InvalidQuery")(store.aggregate(ws, Query.aggregate(ACCOUNT, { measures: [sum] })))
+      expect(mixed.path).toBe("measures.0")
+      expect(mixed.reason).toMatch(/"revenue.amountMinor"/)
+      expect(mixed.reason).toMatch(/group by "revenue.currency"/)
+      expect(mixed.reason).toMatch(/eq\("revenue.currency"/)
+      // EUR: a01 1000, a04 99999, a06 0.
+      const eur = [{ s: 100999 }]
+      expect(yield* store.aggregate(ws, Query.aggregate(ACCOUNT, { where: Query.eq("revenue.currency", "EUR"), measures: [sum] })))
+        .toEqual(eur)
+      expect(yield* store.aggregate(ws, Query.aggregate(ACCOUNT, { where: Query.isIn("revenue.currency", ["EUR"]), measures: [sum] })))
+        .toEqual(eur)
+      expect(
+        yield* store.aggregate(ws, Query.aggregate(ACCOUNT, {
+          where: Query.and(Query.gte("seats", -100), Query.and(Query.eq("revenue.currency", "EUR"))),
+          measures: [sum]
+        }))
+      ).toEqual(eur)
+      expect(
+        yield* store.aggregate(ws, Query.aggregate(ACCOUNT, {
+          groupBy: [{ _tag: "Field", as: "active", field: "active" }, { _tag: "Field", as: "cur", field: "revenue.currency" }],
+          measures: [sum],
+          orderBy: [{ field: "cur", direction: "asc" }],
+          limit: 1
+        }))
+      ).toEqual([{ active: true, cur: "EUR", s: 100999 }])
+      const related = (where: Query.Expr) =>
+        store.find(ws, Query.find(ACCOUNT, {
+          where: Query.related(DEAL, "accountId", { where, measure: { _tag: "Sum", field: "value.amountMinor" }, op: "gte", value: 0 })
+        }))
+      yield* related(Query.eq("value.currency", "EUR"))
+      const relatedMixed = yield* expectFailure("InvalidQuery")(related(Query.neq("value.currency", "EUR")))
+      expect(relatedMixed.path).toBe("where.measure")
+      expect(relatedMixed.reason).toMatch(/"value.amountMinor"/)
     }))
 }

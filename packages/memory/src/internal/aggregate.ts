@@ -3,9 +3,12 @@
  * keyed by the group keys' values (null is a group of its own, as in SQL's GROUP BY),
  * then the rows sorted by the plan's total order and cut at the limit. Measures skip
  * nulls like SQL's: `sum` of nothing is 0, `avg`, `min` and `max` of nothing are null.
+ * Sums of integer fields are exact: plain number additions while the running sum is a
+ * safe integer (each value is one, so every such addition is exact), `bigint` from the
+ * first that is not; `avg` of integers is that exact sum divided by the count.
  */
-import type { Collection, Query } from "@rapport/core"
-import { Plan } from "@rapport/core"
+import type { Query } from "@rapport/core"
+import { Collection, Plan } from "@rapport/core"
 import { bucketer } from "./buckets.js"
 import { accessor } from "./evaluate.js"
 import type { View } from "./view.js"
@@ -15,12 +18,45 @@ type Scalar = Query.Scalar
 
 interface Accumulator {
   add(row: Row): void
-  result(): Scalar | null
+  result(): Query.AggregateRow[string]
 }
+
+/** An exact sum of safe integers: a number, or a bigint once past the safe range. */
+class IntegerSum {
+  n = 0
+  private sum = 0
+  private big: bigint | undefined = undefined
+  add(v: number): void {
+    this.n++
+    if (this.big === undefined) {
+      const next = this.sum + v
+      // Two safe integers add exactly whenever the true sum is safe; a rounded sum is
+      // never a safe integer (rounding is monotonic and 2^53 is a double).
+      if (Number.isSafeInteger(next)) {
+        this.sum = next
+        return
+      }
+      this.big = BigInt(this.sum)
+    }
+    // `trunc` only guards a row breaking its field's kind against a RangeError.
+    this.big += BigInt(Math.trunc(v))
+  }
+  /** A number while safe, else the bigint: the one representation every store returns. */
+  value(): number | bigint {
+    if (this.big === undefined) return this.sum
+    return this.big >= -MAX_SAFE && this.big <= MAX_SAFE ? Number(this.big) : this.big
+  }
+  /** The exact sum over the count, rounded once more to a double (as SQLite's avg). */
+  mean(): number | null {
+    return this.n === 0 ? null : Number(this.big ?? this.sum) / this.n
+  }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 const scalarOrNull = (v: Collection.Json): Scalar | null => (v === null || typeof v === "object" ? null : v)
 
-const accumulator = (measure: Query.Measure): () => Accumulator => {
+const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure): () => Accumulator => {
   if (measure._tag === "Count") {
     return () => {
       let n = 0
@@ -28,6 +64,20 @@ const accumulator = (measure: Query.Measure): () => Accumulator => {
     }
   }
   const read = accessor(measure.field)
+  const integers = (measure._tag === "Sum" || measure._tag === "Avg") &&
+    Collection.fieldAt(plan.spec, measure.field)?.kind === "integer"
+  if (integers) {
+    return () => {
+      const sum = new IntegerSum()
+      return {
+        add: (row) => {
+          const v = read(row)
+          if (typeof v === "number") sum.add(v)
+        },
+        result: () => (measure._tag === "Sum" ? sum.value() : sum.mean())
+      }
+    }
+  }
   switch (measure._tag) {
     case "Sum":
       return () => {
@@ -100,7 +150,7 @@ export const aggregate = (
 ): Array<Query.AggregateRow> => {
   const keyReaders = plan.groupBy.map(groupKeyReader)
   // Counts are kept by the group itself: no accumulator to call per row.
-  const makers = plan.measures.map((m) => (m._tag === "Count" ? null : accumulator(m)))
+  const makers = plan.measures.map((m) => (m._tag === "Count" ? null : accumulator(plan, m)))
   const measured = makers.filter((make) => make !== null)
   const groups = new Map<unknown, Group>()
   const newGroup = (keys: ReadonlyArray<Scalar | null>): Group => ({
@@ -173,7 +223,7 @@ const answer = (
 ): Array<Query.AggregateRow> => {
   const out: Array<Query.AggregateRow> = []
   for (const group of groups) {
-    const row: Record<string, Scalar | null> = {}
+    const row: Record<string, Query.AggregateRow[string]> = {}
     plan.groupBy.forEach((g, i) => (row[g.as] = group.keys[i] ?? null))
     let next = 0
     plan.measures.forEach((m, i) => (row[m.as] = makers[i] === null ? group.count : group.measures[next++]!.result()))

@@ -3,12 +3,15 @@
  * workspace) and its events in a list; nothing touches the committed state until
  * `commit`. Commit runs synchronously, so on a single JavaScript thread it is atomic:
  * it re-checks every staged write against what other transactions committed meanwhile
- * (optimistic concurrency) and then applies all of them, or none.
+ * (optimistic concurrency), references included (see `references.ts`), and then
+ * applies all of them, or none.
  */
 import type { Collection } from "@rapport/core"
 import { Errors } from "@rapport/core"
 import type { Database } from "./database.js"
 import type { PendingEvent } from "./events.js"
+import type { Check } from "./references.js"
+import { recheck } from "./references.js"
 import { uniqueKey } from "./table.js"
 import type { Table } from "./table.js"
 import type { Entry, Overlay } from "./view.js"
@@ -24,6 +27,7 @@ interface Undo {
 export interface Savepoint {
   readonly undo: number
   readonly events: number
+  readonly checks: number
 }
 
 export class Transaction {
@@ -33,6 +37,8 @@ export class Transaction {
   readonly generation: number
   readonly overlays = new Map<string, Overlay>()
   readonly events: Array<PendingEvent> = []
+  /** The reference checks its writes made, made again at commit (see `references.ts`). */
+  readonly checks: Array<Check> = []
   // Kept only while a nested transaction runs, so flat transactions pay nothing for it.
   private readonly undo: Array<Undo> = []
   private depth = 0
@@ -82,7 +88,7 @@ export class Transaction {
   /** Starts a nested transaction (a SQL savepoint). */
   savepoint(): Savepoint {
     this.depth++
-    return { undo: this.undo.length, events: this.events.length }
+    return { undo: this.undo.length, events: this.events.length, checks: this.checks.length }
   }
 
   /** Ends a nested transaction that succeeded: its writes now belong to the outer one. */
@@ -103,6 +109,7 @@ export class Transaction {
       }
     }
     this.events.length = savepoint.events
+    this.checks.length = savepoint.checks
     if (--this.depth === 0) this.undo.length = 0
   }
 }
@@ -161,7 +168,7 @@ export const commit = (db: Database, tx: Transaction): Errors.Conflict | undefin
   // Every write was checked against the committed state when it was staged; when no
   // other commit came since the transaction began, those checks still hold.
   if (db.generation !== tx.generation) {
-    const conflict = validate(tx)
+    const conflict = validate(tx) ?? (tx.checks.length === 0 ? undefined : recheck(db, tx))
     if (conflict !== undefined) return conflict
   }
   for (const overlay of tx.overlays.values()) {

@@ -2,12 +2,15 @@
  * The row writes. Each one checks what the writer sees (the committed table, plus its
  * own staged writes inside a transaction) and then either stages the write in the
  * transaction or, outside one, applies it at once as a transaction of its own.
+ * With `checkRefs`, references are checked too (see `references.ts`).
  * Errors are returned, not thrown, so the shell can put them in the `E` channel.
  */
 import type { Collection } from "@rapport/core"
-import { Errors } from "@rapport/core"
+import { Errors, Store } from "@rapport/core"
 import type { Database } from "./database.js"
 import { freezeRow } from "./json.js"
+import type { Check } from "./references.js"
+import { checkTargets, firstReferrer, NO_CHECKS, stillReferenced } from "./references.js"
 import type { Table } from "./table.js"
 import { uniqueKey } from "./table.js"
 import type { Transaction } from "./transaction.js"
@@ -61,6 +64,11 @@ const write = (t: Target, id: string, row: Row | null, entry: Entry | undefined,
   }
 }
 
+/** Records a staged write's reference checks for its transaction's commit. */
+const record = (tx: Transaction | null, checks: ReadonlyArray<Check>): void => {
+  if (tx !== null && checks.length > 0) tx.checks.push(...checks)
+}
+
 const checkRow = (operation: string, row: Row): Errors.StoreError | undefined => {
   if (typeof row !== "object" || row === null || typeof row.id !== "string" || row.id.length === 0) {
     return storeError(operation, "the row has no id")
@@ -73,7 +81,8 @@ export const insert = (
   tx: Transaction | null,
   workspaceId: string,
   collection: string,
-  row: Row
+  row: Row,
+  checkRefs: boolean
 ): WriteError | undefined => {
   const bad = checkRow("insert", row)
   if (bad !== undefined) return bad
@@ -82,9 +91,42 @@ export const insert = (
   const seen = lookup(t, row.id)
   if (seen.row !== undefined) return new Errors.Conflict({ collection, id: row.id, reason: "duplicate-id" })
   const frozen = freezeRow(row)
+  const fields = checkRefs ? Store.referenceFields(db.catalog, workspaceId, collection) : undefined
+  const checks = fields === undefined || fields.length === 0
+    ? NO_CHECKS
+    : checkTargets(db, tx, workspaceId, collection, fields, frozen, undefined)
+  if (checks instanceof Errors.Conflict) return checks
   const taken = checkUnique(t, collection, frozen)
   if (taken !== undefined) return taken
   write(t, frozen.id, frozen, seen.entry, undefined)
+  record(tx, checks)
+  return undefined
+}
+
+/**
+ * Stages many rows in `tx` (the caller runs this in a transaction of its own or a
+ * savepoint, which takes everything back on failure) and then checks their references,
+ * so rows of the batch may refer to each other.
+ */
+export const insertMany = (
+  db: Database,
+  tx: Transaction,
+  workspaceId: string,
+  collection: string,
+  rows: ReadonlyArray<Row>,
+  checkRefs: boolean
+): WriteError | undefined => {
+  for (const row of rows) {
+    const error = insert(db, tx, workspaceId, collection, row, false)
+    if (error !== undefined) return error
+  }
+  const fields = checkRefs ? Store.referenceFields(db.catalog, workspaceId, collection) : undefined
+  if (fields === undefined || fields.length === 0) return undefined
+  for (const row of rows) {
+    const checks = checkTargets(db, tx, workspaceId, collection, fields, row, undefined)
+    if (checks instanceof Errors.Conflict) return checks
+    record(tx, checks)
+  }
   return undefined
 }
 
@@ -94,7 +136,8 @@ export const update = (
   workspaceId: string,
   collection: string,
   row: Row,
-  expectedVersion: number
+  expectedVersion: number,
+  checkRefs: boolean
 ): WriteError | undefined => {
   const bad = checkRow("update", row)
   if (bad !== undefined) return bad
@@ -115,9 +158,15 @@ export const update = (
     return storeError("update", `${collection} ${row.id}: the new version must be ${expectedVersion + 1}, got ${row.version}`)
   }
   const frozen = freezeRow(row)
+  const fields = checkRefs ? Store.referenceFields(db.catalog, workspaceId, collection) : undefined
+  const checks = fields === undefined || fields.length === 0
+    ? NO_CHECKS
+    : checkTargets(db, tx, workspaceId, collection, fields, frozen, before)
+  if (checks instanceof Errors.Conflict) return checks
   const taken = checkUnique(t, collection, frozen)
   if (taken !== undefined) return taken
   write(t, frozen.id, frozen, seen.entry, before)
+  record(tx, checks)
   return undefined
 }
 
@@ -127,7 +176,8 @@ export const remove = (
   workspaceId: string,
   collection: string,
   id: string,
-  expectedVersion: number
+  expectedVersion: number,
+  checkRefs: boolean
 ): WriteError | undefined => {
   const t = target(db, tx, workspaceId, collection)
   const seen = lookup(t, id)
@@ -136,6 +186,13 @@ export const remove = (
   if (before.version !== expectedVersion) {
     return new Errors.Conflict({ collection, id, reason: "stale-version", expectedVersion, actualVersion: before.version })
   }
+  const fields = checkRefs ? Store.referringFields(db.catalog, workspaceId, collection) : undefined
+  const checked = fields !== undefined && fields.length > 0
+  if (checked) {
+    const referrer = firstReferrer(db, tx, workspaceId, collection, id, fields)
+    if (referrer !== undefined) return stillReferenced(collection, id, referrer)
+  }
   write(t, id, null, seen.entry, before)
+  if (checked) record(tx, [{ _tag: "Removed", workspaceId, collection, id }])
   return undefined
 }

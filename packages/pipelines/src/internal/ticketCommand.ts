@@ -45,8 +45,9 @@ export const make = (deps: Effect.Effect.Success<typeof Records.dependencies>) =
     subjects: (row) => [`ticket:${row.ticketId}`, ...(typeof row.contactId === "string" ? [`contact:${row.contactId}` as const] : [])]
   })
 
-  const current = (workspaceId: string, ref: Records.Versioned) =>
-    Effect.flatMap(tickets.getRow(workspaceId, ref.id), (row) =>
+  const current = (workspaceId: string, given: Records.Versioned, command = "get") =>
+    Effect.flatMap(Records.decodeRef(`Tickets.${command}`, given), (ref) =>
+      Effect.flatMap(tickets.getRow(workspaceId, ref.id, command), (row) =>
       row.version === ref.version
         ? Effect.succeed(row)
         : Effect.fail(
@@ -57,7 +58,7 @@ export const make = (deps: Effect.Effect.Success<typeof Records.dependencies>) =
             expectedVersion: ref.version,
             actualVersion: row.version
           })
-        ))
+        )))
 
   const checkRefs = (command: string, workspaceId: string, next: Collection.Row, before: Collection.Row) =>
     Effect.gen(function*() {
@@ -88,7 +89,7 @@ export const make = (deps: Effect.Effect.Success<typeof Records.dependencies>) =
       const actor = yield* Actor.current
       return yield* store.transaction(
         Effect.gen(function*() {
-          const before = yield* current(workspaceId, ref)
+          const before = yield* current(workspaceId, ref, command)
           const ticket = yield* tickets.fromStore(before)
           const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
           const change = yield* f(before, ticket, now)
@@ -109,6 +110,9 @@ export const make = (deps: Effect.Effect.Success<typeof Records.dependencies>) =
               ),
             onRight: Effect.succeed
           })
+          // The last check before the store: nothing it cannot hold faithfully (see Records.checkStorable).
+          yield* Records.checkStorable(`Tickets.${command}`, change.set)
+          for (const e of change.events) yield* Records.checkStorable(`Tickets.${command}`, { payload: e.payload })
           yield* checkRefs(command, workspaceId, next, before)
           yield* store.update(workspaceId, "ticket", next, before.version)
           if (change.events.length > 0) {
