@@ -6,6 +6,7 @@
 import { Context, Effect, Layer } from "effect"
 import * as Activity from "./Activity.js"
 import { FieldIssue, ValidationError } from "./Errors.js"
+import * as Input from "./Input.js"
 import * as Records from "./Records.js"
 import * as Subjects from "./internal/subjects.js"
 
@@ -50,7 +51,7 @@ export const make = Effect.gen(function*() {
     find: base.find,
     /** A contact's activities, newest first. */
     forContact: (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-      Effect.flatMap(Records.decodeId(records.operation("forContact"), contactId, "contactId"), (contactId) =>
+      Effect.flatMap(Input.decodeId(records.operation("forContact"), contactId, "contactId"), (contactId) =>
         base.find({
           where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
           orderBy: [{ field: "occurredAt", direction: "desc" }],

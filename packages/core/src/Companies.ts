@@ -8,6 +8,7 @@ import { Context, Effect, Layer } from "effect"
 import { Associations } from "./Associations.js"
 import * as Company from "./Company.js"
 import * as Contact from "./Contact.js"
+import * as Input from "./Input.js"
 import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import type * as CustomField from "./CustomField.js"
@@ -27,7 +28,7 @@ export const make = Effect.gen(function*() {
     /** Puts a contact on the company's buying committee with a role. */
     addToCommittee: (companyId: string, contactId: string, role: Company.BuyingRole) =>
       Effect.gen(function*() {
-        const ids = yield* Records.decodeIdFields(records.operation("addToCommittee"), { companyId, contactId })
+        const ids = yield* Input.decodeIdFields(records.operation("addToCommittee"), { companyId, contactId })
         return yield* links.link({
           from: { collection: "contact", id: ids.contactId },
           to: { collection: "company", id: ids.companyId },
@@ -38,7 +39,7 @@ export const make = Effect.gen(function*() {
     /** The buying committee: each contact with its roles. */
     committee: (companyId: string) =>
       Effect.gen(function*() {
-        const id = yield* Records.decodeId(records.operation("committee"), companyId, "companyId")
+        const id = yield* Input.decodeId(records.operation("committee"), companyId, "companyId")
         const all = yield* links.to({ collection: "company", id }, { collection: "contact" })
         const roles = new Map<string, Array<Company.BuyingRole>>()
         for (const link of all) {

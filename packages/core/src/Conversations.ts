@@ -7,6 +7,7 @@
 import { Context, Effect, Either, Layer, Option, Schedule, Schema } from "effect"
 import * as Conversation from "./Conversation.js"
 import { FieldIssue, ValidationError } from "./Errors.js"
+import * as Input from "./Input.js"
 import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import type * as CustomField from "./CustomField.js"
@@ -78,7 +79,7 @@ export const make = Effect.gen(function*() {
 
   const addMessage = (conversationId: string, input: Conversation.MessageInput) =>
     Effect.gen(function*() {
-      conversationId = yield* Records.decodeId(conversations.operation("addMessage"), conversationId, "conversationId")
+      conversationId = yield* Input.decodeId(conversations.operation("addMessage"), conversationId, "conversationId")
       const message = yield* conversations.decodeInput("addMessage", Conversation.MessageInput, input)
       const sentAt = message.sentAt ?? (yield* conversations.now)
       return yield* writeMessage(conversationId, message, sentAt).pipe(
@@ -149,7 +150,7 @@ export const make = Effect.gen(function*() {
 
     /** A contact's conversations, most recently active first. */
     forContact: (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-      Effect.flatMap(Records.decodeId(conversations.operation("forContact"), contactId, "contactId"), (contactId) =>
+      Effect.flatMap(Input.decodeId(conversations.operation("forContact"), contactId, "contactId"), (contactId) =>
         conversations.find({
           where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
           orderBy: [{ field: "lastMessageAt", direction: "desc" }],
@@ -158,7 +159,7 @@ export const make = Effect.gen(function*() {
 
     /** Messages of a conversation, oldest first. */
     messages: (conversationId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-      Effect.flatMap(Records.decodeId(conversations.operation("messages"), conversationId, "conversationId"), (conversationId) =>
+      Effect.flatMap(Input.decodeId(conversations.operation("messages"), conversationId, "conversationId"), (conversationId) =>
         messages.find({
           where: { _tag: "Compare", field: "conversationId", op: "eq", value: conversationId },
           orderBy: [{ field: "sentAt", direction: "asc" }],

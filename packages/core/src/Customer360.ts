@@ -17,10 +17,10 @@ import type * as Conversation from "./Conversation.js"
 import { Conversations } from "./Conversations.js"
 import * as DomainEvent from "./DomainEvent.js"
 import { InvalidQuery } from "./Errors.js"
+import * as Input from "./Input.js"
 import type * as Order from "./Order.js"
 import { Orders } from "./Orders.js"
 import type { Totals } from "./Orders.js"
-import * as Records from "./Records.js"
 import * as Store from "./Store.js"
 import type * as Task from "./Task.js"
 import { Tasks } from "./Tasks.js"
@@ -77,11 +77,11 @@ const Paging = Schema.Struct({
   cursor: Schema.optionalWith(Schema.String, { exact: true })
 })
 const TimelineInput = Schema.Struct({
-  contactId: Records.Id,
+  contactId: Input.Id,
   options: Schema.optionalWith(Paging, { exact: true, default: () => ({}) })
 })
 const GetInput = Schema.Struct({
-  contactId: Records.Id,
+  contactId: Input.Id,
   options: Schema.optionalWith(
     Schema.Struct({
       recent: Schema.optionalWith(Schema.Int, { exact: true }),
@@ -93,7 +93,7 @@ const GetInput = Schema.Struct({
 })
 
 const decode = <T, I>(command: string, schema: Schema.Schema<T, I>, input: unknown) =>
-  Records.decode(`Customer360.${command}`, schema, input)
+  Input.decode(`Customer360.${command}`, schema, input)
 
 const decodeCursor = (cursor: string | undefined) => {
   if (cursor === undefined) return Effect.succeed(undefined)

@@ -6,6 +6,7 @@
  */
 import { Context, Effect, Either, Layer, Option, Schema } from "effect"
 import { ValidationError } from "./Errors.js"
+import * as Input from "./Input.js"
 import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
 import type * as CustomField from "./CustomField.js"
@@ -150,7 +151,7 @@ export const make = Effect.gen(function*() {
 
     /** A contact's orders, newest first. */
     forContact: (contactId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-      Effect.flatMap(Records.decodeId(records.operation("forContact"), contactId, "contactId"), (contactId) =>
+      Effect.flatMap(Input.decodeId(records.operation("forContact"), contactId, "contactId"), (contactId) =>
         records.find({
           where: { _tag: "Compare", field: "contactId", op: "eq", value: contactId },
           orderBy: [{ field: "placedAt", direction: "desc" }],
@@ -160,7 +161,7 @@ export const make = Effect.gen(function*() {
     /** A contact's order totals per currency (cancelled orders excluded). */
     totalsFor: (contactId: string) =>
       Effect.gen(function*() {
-        contactId = yield* Records.decodeId(records.operation("totalsFor"), contactId, "contactId")
+        contactId = yield* Input.decodeId(records.operation("totalsFor"), contactId, "contactId")
         const workspaceId = yield* CurrentWorkspace
         const rows = yield* deps.store.aggregate(workspaceId, {
           collection: "order",

@@ -5,12 +5,13 @@
  */
 import { Context, Effect, Layer, Schema } from "effect"
 import { ValidationError } from "./Errors.js"
+import * as Input from "./Input.js"
 import * as Records from "./Records.js"
 import * as Subjects from "./internal/subjects.js"
 import * as Task from "./Task.js"
 import { Timestamp } from "./Timestamp.js"
 
-const DueForInput = Schema.Struct({ assigneeId: Records.Id, before: Timestamp })
+const DueForInput = Schema.Struct({ assigneeId: Input.Id, before: Timestamp })
 
 /**
  * @since 0.1.0
@@ -63,7 +64,7 @@ export const make = Effect.gen(function*() {
     /** Open tasks of a contact, soonest due first (undated last). */
     openFor: (contactId: string) =>
       Effect.gen(function*() {
-        const id = yield* Records.decodeId(records.operation("openFor"), contactId, "contactId")
+        const id = yield* Input.decodeId(records.operation("openFor"), contactId, "contactId")
         const page = yield* base.find({
           where: {
             _tag: "And",

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { Collection, Query } from "@rapport/core"
-import { DomainEvent, Errors, Records, Workspace } from "@rapport/core"
+import { DomainEvent, Errors, Input, Records, Workspace } from "@rapport/core"
 import { Context, Effect, Layer, Schema } from "effect"
 import * as Deal from "./Deal.js"
 import { dealFacts, dealSubjects, DAY_MS, HISTORY_TYPES } from "./internal/deal.js"
@@ -253,7 +253,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
 
     const checkedPipeline = <P extends Pipeline.Any>(command: string, pipeline: P, given: Versioned) =>
       Effect.gen(function*() {
-        const ref = yield* Records.decodeRef(records.operation(command), given)
+        const ref = yield* Input.decodeRef(records.operation(command), given)
         const workspaceId = yield* Workspace.CurrentWorkspace
         const row = yield* records.getRow(workspaceId, ref.id, command)
         if (row.pipelineId !== pipeline.id) {
@@ -355,7 +355,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
        */
       history: (dealId: string) =>
         Effect.gen(function*() {
-          dealId = yield* Records.decodeId(records.operation("history"), dealId, "dealId")
+          dealId = yield* Input.decodeId(records.operation("history"), dealId, "dealId")
           const workspaceId = yield* Workspace.CurrentWorkspace
           const subject = DomainEvent.subject("deal", dealId)
           const out: Array<Deal.StageChange> = []

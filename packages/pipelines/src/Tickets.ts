@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import type { Collection } from "@rapport/core"
-import { Errors, Field, Query, Records, Team, User, Workspace } from "@rapport/core"
+import { Errors, Field, Input, Query, Team, User, Workspace } from "@rapport/core"
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
 import type * as BusinessCalendar from "./BusinessCalendar.js"
 import * as Escalation from "./Escalation.js"
@@ -275,7 +275,7 @@ export const make = (config: Config = {}) =>
 
     const reply = (given: string, input: Ticket.ReplyInput) =>
       Effect.gen(function*() {
-        const ticketId = yield* Records.decodeId("Tickets.reply", given, "ticketId")
+        const ticketId = yield* Input.decodeId("Tickets.reply", given, "ticketId")
         const r = yield* tickets.decodeInput("reply", Ticket.ReplyInput, input)
         const s = yield* settings
         const workspaceId = yield* Workspace.CurrentWorkspace
@@ -462,7 +462,7 @@ export const make = (config: Config = {}) =>
         Effect.gen(function*() {
           const s = yield* settings
           // Both references are decoded first, so a bad one is named (`source.id`, `target.version`).
-          yield* Effect.all([Records.decodeRef("Tickets.merge", source, "source"), Records.decodeRef("Tickets.merge", target, "target")], {
+          yield* Effect.all([Input.decodeRef("Tickets.merge", source, "source"), Input.decodeRef("Tickets.merge", target, "target")], {
             mode: "validate"
           }).pipe(Effect.mapError((errors) =>
             new Errors.ValidationError({
@@ -523,7 +523,7 @@ export const make = (config: Config = {}) =>
 
       /** A ticket's replies, oldest first. */
       replies: (ticketId: string, options: { readonly limit?: number; readonly cursor?: string } = {}) =>
-        Effect.flatMap(Records.decodeId("Tickets.replies", ticketId, "ticketId"), (ticketId) =>
+        Effect.flatMap(Input.decodeId("Tickets.replies", ticketId, "ticketId"), (ticketId) =>
           replies.find({
             where: Query.eq("ticketId", ticketId),
             orderBy: [{ field: "sentAt", direction: "asc" }],

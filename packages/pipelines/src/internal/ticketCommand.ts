@@ -6,7 +6,7 @@
  * transaction, which `patchRow` (one event per write) cannot.
  */
 import type { Collection, DomainEvent } from "@rapport/core"
-import { Actor, Errors, Workspace } from "@rapport/core"
+import { Actor, Errors, Input, Workspace } from "@rapport/core"
 import { Records } from "@rapport/core"
 import { Effect, Either, Option, ParseResult, Schema } from "effect"
 import * as Ticket from "../Ticket.js"
@@ -46,7 +46,7 @@ export const make = (deps: Effect.Effect.Success<typeof Records.dependencies>) =
   })
 
   const current = (workspaceId: string, given: Records.Versioned, command = "get") =>
-    Effect.flatMap(Records.decodeRef(`Tickets.${command}`, given), (ref) =>
+    Effect.flatMap(Input.decodeRef(`Tickets.${command}`, given), (ref) =>
       Effect.flatMap(tickets.getRow(workspaceId, ref.id, command), (row) =>
       row.version === ref.version
         ? Effect.succeed(row)
@@ -110,9 +110,9 @@ export const make = (deps: Effect.Effect.Success<typeof Records.dependencies>) =
               ),
             onRight: Effect.succeed
           })
-          // The last check before the store: nothing it cannot hold faithfully (see Records.checkStorable).
-          yield* Records.checkStorable(`Tickets.${command}`, change.set)
-          for (const e of change.events) yield* Records.checkStorable(`Tickets.${command}`, { payload: e.payload })
+          // The last check before the store: nothing it cannot hold faithfully (see Input.checkStorable).
+          yield* Input.checkStorable(`Tickets.${command}`, change.set)
+          for (const e of change.events) yield* Input.checkStorable(`Tickets.${command}`, { payload: e.payload })
           yield* checkRefs(command, workspaceId, next, before)
           yield* store.update(workspaceId, "ticket", next, before.version)
           if (change.events.length > 0) {
