@@ -20,6 +20,7 @@ import { aggregatesSuite } from "./suites/aggregates.js"
 import { concurrencySuite } from "./suites/concurrency.js"
 import { crudSuite } from "./suites/crud.js"
 import { differentialSuite } from "./suites/differential.js"
+import { eventOrderSuite } from "./suites/eventOrder.js"
 import { eventsSuite } from "./suites/events.js"
 import { injectionSuite } from "./suites/injection.js"
 import { invalidSuite } from "./suites/invalid.js"
@@ -68,6 +69,7 @@ export const areas = [
   "references",
   "tenancy",
   "events",
+  "event order",
   "injection",
   "differential",
   "repeated queries"
@@ -111,6 +113,11 @@ export const run = <E>(options: Options<E>): void => {
         }))
       describe("tenancy", () => tenancySuite(it))
       describe("events", () => eventsSuite(it))
+      describe("event order", () =>
+        eventOrderSuite(it, {
+          numRuns: Math.min(12, options.numRuns ?? 12),
+          ...(options.seed === undefined ? {} : { seed: options.seed })
+        }))
       describe("injection", () => injectionSuite(it))
       describe("differential", () =>
         differentialSuite(it, {

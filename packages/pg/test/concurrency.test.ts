@@ -1,6 +1,6 @@
 import { expect, layer } from "@effect/vitest"
 import { TestCatalog } from "@rapport/conformance"
-import { Actor, Store } from "@rapport/core"
+import { Store } from "@rapport/core"
 import { Effect, Either, Layer, Option, TestServices } from "effect"
 import { freshStore } from "./layer.js"
 
@@ -12,48 +12,6 @@ const account = (id: string) => ({
 layer(Layer.provideMerge(freshStore("concurrency", { maxConnections: 30 }), TestCatalog.layer), { timeout: "60 seconds" })(
   "PostgreSQL under concurrent writers",
   (it) => {
-    it.effect("a consumer polling readEvents sees every event exactly once, in order, despite late commits", () =>
-      TestServices.provideLive(Effect.gen(function*() {
-        const store = yield* Store.Store
-        const ws = `ev_${Math.random().toString(36).slice(2)}`
-        const writers = 8
-        const perWriter = 15
-        let done = false
-        const writer = (w: number) =>
-          Effect.forEach(Array.from({ length: perWriter }, (_, i) => i), (i) =>
-            store.transaction(Effect.gen(function*() {
-              yield* store.append(ws, [{
-                type: "Tick", collection: "account", recordId: `${w}-${i}`, version: 1, occurredAt: i,
-                actor: Actor.system, subjects: [`account:${w}-${i}`], payload: { w, i }
-              }])
-              // Some transactions commit late, after others that appended later started.
-              if ((w + i) % 3 === 0) yield* Effect.sleep(`${5 + ((w * 7 + i) % 20)} millis`)
-            })), { discard: true })
-        const seen: Array<number> = []
-        const ids: Array<string> = []
-        const consumer = Effect.gen(function*() {
-          let after = 0
-          for (;;) {
-            const finished = done
-            const page = yield* store.readEvents(ws, { after, limit: 7 })
-            for (const e of page) {
-              seen.push(e.position)
-              ids.push(e.recordId)
-            }
-            if (page.length > 0) after = page[page.length - 1]!.position
-            else if (finished) return
-            else yield* Effect.sleep("2 millis")
-          }
-        })
-        const fiber = yield* Effect.fork(consumer)
-        yield* Effect.all(Array.from({ length: writers }, (_, w) => writer(w)), { concurrency: "unbounded" })
-        done = true
-        yield* fiber.await
-        expect(ids.length).toBe(writers * perWriter)
-        expect(new Set(ids).size).toBe(writers * perWriter)
-        for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!)
-      })), 60_000)
-
     it.effect("8 writers, 150 transactions each on 100 records, lose no update; every failure is a Conflict", () =>
       TestServices.provideLive(Effect.gen(function*() {
         const store = yield* Store.Store
