@@ -12,41 +12,16 @@
  */
 import { Either } from "effect"
 import type { BucketUnit } from "./Query.js"
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
-  let formatter = formatters.get(timeZone)
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      era: "short",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hourCycle: "h23"
-    })
-    formatters.set(timeZone, formatter)
-  }
-  return formatter
-}
+import * as Zone from "./Zone.js"
 
 /**
  * Whether the platform knows this IANA time zone name (`Europe/Berlin`, `UTC`). Knowing
- * a name is not enough for a query: see `resolveTimeZone`.
+ * a name is not enough for a query: see `resolveTimeZone`. The same as `Zone.isTimeZone`.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const isTimeZone = (timeZone: string): boolean => {
-  if (timeZone.length === 0 || timeZone.length > 64) return false
-  try {
-    formatterFor(timeZone)
-    return true
-  } catch {
-    return false
-  }
-}
+export const isTimeZone: (timeZone: string) => boolean = Zone.isTimeZone
 
 /** Areas of the tz database's region zones, and the backward areas of its region aliases (`US/Pacific`). */
 const REGION_AREAS: ReadonlySet<string> = new Set([
@@ -170,25 +145,13 @@ export const resolveTimeZone = (timeZone: string): Either.Either<string, string>
 const pad = (n: number, width: number) => n.toString().padStart(width, "0")
 
 /**
- * The local calendar date of an instant in a time zone as `[year, month, day]`.
+ * The local calendar date of an instant in a time zone as `[year, month, day]`. The same
+ * as `Zone.localDate`.
  *
  * @since 0.1.0
  * @category combinators
  */
-export const localDate = (millis: number, timeZone: string): readonly [number, number, number] => {
-  let year = 0
-  let month = 0
-  let day = 0
-  let bc = false
-  for (const part of formatterFor(timeZone).formatToParts(millis)) {
-    if (part.type === "year") year = Number(part.value)
-    else if (part.type === "era") bc = part.value.startsWith("B")
-    else if (part.type === "month") month = Number(part.value)
-    else if (part.type === "day") day = Number(part.value)
-  }
-  // Astronomical years (1 BC is year 0), as ISO 8601 and SQL count them.
-  return [bc ? 1 - year : year, month, day]
-}
+export const localDate: (millis: number, timeZone: string) => readonly [number, number, number] = Zone.localDate
 
 /**
  * ISO 8601 text of a calendar date: `YYYY-MM-DD`, or `±YYYYYY-MM-DD` outside 0000–9999.
@@ -215,22 +178,60 @@ export const formatDate = (year: number, month: number, day: number): string => 
  * @since 0.1.0
  * @category combinators
  */
-export const bucketOf = (millis: number, unit: BucketUnit, timeZone: string): string => {
-  const [year, month, day] = localDate(millis, timeZone)
+export const bucketOf = (millis: number, unit: BucketUnit, timeZone: string): string =>
+  bucketOfWall(Zone.wallAt(timeZone, millis), unit)
+
+/** The bucket of local wall milliseconds; calendar arithmetic in UTC, where every day has 24 hours. */
+const bucketOfWall = (wall: number, unit: BucketUnit): string => {
+  const [year, month, day] = Zone.wallDate(unit === "week" ? wall - ((dayOfWeek(wall) + 6) % 7) * Zone.DAY : wall)
   switch (unit) {
     case "day":
+    case "week":
       return formatDate(year, month, day)
-    case "week": {
-      // Calendar arithmetic on the local date, done in UTC where every day has 24 hours.
-      // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
-      const local = new Date(0)
-      local.setUTCFullYear(year, month - 1, day)
-      const monday = new Date(local.getTime() - ((local.getUTCDay() + 6) % 7) * 86_400_000)
-      return formatDate(monday.getUTCFullYear(), monday.getUTCMonth() + 1, monday.getUTCDate())
-    }
     case "month":
       return formatDate(year, month, 1)
     case "year":
       return formatDate(year, 1, 1)
+  }
+}
+
+/** 0 for Sunday to 6 for Saturday; 1970-01-01 was a Thursday. */
+const dayOfWeek = (wall: number): number => ((Math.floor(wall / Zone.DAY) + 4) % 7 + 7) % 7
+
+/**
+ * A function from instants to their buckets, the same as `bucketOf`'s, for naming many
+ * instants in one unit and zone (a grouping over many rows). `bucketOf` asks `Intl` for
+ * every instant; this asks once per hour of time touched for the zone's offset at both
+ * ends of the hour. Where they agree, every instant in the hour has local time
+ * `instant + offset`, and instants on the same local day share one cached name; hours
+ * holding an offset change fall back to `bucketOf`. The caches live as long as the
+ * function: make one per grouping, not one per process.
+ *
+ * @example
+ * ```ts
+ * import { TimeBucket } from "@rapport/core"
+ * const week = TimeBucket.bucketer("week", "Europe/Berlin")
+ * week(Date.UTC(2026, 2, 29, 0, 30)) // "2026-03-23", as TimeBucket.bucketOf
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const bucketer = (unit: BucketUnit, timeZone: string): (millis: number) => string => {
+  const slots = new Map<number, number | null>()
+  const days = new Map<number, string>()
+  return (millis) => {
+    const slot = Math.floor(millis / Zone.HOUR)
+    let offset = slots.get(slot)
+    if (offset === undefined) {
+      const start = Zone.offsetAt(timeZone, slot * Zone.HOUR)
+      offset = start === Zone.offsetAt(timeZone, slot * Zone.HOUR + Zone.HOUR - 1) ? start : null
+      slots.set(slot, offset)
+    }
+    if (offset === null) return bucketOf(millis, unit, timeZone)
+    const day = Math.floor((millis + offset) / Zone.DAY)
+    let bucket = days.get(day)
+    if (bucket === undefined) days.set(day, bucket = bucketOfWall(millis + offset, unit))
+    return bucket
   }
 }

@@ -22,6 +22,7 @@ export * as Store from "./Store.js"
 export * as TimeBucket from "./TimeBucket.js"
 export * as Timestamp from "./Timestamp.js"
 export * as Workspace from "./Workspace.js"
+export * as Zone from "./Zone.js"
 
 export * as Model from "./Model.js"
 export * as User from "./User.js"

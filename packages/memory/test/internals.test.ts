@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Plan, Query, TimeBucket } from "@rapport/core"
 import { FastCheck as fc } from "effect"
-import { bucketer } from "../src/internal/buckets.js"
 import { compile } from "../src/internal/evaluate.js"
 import { sortRows } from "../src/internal/order.js"
 import { Table } from "../src/internal/table.js"
@@ -118,13 +117,13 @@ describe("sortRows", () => {
   })
 })
 
-describe("bucketer", () => {
+describe("TimeBucket.bucketer (the memory store's grouping)", () => {
   it("agrees with TimeBucket.bucketOf, also across DST and half-hour zones", () => {
     const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "America/Sao_Paulo", "Asia/Kathmandu"]
     const units = ["day", "week", "month", "year"] as const
     for (const zone of zones) {
       for (const unit of units) {
-        const bucket = bucketer(unit, zone)
+        const bucket = TimeBucket.bucketer(unit, zone)
         fc.assert(
           fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), (t) => {
             expect(bucket(t)).toBe(TimeBucket.bucketOf(t, unit, zone))

@@ -25,12 +25,11 @@
  *
  * @since 0.1.0
  */
-import { Errors } from "@rapport/core"
+import { Errors, Zone } from "@rapport/core"
 import { Effect, Either, Inspectable, Pipeable, Schema } from "effect"
 import { dual } from "effect/Function"
 import { Engine } from "./internal/calendar.js"
 import { dayNumberOf, findOverlap, toSchedule, WEEKDAYS } from "./internal/calendarConfig.js"
-import { isTimeZone } from "./internal/calendarZone.js"
 
 /**
  * A wall-clock time `HH:MM`, `00:00` to `24:00` (`24:00` only ends an interval).
@@ -115,7 +114,7 @@ export const Holiday = Schema.Union(
  */
 export class Config extends Schema.Class<Config>("@rapport/pipelines/BusinessCalendar/Config")({
   timeZone: Schema.String.pipe(
-    Schema.filter(isTimeZone, { message: () => "Expected an IANA time zone the platform knows (Europe/Berlin, UTC)" })
+    Schema.filter(Zone.isTimeZone, { message: () => "Expected an IANA time zone the platform knows (Europe/Berlin, UTC)" })
   ),
   week: Week,
   holidays: Schema.optionalWith(Schema.Array(Holiday), { default: () => [], exact: true })

@@ -8,8 +8,7 @@
  * first that is not; `avg` of integers is that exact sum divided by the count.
  */
 import type { Query } from "@rapport/core"
-import { Collection, Plan } from "@rapport/core"
-import { bucketer } from "./buckets.js"
+import { Collection, Plan, TimeBucket } from "@rapport/core"
 import { accessor } from "./evaluate.js"
 import type { View } from "./view.js"
 
@@ -125,7 +124,7 @@ const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure): () => Ac
 const groupKeyReader = (key: Query.GroupKey): (row: Row) => Scalar | null => {
   const read = accessor(key.field)
   if (key._tag === "Field") return (row) => scalarOrNull(read(row))
-  const bucket = bucketer(key.unit, key.timeZone)
+  const bucket = TimeBucket.bucketer(key.unit, key.timeZone)
   return (row) => {
     const v = read(row)
     return typeof v === "number" ? bucket(v) : null

@@ -11,7 +11,9 @@
  *
  * @internal
  */
-import { DAY, firstInstantAtOrAfter, formatterFor, HOUR, offsetAt } from "./calendarZone.js"
+import { Zone } from "@rapport/core"
+
+const { DAY, HOUR } = Zone
 
 const SLACK = 16 * HOUR
 
@@ -39,12 +41,10 @@ const EMPTY: Day = { bounds: [], total: 0 }
 
 /** @internal */
 export class Engine {
-  private readonly formatter: Intl.DateTimeFormat
   private readonly days = new Map<number, Day>()
   private readonly blocks = new Map<number, number>()
 
   constructor(readonly schedule: Schedule) {
-    this.formatter = formatterFor(schedule.timeZone)
   }
 
   isHoliday(day: number): boolean {
@@ -77,13 +77,13 @@ export class Engine {
     const midnight = day * DAY
     const first = midnight + shifts[0]![0] * 60_000
     const last = midnight + shifts[shifts.length - 1]![1] * 60_000
-    const before = offsetAt(this.formatter, first - SLACK)
-    const after = offsetAt(this.formatter, last + SLACK)
+    const before = Zone.offsetAt(this.schedule.timeZone, first - SLACK)
+    const after = Zone.offsetAt(this.schedule.timeZone, last + SLACK)
     const bounds: Array<number> = []
     let total = 0
     for (const [start, end] of shifts) {
-      const from = firstInstantAtOrAfter(this.formatter, midnight + start * 60_000, before, after)
-      const to = firstInstantAtOrAfter(this.formatter, midnight + end * 60_000, before, after)
+      const from = Zone.firstInstantAtOrAfter(this.schedule.timeZone, midnight + start * 60_000, before, after)
+      const to = Zone.firstInstantAtOrAfter(this.schedule.timeZone, midnight + end * 60_000, before, after)
       if (to <= from) continue // swallowed by a gap in the wall clock
       const n = bounds.length
       if (n > 0 && from <= bounds[n - 1]!) {

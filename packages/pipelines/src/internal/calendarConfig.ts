@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { DAY, wallMillis } from "./calendarZone.js"
+import { Zone } from "@rapport/core"
 import type { Schedule } from "./calendar.js"
 
 /** @internal */
@@ -24,10 +24,10 @@ export const dayNumberOf = (date: string): number | undefined => {
   const month = Number(match[2])
   const day = Number(match[3])
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined
-  const millis = wallMillis(year, month, day)
+  const millis = Zone.wallMillis(year, month, day)
   const check = new Date(millis)
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined
-  return millis / DAY
+  return millis / Zone.DAY
 }
 
 /** @internal */
