@@ -34,7 +34,7 @@ export const make = Effect.gen(function*() {
           status: to,
           completedAt: to === "done" ? now : null
         }))
-        : Effect.fail(ValidationError.single(records.operation(command), "status", `a ${row.status} task cannot be ${to === "open" ? "reopened" : `marked ${to}`}`)), {
+        : Effect.fail(ValidationError.single(records.operation(command), "status", `the task is ${row.status}, so it cannot be ${to === "open" ? "reopened" : `marked ${to}`}`)), {
       eventType
     })
 

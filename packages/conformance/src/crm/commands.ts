@@ -166,9 +166,13 @@ export const commandsSuite = (it: It) => {
       expect(done.status).toBe("done")
       expect(done.completedAt).not.toBeNull()
       expect(yield* tasks.openFor(contact.id)).toEqual([])
+      const twice = yield* Effect.flip(tasks.complete(done))
+      expect(twice.message).toBe("Tasks.complete: status: the task is done, so it cannot be marked done")
       const open = yield* tasks.reopen(done)
       expect(open.completedAt).toBeNull()
       expect((yield* tasks.openFor(contact.id)).map((t) => t.id)).toEqual([task.id])
+      const again = yield* Effect.flip(tasks.reopen(open))
+      expect(again.message).toBe("Tasks.reopen: status: the task is open, so it cannot be reopened")
     })))
 
   // A duplicate member and an undefined kind of association are refused in badInput.ts.
