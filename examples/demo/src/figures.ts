@@ -1,14 +1,14 @@
 /**
  * The figures a shop owner looks at: every one is a `Query` value the store runs.
  */
-import { Query, Store, TimeBucket, Workspace } from "@rapport/core"
+import { Query, Store, TimeBucket, Workspace, Zone } from "@rapport/core"
 import { Effect } from "effect"
 import * as Print from "./print.js"
 import * as Teahouse from "./teahouse.js"
 
 /** The buckets of the month of `now` (in the shop's zone) and the `n - 1` months before it, oldest first. */
 const lastMonths = (now: number, n: number): ReadonlyArray<string> => {
-  const [year, month] = TimeBucket.localDate(now, Teahouse.timeZone)
+  const [year, month] = Zone.localDate(now, Teahouse.timeZone)
   return Array.from({ length: n }, (_, i) => {
     const index = year * 12 + (month - 1) - (n - 1 - i)
     return TimeBucket.formatDate(Math.floor(index / 12), (index % 12) + 1, 1)

@@ -14,15 +14,6 @@ import { Either } from "effect"
 import type { BucketUnit } from "./Query.js"
 import * as Zone from "./Zone.js"
 
-/**
- * Whether the platform knows this IANA time zone name (`Europe/Berlin`, `UTC`). Knowing
- * a name is not enough for a query: see `resolveTimeZone`. The same as `Zone.isTimeZone`.
- *
- * @since 0.1.0
- * @category predicates
- */
-export const isTimeZone: (timeZone: string) => boolean = Zone.isTimeZone
-
 /** Areas of the tz database's region zones, and the backward areas of its region aliases (`US/Pacific`). */
 const REGION_AREAS: ReadonlySet<string> = new Set([
   "africa", "america", "antarctica", "arctic", "asia", "atlantic", "australia", "europe", "indian", "pacific"
@@ -143,15 +134,6 @@ export const resolveTimeZone = (timeZone: string): Either.Either<string, string>
 }
 
 const pad = (n: number, width: number) => n.toString().padStart(width, "0")
-
-/**
- * The local calendar date of an instant in a time zone as `[year, month, day]`. The same
- * as `Zone.localDate`.
- *
- * @since 0.1.0
- * @category combinators
- */
-export const localDate: (millis: number, timeZone: string) => readonly [number, number, number] = Zone.localDate
 
 /**
  * ISO 8601 text of a calendar date: `YYYY-MM-DD`, or `±YYYYYY-MM-DD` outside 0000–9999.

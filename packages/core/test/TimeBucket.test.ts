@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck as fc } from "effect"
-import { TimeBucket } from "../src/index.js"
+import { TimeBucket, Zone } from "../src/index.js"
 
 const { bucketOf } = TimeBucket
 
@@ -232,22 +232,22 @@ describe("bucketOf", () => {
   })
 })
 
-describe("isTimeZone and localDate", () => {
+describe("Zone.isTimeZone and Zone.localDate", () => {
   it("accepts IANA names the platform knows", () => {
     for (const z of ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Pacific/Kiritimati", "Etc/GMT+5"]) {
-      expect(TimeBucket.isTimeZone(z)).toBe(true)
+      expect(Zone.isTimeZone(z)).toBe(true)
     }
   })
 
   it("refuses unknown, empty and overlong names", () => {
     for (const z of ["", "Mars/Olympus_Mons", "Europe/Berln", "Not a zone", "x".repeat(65), `Europe/${"B".repeat(60)}`]) {
-      expect(TimeBucket.isTimeZone(z)).toBe(false)
+      expect(Zone.isTimeZone(z)).toBe(false)
     }
   })
 
   it("localDate gives [year, month, day] numbers", () => {
-    expect(TimeBucket.localDate(at("2026-12-31T10:00:00Z"), "Pacific/Kiritimati")).toEqual([2027, 1, 1])
-    expect(TimeBucket.localDate(at("2026-12-31T10:00:00Z"), "America/New_York")).toEqual([2026, 12, 31])
+    expect(Zone.localDate(at("2026-12-31T10:00:00Z"), "Pacific/Kiritimati")).toEqual([2027, 1, 1])
+    expect(Zone.localDate(at("2026-12-31T10:00:00Z"), "America/New_York")).toEqual([2026, 12, 31])
   })
 })
 
@@ -305,7 +305,7 @@ describe("resolveTimeZone", () => {
     for (const z of Intl.supportedValuesOf("timeZone")) {
       const resolved = right(z)
       expect(resolved).toMatch(/^[A-Z][A-Za-z_]+\/[A-Za-z_\-/]+$/)
-      expect(TimeBucket.isTimeZone(resolved)).toBe(true)
+      expect(Zone.isTimeZone(resolved)).toBe(true)
       // The same local date at a few instants: resolving never moves a zone.
       for (const t of [at("2024-07-01T22:30:00Z"), at("2024-12-31T11:45:00Z")]) {
         expect(bucketOf(t, "day", resolved), z).toBe(bucketOf(t, "day", z))

@@ -897,7 +897,7 @@ export const census = (options: { readonly runs: number; readonly seed: number }
               }
               // Later inputs refer to the record as it is now.
               for (const key of Object.keys(f) as Array<Named>) {
-                if ((f[key] as unknown as Rec).id === record.id && Exit.isSuccess(back)) (f as any)[key] = back.value
+                if ((f[key] as unknown as Rec).id === record.id && Exit.isSuccess(back)) (f as Record<Named, unknown>)[key] = back.value
               }
             }
             before = after
