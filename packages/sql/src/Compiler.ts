@@ -13,10 +13,9 @@
  *   min/max test), `id IN (SELECT fk … GROUP BY fk HAVING …)`: one grouped scan.
  * - Sorting is `NULLS LAST` in both directions, ties broken by `id` (the plan appends it);
  *   a find asks for `limit + 1` rows to know whether a next page exists.
- * - Sums of integers (money amounts) are exact however large, and so is their order:
- *   PostgreSQL's `sum(bigint)` is `numeric`; SQLite's `sum()` would raise past 2^63 (and
- *   its `total()` is a double), so there the sum is two exact 64-bit sums, of the high
- *   and the low 32 bits of each value, put together by `aggregateRow`.
+ * - Sums of integers (money amounts) are exact however large, and so is their order
+ *   (`Dialect.integerSum`: PostgreSQL's `sum(bigint)` is `numeric`; SQLite sums the
+ *   high and the low 32 bits of each value apart, put together by `aggregateRow`).
  *
  * @since 0.1.0
  */
@@ -133,8 +132,7 @@ class Builder {
         const values = expr.values.map((v) => (typeof v === "boolean" ? this.dialect.bool(v) : v)) as Array<Query.Scalar>
         const listKind: ValueKind = f.kind === "int" && values.some((v) => !Number.isSafeInteger(v)) ? "float" : f.kind
         const param = this.param(this.dialect.listParam(values, listKind))
-        const list = this.dialect.name === "pg" ? `${param}::${PG_ARRAY[listKind]}` : param
-        const test = this.dialect.inList(f.sql, list, listKind)
+        const test = this.dialect.inList(f.sql, param, listKind)
         return expr._tag === "In" ? `(${test})` : `(${f.sql} IS NOT NULL AND NOT (${test}))`
       }
       case "IsNull": {
@@ -235,13 +233,6 @@ const emptyMatches = (expr: Extract<Expr, { _tag: "Related" }>): boolean => {
 }
 
 const OPS: Readonly<Record<Query.CompareOp, string>> = { eq: "=", neq: "<>", lt: "<", lte: "<=", gt: ">", gte: ">=" }
-const PG_ARRAY: Readonly<Record<ValueKind, string>> = {
-  text: "text[]",
-  float: "double precision[]",
-  int: "bigint[]",
-  bool: "boolean[]",
-  json: "jsonb[]"
-}
 
 const selectList = (dialect: Dialect, table: Table, alias: string): string =>
   table.columns.map((c) => `${alias}.${dialect.quote(c.name)}`).join(", ")
@@ -310,14 +301,11 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
       continue
     }
     const f = b.field(plan.spec, alias, m.field).sql
-    if (dialect.name === "sqlite" && isIntegerSum(plan, m)) {
-      // value = high · 2^32 + low, with high = floor(value / 2^32) (`>>` keeps the sign)
-      // and 0 ≤ low < 2^32: neither sum can leave 64 bits below 2^31 rows per group.
-      const high = `coalesce(sum(${f} >> 32), 0)`
-      const low = `coalesce(sum(${f} & ${LOW_MASK}), 0)`
-      select.push(`CAST(${high} AS TEXT) AS ${q(m.as)}`, `CAST(${low} AS TEXT) AS ${q(lowAlias(m.as))}`)
-      // The same value as (high + carry, low mod 2^32), which sort like the sum itself.
-      sortBy.set(m.as, [`(${high} + (${low} >> 32))`, `(${low} & ${LOW_MASK})`])
+    if (isIntegerSum(plan, m)) {
+      const sum = dialect.integerSum(f)
+      select.push(`${sum.columns[0]} AS ${q(m.as)}`)
+      if (sum.columns.length === 2) select.push(`${sum.columns[1]} AS ${q(lowAlias(m.as))}`)
+      sortBy.set(m.as, sum.sortKeys)
       continue
     }
     const fn = m._tag === "Sum" ? `coalesce(sum(${f}), 0)` : `${m._tag.toLowerCase()}(${f})`
@@ -339,11 +327,10 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
   return { sql, params: b.params }
 }
 
-const LOW_MASK = "4294967295"
 const TWO_32 = 2n ** 32n
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
-/** The column of the low half of a SQLite split sum (`:` cannot be in an alias). */
+/** The column of the low half of a split sum (`Dialect.IntegerSum`; `:` cannot be in an alias). */
 const lowAlias = (as: string): string => `${as}:low`
 
 /** A `sum` of an integer field: exact, a number or a bigint (`Query.AggregateRow`). */

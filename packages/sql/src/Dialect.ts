@@ -1,8 +1,11 @@
 /**
  * What differs between SQL engines, and nothing else (Kysely's Dialect/Compiler split):
  * placeholders, identifier quoting, column types, JSON access, case folding, time
- * buckets, booleans and list parameters. One compiler (`Compiler.ts`) and one store
- * (`SqlStore.ts`) run on every dialect.
+ * buckets, booleans, list parameters, row locks, exact sums, how the event log hands
+ * out positions, and how migrations inspect and lock the schema. One compiler
+ * (`Compiler.ts`), one store (`SqlStore.ts`) and one migrator (`Migrations.ts`) run on
+ * every dialect, and none of them branches on which dialect it has: a third engine is a
+ * new value of this interface, with no edit to them.
  *
  * Values always travel as bound parameters; the only text a dialect splices into SQL
  * is identifiers taken from the catalog (quoted) and a handful of constants of its own.
@@ -10,6 +13,11 @@
  * @since 0.1.0
  */
 import type { Field, Query } from "@rapport/core"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { Effect } from "effect"
+import { postgres as makePostgres } from "./internal/postgres.js"
+import { sqlite as sqliteDialect } from "./internal/sqlite.js"
 
 /**
  * The column type family of a scalar value a SQL expression yields.
@@ -20,13 +28,51 @@ import type { Field, Query } from "@rapport/core"
 export type ValueKind = "text" | "float" | "int" | "bool" | "json"
 
 /**
- * One SQL dialect.
+ * How a dialect computes an exact sum of a 64-bit integer expression: `columns` are the
+ * select-list expressions (one: the sum itself; two: its high and low 32-bit halves, put
+ * together by `Compiler.aggregateRow`), `sortKeys` the expressions that sort like the sum.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IntegerSum {
+  readonly columns: readonly [string] | readonly [string, string]
+  readonly sortKeys: ReadonlyArray<string>
+}
+
+/**
+ * How the event log (`rapport_events`) hands out positions that grow in commit order
+ * within a workspace.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventLog {
+  /** The DDL of the log and its subject index (migration 1 of `@rapport/sql`). */
+  readonly schema: ReadonlyArray<string>
+  /**
+   * A statement run first in an appending transaction, with the workspace id bound as
+   * the only parameter, holding a lock until commit (PostgreSQL's advisory lock); `null`
+   * where writers are serialized anyway (SQLite).
+   */
+  readonly lock: string | null
+  /**
+   * A statement yielding `n` fresh positions as column `p`, `n` bound as the only
+   * parameter; `null` when the `INSERT` assigns the position (`RETURNING position`).
+   */
+  readonly drawPositions: string | null
+}
+
+/**
+ * One SQL dialect. Implement it to run Rapport on another engine; the conformance suite
+ * (`@rapport/conformance`) then says whether it holds to the `Store` contract.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Dialect {
-  readonly name: "pg" | "sqlite"
+  /** A name for messages and traces ("postgres", "sqlite"). Nothing branches on it. */
+  readonly name: string
   /** The placeholder of the `n`th parameter (1-based). */
   readonly placeholder: (n: number) => string
   /** Quotes an identifier (always called with names from the catalog or constants). */
@@ -37,13 +83,15 @@ export interface Dialect {
   readonly textCollation: string
   /** Reads a custom value out of the custom-field document as `kind`. */
   readonly jsonField: (column: string, name: string, kind: ValueKind, literal: (name: string) => string) => string
+  /** A JSON column's value as the driver returns it, as JSON (SQLite returns text). */
+  readonly readJson: (value: unknown) => unknown
   /** The Unicode default lowercase of a text expression (JavaScript's `toLowerCase`). */
   readonly lower: (expr: string) => string
   /** The bucket of an epoch-millis expression: a `YYYY-MM-DD` text. `zone` is a placeholder. */
   readonly bucket: (expr: string, unit: Query.BucketUnit, zone: string) => string
   /** A parameter value for a boolean. */
   readonly bool: (value: boolean) => unknown
-  /** `expr` is one of the values of a bound list parameter. */
+  /** `expr` is one of the values of a bound list parameter (`param`, bound with `listParam`). */
   readonly inList: (expr: string, param: string, kind: ValueKind) => string
   /** The list parameter of `inList`. */
   readonly listParam: (values: ReadonlyArray<Query.Scalar>, kind: ValueKind) => unknown
@@ -60,6 +108,8 @@ export interface Dialect {
   readonly endsWith: (expr: string, param: () => string) => string
   /** A numeric parameter compared with an integer column (pg needs a cast for fractions). */
   readonly numberParam: (param: string, value: number, column: ValueKind) => string
+  /** The exact sum of a 64-bit integer expression (money amounts), see `IntegerSum`. */
+  readonly integerSum: (expr: string) => IntegerSum
   /** How many parameters one statement may bind. */
   readonly maxParams: number
   /** Whether a failed statement poisons the whole transaction (PostgreSQL): writes that may fail run in a savepoint. */
@@ -68,6 +118,40 @@ export interface Dialect {
   readonly jsonParam: (value: unknown) => unknown
   /** NULLS LAST after a direction. */
   readonly nullsLast: string
+  /**
+   * Appended to a `SELECT` of rows a write points at, so that a concurrent remove of
+   * them waits (PostgreSQL `FOR KEY SHARE`); empty where writers are serialized.
+   */
+  readonly lockReferenced: string
+  /**
+   * Appended to the `SELECT` of a row about to be removed, so that writers pointing at
+   * it wait (PostgreSQL `FOR UPDATE`); empty where writers are serialized.
+   */
+  readonly lockRemoved: string
+  /** See `EventLog`. */
+  readonly eventLog: EventLog
+  /**
+   * Indexes beyond `workspace_id`-led B-trees: for a JSON list column (`has`, `hasAny`),
+   * the `CREATE INDEX` statement named `index`, or `null` when the engine has none that
+   * serves those tests.
+   */
+  readonly listIndex: (index: string, table: string, column: string) => string | null
+  /** What migrations read of the schema, without writing or locking. */
+  readonly schemaQueries: {
+    /** Every relation name (tables, indexes, sequences) as column `name`. */
+    readonly relations: string
+    /** Every column of every table as `tbl`, `name`. */
+    readonly columns: string
+    /** Names as compared (SQLite compares them case-insensitively). */
+    readonly normalize: (name: string) => string
+  }
+  /**
+   * Runs `effect` in a transaction holding the schema's write lock from its first
+   * statement, so that processes starting at once migrate one after another.
+   */
+  readonly exclusiveTransaction: (
+    client: SqlClient.SqlClient
+  ) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | SqlError, R>
 }
 
 /**
@@ -93,10 +177,6 @@ export const valueKind = (kind: Field.Kind): ValueKind => {
   }
 }
 
-const quoteWith = (identifier: string) => `"${identifier.replace(/"/g, "\"\"")}"`
-
-const PG_UNITS: Readonly<Record<Query.BucketUnit, string>> = { day: "day", week: "week", month: "month", year: "year" }
-
 /**
  * PostgreSQL (12+; 15 and 18 tested). Text columns use `COLLATE "C"` (UTF-8 byte order
  * is code point order); case folding uses an ICU or builtin Unicode collation chosen at
@@ -112,64 +192,7 @@ const PG_UNITS: Readonly<Record<Query.BucketUnit, string>> = { day: "day", week:
  * @since 0.1.0
  * @category dialects
  */
-export const postgres = (options: { readonly lowerCollation?: string | null } = {}): Dialect => {
-  const fold = options.lowerCollation === undefined ? "und-x-icu" : options.lowerCollation
-  return {
-    name: "pg",
-    placeholder: (n) => `$${n}`,
-    quote: quoteWith,
-    columnType: (kind) => {
-      switch (kind) {
-        case "text":
-          return "text COLLATE \"C\""
-        case "float":
-          return "double precision"
-        case "int":
-          return "bigint"
-        case "bool":
-          return "boolean"
-        case "json":
-          return "jsonb"
-      }
-    },
-    textCollation: "\"C\"",
-    jsonField: (column, name, kind, literal) => {
-      const key = literal(name)
-      switch (kind) {
-        case "text":
-          return `((${column}->>${key}) COLLATE "C")`
-        case "float":
-          return `((${column}->>${key})::double precision)`
-        case "int":
-          return `((${column}->>${key})::bigint)`
-        case "bool":
-          return `((${column}->${key})::boolean)`
-        case "json":
-          return `(${column}->${key})`
-      }
-    },
-    lower: (expr) => (fold === null ? `lower(${expr})` : `lower(${expr} COLLATE ${quoteWith(fold)})`),
-    bucket: (expr, unit, zone) =>
-      `(to_char(date_trunc('${PG_UNITS[unit]}', to_timestamp(${expr} / 1000.0) AT TIME ZONE ${zone}), 'YYYY-MM-DD') COLLATE "C")`,
-    bool: (value) => value,
-    inList: (expr, param) => `${expr} = ANY(${param})`,
-    listParam: (values) => values,
-    has: (column, param) => `(${column} ? ${param})`,
-    hasAny: (column, param) => `(${column} ?| ${param}::text[])`,
-    contains: (expr, param) => `(strpos(${expr}, ${param()}) > 0)`,
-    startsWith: (expr, param) => `starts_with(${expr}, ${param()})`,
-    endsWith: (expr, param) => {
-      const p = param()
-      return `(right(${expr}, char_length(${p})) = ${p})`
-    },
-    numberParam: (param, value, column) =>
-      column === "int" ? (Number.isSafeInteger(value) ? `${param}::bigint` : `${param}::double precision`) : column === "float" ? `${param}::double precision` : param,
-    maxParams: 65_535,
-    failedStatementAbortsTransaction: true,
-    jsonParam: (value) => JSON.stringify(value),
-    nullsLast: " NULLS LAST"
-  }
-}
+export const postgres: (options?: { readonly lowerCollation?: string | null }) => Dialect = makePostgres
 
 /**
  * SQLite (3.35+). Text compares with `BINARY` (UTF-8 bytes: code point order). Case
@@ -187,40 +210,4 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
  * @since 0.1.0
  * @category dialects
  */
-export const sqlite: Dialect = {
-  name: "sqlite",
-  placeholder: () => "?",
-  quote: quoteWith,
-  columnType: (kind) => {
-    switch (kind) {
-      case "text":
-        return "TEXT"
-      case "float":
-        return "REAL"
-      case "int":
-      case "bool":
-        return "INTEGER"
-      case "json":
-        return "TEXT"
-    }
-  },
-  textCollation: "BINARY",
-  jsonField: (column, name, _kind, literal) => `json_extract(${column}, ${literal(`$.${name}`)})`,
-  lower: (expr) => `rapport_lower(${expr})`,
-  bucket: (expr, unit, zone) => `rapport_bucket(${expr}, '${unit}', ${zone})`,
-  bool: (value) => (value ? 1 : 0),
-  inList: (expr, param) => `${expr} IN (SELECT value FROM json_each(${param}))`,
-  listParam: (values) => JSON.stringify(values),
-  has: (column, param) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ${param})`,
-  hasAny: (column, param) =>
-    `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value IN (SELECT value FROM json_each(${param})))`,
-  contains: (expr, param) => `(instr(${expr}, ${param()}) > 0)`,
-  startsWith: (expr, param) => `(substr(${expr}, 1, length(${param()})) = ${param()})`,
-  // Sound for every length: a needle longer than the text never equals the shorter substring.
-  endsWith: (expr, param) => `(substr(${expr}, length(${expr}) - length(${param()}) + 1) = ${param()})`,
-  numberParam: (param) => param,
-  maxParams: 32_766,
-  failedStatementAbortsTransaction: false,
-  jsonParam: (value) => JSON.stringify(value),
-  nullsLast: " NULLS LAST"
-}
+export const sqlite: Dialect = sqliteDialect

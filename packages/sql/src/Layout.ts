@@ -185,13 +185,9 @@ export const ddl = (dialect: Dialect, table: Table): ReadonlyArray<string> => {
     const ix = `ix_${table.name.slice(0, 30)}_${hash(`i:${table.name}:${key.join(",")}`)}`
     out.push(`CREATE INDEX IF NOT EXISTS ${q(ix)} ON ${name} (${[q("workspace_id"), ...key.map(q)].join(", ")})`)
   }
-  if (dialect.name === "pg") {
-    // `has`/`hasAny` use jsonb `?`/`?|`, which a GIN index serves (btree_gin would be
-    // needed to lead it with workspace_id; the workspace filter is applied on top).
-    for (const list of table.lists) {
-      const ix = `gx_${table.name.slice(0, 30)}_${hash(`g:${table.name}:${list}`)}`
-      out.push(`CREATE INDEX IF NOT EXISTS ${q(ix)} ON ${name} USING gin (${q(list)})`)
-    }
+  for (const list of table.lists) {
+    const ix = dialect.listIndex(q(`gx_${table.name.slice(0, 30)}_${hash(`g:${table.name}:${list}`)}`), name, q(list))
+    if (ix !== null) out.push(ix)
   }
   return out
 }

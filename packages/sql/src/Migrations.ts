@@ -19,8 +19,9 @@
  * (the tables, columns and indexes the engine reports, the applied migrations, the
  * recorded layouts) without taking any lock; when that is current, which is every start
  * but the first after a change, it writes nothing at all. Otherwise the changes run in
- * one transaction that takes the write lock up front, `pg_advisory_xact_lock` on
- * PostgreSQL and `BEGIN IMMEDIATE` on SQLite (waiting up to the busy timeout), and
+ * one transaction that takes the write lock up front (`Dialect.exclusiveTransaction`:
+ * `pg_advisory_xact_lock` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite, waiting up to the
+ * busy timeout), and
  * reads the schema again under it: a starter that waited finds the work done by the
  * one before it and writes nothing either.
  *
@@ -29,8 +30,7 @@
 import { Errors } from "@rapport/core"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Connection } from "@effect/sql/SqlConnection"
-import { Effect, Exit, Scope } from "effect"
+import { Effect } from "effect"
 import type { Dialect } from "./Dialect.js"
 import * as Layout from "./Layout.js"
 
@@ -74,18 +74,7 @@ export const sql: PackageMigrations = {
   migrations: [{
     id: 1,
     name: "event log",
-    statements: (d) =>
-      d.name === "pg"
-        ? [
-          `CREATE SEQUENCE IF NOT EXISTS rapport_event_position`,
-          `CREATE TABLE IF NOT EXISTS rapport_events (workspace_id text COLLATE "C" NOT NULL, position bigint NOT NULL, type text NOT NULL, collection text NOT NULL, record_id text NOT NULL, version bigint NOT NULL, occurred_at bigint NOT NULL, actor jsonb NOT NULL, subjects jsonb NOT NULL, payload jsonb, PRIMARY KEY (workspace_id, position))`,
-          `CREATE TABLE IF NOT EXISTS rapport_event_subjects (workspace_id text COLLATE "C" NOT NULL, subject text COLLATE "C" NOT NULL, position bigint NOT NULL, PRIMARY KEY (workspace_id, subject, position))`
-        ]
-        : [
-          `CREATE TABLE IF NOT EXISTS rapport_events (position INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL, type TEXT NOT NULL, collection TEXT NOT NULL, record_id TEXT NOT NULL, version INTEGER NOT NULL, occurred_at INTEGER NOT NULL, actor TEXT NOT NULL, subjects TEXT NOT NULL, payload TEXT)`,
-          `CREATE INDEX IF NOT EXISTS rapport_events_workspace ON rapport_events (workspace_id, position)`,
-          `CREATE TABLE IF NOT EXISTS rapport_event_subjects (workspace_id TEXT NOT NULL, subject TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (workspace_id, subject, position)) WITHOUT ROWID`
-        ]
+    statements: (d) => d.eventLog.schema
   }]
 }
 
@@ -113,16 +102,10 @@ const CATALOG_TABLE = "rapport_catalog"
  */
 const inspect = (dialect: Dialect, exec: Exec): Effect.Effect<Existing, SqlError> =>
   Effect.gen(function*() {
-    const norm = dialect.name === "pg" ? (name: string) => name : (name: string) => name.toLowerCase()
-    const relationRows = dialect.name === "pg"
-      ? yield* exec(`SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`)
-      : yield* exec(`SELECT name FROM sqlite_master`)
+    const norm = dialect.schemaQueries.normalize
+    const relationRows = yield* exec(dialect.schemaQueries.relations)
     const relations = new Set(relationRows.map((r) => norm(String(r.name))))
-    const columnRows = dialect.name === "pg"
-      ? yield* exec(
-        `SELECT table_name AS tbl, column_name AS name FROM information_schema.columns WHERE table_schema = current_schema()`
-      )
-      : yield* exec(`SELECT m.name AS tbl, c.name AS name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table'`)
+    const columnRows = yield* exec(dialect.schemaQueries.columns)
     const columns = new Map<string, Set<string>>()
     for (const r of columnRows) {
       const table = norm(String(r.tbl))
@@ -156,7 +139,7 @@ const pending = (
   existing: Existing
 ): Effect.Effect<ReadonlyArray<readonly [string, ReadonlyArray<unknown>]>, Errors.StoreError> =>
   Effect.suspend(() => {
-    const norm = dialect.name === "pg" ? (name: string) => name : (name: string) => name.toLowerCase()
+    const norm = dialect.schemaQueries.normalize
     const has = (name: string) => existing.relations.has(norm(name))
     const p = dialect.placeholder
     const out: Array<readonly [string, ReadonlyArray<unknown>]> = []
@@ -222,46 +205,6 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof code === "string" ? code : undefined
 }
 
-/** The key of the PostgreSQL advisory lock migrations hold (per database). */
-const ADVISORY_LOCK = 7260100
-
-/**
- * A transaction that holds the write lock from its first statement. On SQLite that is
- * `BEGIN IMMEDIATE`: a deferred `BEGIN` would read a snapshot first and then fail to
- * write over a commit made meanwhile (`SQLITE_BUSY_SNAPSHOT`); waiting for the lock is
- * the driver's busy handling. On PostgreSQL, the advisory lock taken first.
- */
-const writeTransaction = (dialect: Dialect, client: SqlClient.SqlClient) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> => {
-  if (dialect.name === "pg") {
-    return client.withTransaction(
-      Effect.zipRight(client.unsafe(`SELECT pg_advisory_xact_lock(${ADVISORY_LOCK})`), effect)
-    )
-  }
-  const run = (text: string) => (conn: Connection) => Effect.asVoid(conn.executeUnprepared(text, [], undefined))
-  return Effect.suspend(() => {
-    // A BEGIN that failed (the lock stayed taken past the busy timeout) opened nothing
-    // to roll back: the ROLLBACK would fail and hide the reason as a defect.
-    let begun = false
-    return SqlClient.makeWithTransaction({
-      transactionTag: SqlClient.TransactionConnection,
-      spanAttributes: [["db.system", "sqlite"]],
-      acquireConnection: Effect.flatMap(
-        Scope.make(),
-        (scope) =>
-          Effect.map(Scope.extend(client.reserve, scope), (conn) => [scope, conn] as const).pipe(
-            Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
-          )
-      ),
-      begin: (conn) => Effect.tap(run("BEGIN IMMEDIATE")(conn), () => (begun = true)),
-      savepoint: (conn, id) => Effect.tap(run(`SAVEPOINT effect_sql_${id}`)(conn), () => (begun = true)),
-      commit: run("COMMIT"),
-      rollback: (conn) => (begun ? run("ROLLBACK")(conn) : Effect.void),
-      rollbackSavepoint: (conn, id) => (begun ? run(`ROLLBACK TO SAVEPOINT effect_sql_${id}`)(conn) : Effect.void)
-    })(effect)
-  })
-}
-
 /**
  * Applies the pending migrations of `packages` and synchronises the collection tables
  * of `tables`. Fails with `StoreError` when the database is newer than the code. Finds
@@ -291,7 +234,7 @@ export const run = (
     const exec: Exec = (text, params = []) => client.unsafe<Record<string, unknown>>(text, params)
     const statements = Effect.flatMap(inspect(dialect, exec), (existing) => pending(dialect, tables, packages, existing))
     if ((yield* statements).length === 0) return
-    const apply = writeTransaction(dialect, client)(Effect.gen(function*() {
+    const apply = dialect.exclusiveTransaction(client)(Effect.gen(function*() {
       // Read again under the lock: a starter that waited for it finds the work done.
       for (const [text, params] of yield* statements) yield* exec(text, params)
     }))

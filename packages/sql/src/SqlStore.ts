@@ -23,7 +23,7 @@
  *   failed COMMIT, which `@effect/sql` raises as a defect, becomes a `StoreError`;
  *   serialization failures and deadlocks retry the outermost transaction a bounded
  *   number of times.
- * - Event positions: PostgreSQL appends take `pg_advisory_xact_lock` keyed by the
+ * - Event positions (`Dialect.eventLog`): PostgreSQL appends take `pg_advisory_xact_lock` keyed by the
  *   workspace and then draw positions from a sequence. The lock is held until commit,
  *   so within a workspace positions are assigned in commit order and a reader resuming
  *   after the last position it saw never skips a late commit. SQLite has one writer at
@@ -186,7 +186,7 @@ export const make = (
         codec: codec(dialect, table),
         select,
         byId: `${select} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}`,
-        byIds: `${select} WHERE ${ws} = ${p(1)} AND ${dialect.inList(q("id"), dialect.name === "pg" ? "$2::text[]" : "?", "text")}`,
+        byIds: `${select} WHERE ${ws} = ${p(1)} AND ${dialect.inList(q("id"), p(2), "text")}`,
         insertHead: `INSERT INTO ${name} (${[ws, ...cols].join(", ")}) VALUES `,
         rowPlaceholders: (first) => `(${Array.from({ length: n + 1 }, (_, i) => p(first + i)).join(", ")})`,
         insertTail: ` ON CONFLICT DO NOTHING RETURNING ${q("id")}`,
@@ -201,11 +201,9 @@ export const make = (
         }`,
         versionOf: `SELECT ${q("version")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}`,
         lockIds: `SELECT ${q("id")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${
-          dialect.inList(q("id"), dialect.name === "pg" ? "$2::text[]" : "?", "text")
-        }${dialect.name === "pg" ? " FOR KEY SHARE" : ""}`,
-        lockRow: `SELECT ${q("version")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}${
-          dialect.name === "pg" ? " FOR UPDATE" : ""
-        }`
+          dialect.inList(q("id"), p(2), "text")
+        }${dialect.lockReferenced}`,
+        lockRow: `SELECT ${q("version")} FROM ${name} WHERE ${ws} = ${p(1)} AND ${q("id")} = ${p(2)}${dialect.lockRemoved}`
       })
     }
     const tableOf = (name: string): Layout.Table => {
@@ -477,7 +475,7 @@ export const make = (
       })
 
     const decodeEvent = (raw: Raw): DomainEvent.StoredEvent => {
-      const json = (v: unknown) => (typeof v === "string" && dialect.name === "sqlite" ? JSON.parse(v) : v)
+      const json = dialect.readJson
       const actor = json(raw.actor) as { kind: Actor.Actor["kind"]; id: string | null }
       return new DomainEvent.StoredEvent({
         position: Number(raw.position),
@@ -495,10 +493,11 @@ export const make = (
 
     const appendIn = (workspaceId: string, events: ReadonlyArray<DomainEvent.NewEvent>) =>
       Effect.gen(function*() {
-        const rowsOf = (positions: ReadonlyArray<number> | null) => {
+        /** The VALUES groups and parameters of `list`, with their positions when drawn first. */
+        const rowsOf = (list: ReadonlyArray<DomainEvent.NewEvent>, positions: ReadonlyArray<number> | null) => {
           const params: Array<unknown> = []
           const groups: Array<string> = []
-          events.forEach((e, i) => {
+          list.forEach((e, i) => {
             const at = params.length
             const values: Array<unknown> = [
               workspaceId,
@@ -518,37 +517,25 @@ export const make = (
           return { params, groups }
         }
         let positions: Array<number>
-        if (dialect.name === "pg") {
-          // Held until commit: positions of one workspace are handed out in commit order.
-          yield* run("append", `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [workspaceId])
-          const drawn = yield* run(
-            "append",
-            `SELECT nextval('rapport_event_position') AS p FROM generate_series(1, $1::int)`,
-            [events.length]
-          )
+        const log = dialect.eventLog
+        if (log.lock !== null) yield* run("append", log.lock, [workspaceId])
+        if (log.drawPositions !== null) {
+          const drawn = yield* run("append", log.drawPositions, [events.length])
           positions = drawn.map((r) => Number(r.p)).sort((a, b) => a - b)
-          const { groups, params } = rowsOf(positions)
+          const { groups, params } = rowsOf(events, positions)
           yield* run("append", `INSERT INTO rapport_events (${EVENT_COLUMNS}) VALUES ${groups.join(", ")}`, params)
         } else {
+          // The insert assigns each position; one statement per event keeps them in order.
           positions = []
           const cols = EVENT_COLUMNS.replace("position, ", "")
-          for (const e of events) {
-            const one = yield* run(
+          for (const event of events) {
+            const one = rowsOf([event], null)
+            const inserted = yield* run(
               "append",
-              `INSERT INTO rapport_events (${cols}) VALUES (${Array.from({ length: 9 }, () => "?").join(", ")}) RETURNING position`,
-              [
-                workspaceId,
-                e.type,
-                e.collection,
-                e.recordId,
-                e.version,
-                e.occurredAt,
-                JSON.stringify({ kind: e.actor.kind, id: e.actor.id }),
-                JSON.stringify(e.subjects),
-                e.payload === null ? null : JSON.stringify(e.payload)
-              ]
+              `INSERT INTO rapport_events (${cols}) VALUES ${one.groups[0]} RETURNING position`,
+              one.params
             )
-            positions.push(Number(one[0]!.position))
+            positions.push(Number(inserted[0]!.position))
           }
         }
         const subjectParams: Array<unknown> = []

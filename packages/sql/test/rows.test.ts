@@ -43,7 +43,7 @@ describe("row codec", () => {
       const fromDriver = (v: unknown, i: number) => {
         const kind = table.columns[i]!.kind
         if (kind === "bool" && typeof v === "boolean") return dialect.name === "sqlite" ? (v ? 1 : 0) : v
-        if (kind === "json" && dialect.name === "pg" && typeof v === "string") return JSON.parse(v)
+        if (kind === "json" && dialect.name === "postgres" && typeof v === "string") return JSON.parse(v)
         return v
       }
       fc.assert(fc.property(row, (r) => {

@@ -28,15 +28,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
  * not allowed); tests use it to check both agree.
  */
 export const codec = (dialect: Dialect, table: Table, options: { readonly generate?: boolean } = {}): Codec => {
-  const parseJson = dialect.name === "sqlite"
-  // Empty lists and objects (no tags, no custom values) are most of what CRM rows hold:
-  // built directly, a fresh value each time, they skip the parser.
-  const readJson = (v: unknown): Json =>
-    v === null || v === undefined
-      ? null
-      : parseJson && typeof v === "string"
-      ? v === "[]" ? [] : v === "{}" ? {} : (JSON.parse(v) as Json)
-      : (v as Json)
+  const readJson = (v: unknown): Json => (v === null || v === undefined ? null : (dialect.readJson(v) as Json))
   const encode = (row: Row): Array<unknown> => {
     const out: Array<unknown> = []
     for (const slot of table.slots) {

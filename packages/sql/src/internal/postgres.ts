@@ -1,0 +1,116 @@
+/**
+ * The PostgreSQL dialect (documented at `Dialect.postgres`).
+ */
+import type { Query } from "@rapport/core"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import { Effect } from "effect"
+import type { Dialect, ValueKind } from "../Dialect.js"
+
+export const quoteIdentifier = (identifier: string) => `"${identifier.replace(/"/g, "\"\"")}"`
+
+const UNITS: Readonly<Record<Query.BucketUnit, string>> = { day: "day", week: "week", month: "month", year: "year" }
+
+/** The array type a list parameter of a value kind is cast to. */
+const ARRAY: Readonly<Record<ValueKind, string>> = {
+  text: "text[]",
+  float: "double precision[]",
+  int: "bigint[]",
+  bool: "boolean[]",
+  json: "jsonb[]"
+}
+
+/** The key of the advisory lock migrations hold (per database). */
+const MIGRATION_LOCK = 7260100
+
+export const postgres = (options: { readonly lowerCollation?: string | null } = {}): Dialect => {
+  const fold = options.lowerCollation === undefined ? "und-x-icu" : options.lowerCollation
+  return {
+    name: "postgres",
+    placeholder: (n) => `$${n}`,
+    quote: quoteIdentifier,
+    columnType: (kind) => {
+      switch (kind) {
+        case "text":
+          return "text COLLATE \"C\""
+        case "float":
+          return "double precision"
+        case "int":
+          return "bigint"
+        case "bool":
+          return "boolean"
+        case "json":
+          return "jsonb"
+      }
+    },
+    textCollation: "\"C\"",
+    jsonField: (column, name, kind, literal) => {
+      const key = literal(name)
+      switch (kind) {
+        case "text":
+          return `((${column}->>${key}) COLLATE "C")`
+        case "float":
+          return `((${column}->>${key})::double precision)`
+        case "int":
+          return `((${column}->>${key})::bigint)`
+        case "bool":
+          return `((${column}->${key})::boolean)`
+        case "json":
+          return `(${column}->${key})`
+      }
+    },
+    // jsonb arrives parsed.
+    readJson: (value) => value,
+    lower: (expr) => (fold === null ? `lower(${expr})` : `lower(${expr} COLLATE ${quoteIdentifier(fold)})`),
+    bucket: (expr, unit, zone) =>
+      `(to_char(date_trunc('${UNITS[unit]}', to_timestamp(${expr} / 1000.0) AT TIME ZONE ${zone}), 'YYYY-MM-DD') COLLATE "C")`,
+    bool: (value) => value,
+    inList: (expr, param, kind) => `${expr} = ANY(${param}::${ARRAY[kind]})`,
+    listParam: (values) => values,
+    has: (column, param) => `(${column} ? ${param})`,
+    hasAny: (column, param) => `(${column} ?| ${param}::text[])`,
+    contains: (expr, param) => `(strpos(${expr}, ${param()}) > 0)`,
+    startsWith: (expr, param) => `starts_with(${expr}, ${param()})`,
+    endsWith: (expr, param) => {
+      const p = param()
+      return `(right(${expr}, char_length(${p})) = ${p})`
+    },
+    numberParam: (param, value, column) =>
+      column === "int"
+        ? (Number.isSafeInteger(value) ? `${param}::bigint` : `${param}::double precision`)
+        : column === "float"
+        ? `${param}::double precision`
+        : param,
+    // `sum(bigint)` is numeric: exact at any size, read back from its decimal text.
+    integerSum: (expr) => {
+      const sum = `coalesce(sum(${expr}), 0)`
+      return { columns: [sum], sortKeys: [sum] }
+    },
+    maxParams: 65_535,
+    failedStatementAbortsTransaction: true,
+    jsonParam: (value) => JSON.stringify(value),
+    nullsLast: " NULLS LAST",
+    lockReferenced: " FOR KEY SHARE",
+    lockRemoved: " FOR UPDATE",
+    eventLog: {
+      schema: [
+        `CREATE SEQUENCE IF NOT EXISTS rapport_event_position`,
+        `CREATE TABLE IF NOT EXISTS rapport_events (workspace_id text COLLATE "C" NOT NULL, position bigint NOT NULL, type text NOT NULL, collection text NOT NULL, record_id text NOT NULL, version bigint NOT NULL, occurred_at bigint NOT NULL, actor jsonb NOT NULL, subjects jsonb NOT NULL, payload jsonb, PRIMARY KEY (workspace_id, position))`,
+        `CREATE TABLE IF NOT EXISTS rapport_event_subjects (workspace_id text COLLATE "C" NOT NULL, subject text COLLATE "C" NOT NULL, position bigint NOT NULL, PRIMARY KEY (workspace_id, subject, position))`
+      ],
+      // Held until commit: positions of one workspace are handed out in commit order.
+      lock: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
+      drawPositions: `SELECT nextval('rapport_event_position') AS p FROM generate_series(1, $1::int)`
+    },
+    // `has`/`hasAny` use jsonb `?`/`?|`, which a GIN index serves (btree_gin would be
+    // needed to lead it with workspace_id; the workspace filter is applied on top).
+    listIndex: (index, table, column) => `CREATE INDEX IF NOT EXISTS ${index} ON ${table} USING gin (${column})`,
+    schemaQueries: {
+      relations: `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,
+      columns:
+        `SELECT table_name AS tbl, column_name AS name FROM information_schema.columns WHERE table_schema = current_schema()`,
+      normalize: (name) => name
+    },
+    exclusiveTransaction: (client: SqlClient.SqlClient) => (effect) =>
+      client.withTransaction(Effect.zipRight(client.unsafe(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`), effect))
+  }
+}

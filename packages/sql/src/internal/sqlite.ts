@@ -1,0 +1,117 @@
+/**
+ * The SQLite dialect (documented at `Dialect.sqlite`).
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { Effect, Exit, Scope } from "effect"
+import type { Dialect } from "../Dialect.js"
+import { quoteIdentifier } from "./postgres.js"
+
+const LOW_MASK = "4294967295"
+
+/**
+ * A transaction that holds the write lock from its first statement: `BEGIN IMMEDIATE`.
+ * A deferred `BEGIN` would read a snapshot first and then fail to write over a commit
+ * made meanwhile (`SQLITE_BUSY_SNAPSHOT`); waiting for the lock is the driver's busy
+ * handling.
+ */
+const immediateTransaction = (client: SqlClient.SqlClient) => <A, E, R>(effect: Effect.Effect<A, E, R>) => {
+  const run = (text: string) => (conn: Connection) => Effect.asVoid(conn.executeUnprepared(text, [], undefined))
+  return Effect.suspend(() => {
+    // A BEGIN that failed (the lock stayed taken past the busy timeout) opened nothing
+    // to roll back: the ROLLBACK would fail and hide the reason as a defect.
+    let begun = false
+    return SqlClient.makeWithTransaction({
+      transactionTag: SqlClient.TransactionConnection,
+      spanAttributes: [["db.system", "sqlite"]],
+      acquireConnection: Effect.flatMap(
+        Scope.make(),
+        (scope) =>
+          Effect.map(Scope.extend(client.reserve, scope), (conn) => [scope, conn] as const).pipe(
+            Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
+          )
+      ),
+      begin: (conn) => Effect.tap(run("BEGIN IMMEDIATE")(conn), () => (begun = true)),
+      savepoint: (conn, id) => Effect.tap(run(`SAVEPOINT effect_sql_${id}`)(conn), () => (begun = true)),
+      commit: run("COMMIT"),
+      rollback: (conn) => (begun ? run("ROLLBACK")(conn) : Effect.void),
+      rollbackSavepoint: (conn, id) => (begun ? run(`ROLLBACK TO SAVEPOINT effect_sql_${id}`)(conn) : Effect.void)
+    })(effect)
+  })
+}
+
+export const sqlite: Dialect = {
+  name: "sqlite",
+  placeholder: () => "?",
+  quote: quoteIdentifier,
+  columnType: (kind) => {
+    switch (kind) {
+      case "text":
+        return "TEXT"
+      case "float":
+        return "REAL"
+      case "int":
+      case "bool":
+        return "INTEGER"
+      case "json":
+        return "TEXT"
+    }
+  },
+  textCollation: "BINARY",
+  jsonField: (column, name, _kind, literal) => `json_extract(${column}, ${literal(`$.${name}`)})`,
+  // JSON columns are text. Empty lists and objects (no tags, no custom values) are most
+  // of what CRM rows hold: built directly, a fresh value each time, they skip the parser.
+  readJson: (value) =>
+    typeof value === "string" ? (value === "[]" ? [] : value === "{}" ? {} : JSON.parse(value)) : value,
+  lower: (expr) => `rapport_lower(${expr})`,
+  bucket: (expr, unit, zone) => `rapport_bucket(${expr}, '${unit}', ${zone})`,
+  bool: (value) => (value ? 1 : 0),
+  inList: (expr, param) => `${expr} IN (SELECT value FROM json_each(${param}))`,
+  listParam: (values) => JSON.stringify(values),
+  has: (column, param) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ${param})`,
+  hasAny: (column, param) =>
+    `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value IN (SELECT value FROM json_each(${param})))`,
+  contains: (expr, param) => `(instr(${expr}, ${param()}) > 0)`,
+  startsWith: (expr, param) => `(substr(${expr}, 1, length(${param()})) = ${param()})`,
+  // Sound for every length: a needle longer than the text never equals the shorter substring.
+  endsWith: (expr, param) => `(substr(${expr}, length(${expr}) - length(${param()}) + 1) = ${param()})`,
+  numberParam: (param) => param,
+  // `sum()` raises past 2^63 and `total()` is a double, so the sum is two exact 64-bit
+  // sums: value = high · 2^32 + low, with high = floor(value / 2^32) (`>>` keeps the
+  // sign) and 0 ≤ low < 2^32; neither can leave 64 bits below 2^31 rows per group. As
+  // text, since the driver would round integers past 2^53. (high + carry, low mod 2^32)
+  // sort like the sum itself.
+  integerSum: (expr) => {
+    const high = `coalesce(sum(${expr} >> 32), 0)`
+    const low = `coalesce(sum(${expr} & ${LOW_MASK}), 0)`
+    return {
+      columns: [`CAST(${high} AS TEXT)`, `CAST(${low} AS TEXT)`],
+      sortKeys: [`(${high} + (${low} >> 32))`, `(${low} & ${LOW_MASK})`]
+    }
+  },
+  maxParams: 32_766,
+  failedStatementAbortsTransaction: false,
+  jsonParam: (value) => JSON.stringify(value),
+  nullsLast: " NULLS LAST",
+  // One writer at a time, and a transaction that read before another committed cannot
+  // write (`SQLITE_BUSY_SNAPSHOT`): reads in the writing transaction are enough.
+  lockReferenced: "",
+  lockRemoved: "",
+  eventLog: {
+    schema: [
+      `CREATE TABLE IF NOT EXISTS rapport_events (position INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL, type TEXT NOT NULL, collection TEXT NOT NULL, record_id TEXT NOT NULL, version INTEGER NOT NULL, occurred_at INTEGER NOT NULL, actor TEXT NOT NULL, subjects TEXT NOT NULL, payload TEXT)`,
+      `CREATE INDEX IF NOT EXISTS rapport_events_workspace ON rapport_events (workspace_id, position)`,
+      `CREATE TABLE IF NOT EXISTS rapport_event_subjects (workspace_id TEXT NOT NULL, subject TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (workspace_id, subject, position)) WITHOUT ROWID`
+    ],
+    // One writer at a time: `AUTOINCREMENT` positions are commit-ordered already.
+    lock: null,
+    drawPositions: null
+  },
+  listIndex: () => null,
+  schemaQueries: {
+    relations: `SELECT name FROM sqlite_master`,
+    columns: `SELECT m.name AS tbl, c.name AS name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table'`,
+    normalize: (name) => name.toLowerCase()
+  },
+  exclusiveTransaction: immediateTransaction
+}
