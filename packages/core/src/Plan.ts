@@ -37,6 +37,11 @@ export interface FindPlan {
   readonly where: Expr | null
   readonly orderBy: ReadonlyArray<Order>
   readonly limit: number | null
+  /**
+   * How many rows an engine returns: one past the page (`limit + 1`), so that
+   * `Engine.toStore` knows whether a next page exists; `null`: every matching row.
+   */
+  readonly fetch: number | null
   /** Specs of every collection a `Related` condition reaches, by name. */
   readonly related: ReadonlyMap<string, Collection.Spec>
   /**
@@ -393,6 +398,7 @@ export const find = (
       where: conjoin(where, after),
       orderBy,
       limit: query.limit ?? null,
+      fetch: query.limit === undefined ? null : query.limit + 1,
       related: scope.related,
       clockDependent: scope.clock.read
     }

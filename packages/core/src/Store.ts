@@ -2,6 +2,9 @@
  * The storage port. One interface, three adapters (`@rapport/memory`,
  * `@rapport/sqlite`, `@rapport/pg`), held to the same behaviour by
  * `@rapport/conformance`. Services talk to the store only through this port.
+ * Adapters implement `Engine.Engine`, and `Engine.toStore` builds this port over one:
+ * it checks workspaces, collections and events, and plans and pages queries, once for
+ * every adapter.
  *
  * Rows are the encoded form of a model (plain JSON values). The store owns `version`
  * checks, uniqueness, references, transactions, query execution and event positions;

@@ -6,8 +6,9 @@
  * - Transactions are all-or-nothing and isolated: writes are staged per transaction and
  *   applied atomically at commit, after re-checking versions, unique keys and references
  *   against whatever other fibers committed meanwhile (the loser gets `Conflict`).
- * - Queries are checked by `Plan` exactly as the SQL stores check them, compiled once
- *   into closures, and use indexes on foreign keys and `spec.indexes` fields.
+ * - It is an `Engine` (`Engine.toStore` checks the workspace, plans queries, pages and
+ *   checks events, as for the SQL stores); plans are compiled into closures that use
+ *   indexes on foreign keys and `spec.indexes` fields.
  * - Event positions come from one store-wide counter assigned at commit, so they grow in
  *   commit order.
  * - Stored rows are frozen deep copies: a caller mutating a row it wrote or read cannot
@@ -15,9 +16,9 @@
  *
  * @since 0.1.0
  */
-import { Catalog, DomainEvent, Errors, Plan, Store } from "@rapport/core"
-import type { Collection, Query } from "@rapport/core"
-import { Clock, Context, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
+import { Catalog, Engine, Errors, Store } from "@rapport/core"
+import type { Collection, DomainEvent, Query } from "@rapport/core"
+import { Context, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
 import { aggregate as runAggregate, countFromIndex } from "./internal/aggregate.js"
 import { candidates } from "./internal/candidates.js"
 import { Database } from "./internal/database.js"
@@ -66,22 +67,17 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
   // forked fibers inherit it, like a SQL connection shared by the fibers of a transaction.
   const currentTx = FiberRef.unsafeMake<Transaction | null>(null)
 
-  const unknownCollection = (operation: string, collection: string) =>
-    storeError(operation, `unknown collection "${collection}"; declare it in the Catalog`)
-
   /**
    * Runs a synchronous write in the current transaction, or as its own transaction;
    * `f` learns whether to check references (`Store.ReferenceChecks`).
    */
   const write = (
     operation: string,
-    collection: string,
     f: (tx: Transaction | null, checkRefs: boolean) => Writes.WriteError | undefined
   ): Effect.Effect<void, Writes.WriteError> =>
     // One step of the runtime, not four: bulk loads run this for every row.
     Effect.withFiberRuntime<void, Writes.WriteError>((fiber) => {
       const tx = fiber.getFiberRef(currentTx)
-      if (!catalog.collections.has(collection)) return Effect.fail(unknownCollection(operation, collection))
       if (tx !== null && !tx.open) {
         return Effect.fail(storeError(operation, "the transaction this fiber joined has already ended"))
       }
@@ -151,129 +147,91 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
       })
     })
 
-  const service: Store.Service = {
+  const engine: Engine.Engine = {
+    name: "MemoryStore",
     transaction,
 
-    get: (workspaceId, collection, id) =>
-      catalog.collections.has(collection)
-        ? Effect.withFiberRuntime((fiber) =>
-          Effect.succeed(Option.fromNullable(rowIn(fiber.getFiberRef(currentTx), workspaceId, collection, id)))
-        )
-        : Effect.fail(unknownCollection("get", collection)),
+    get: ({ workspaceId }, collection, id) =>
+      Effect.withFiberRuntime((fiber) =>
+        Effect.succeed(Option.fromNullable(rowIn(fiber.getFiberRef(currentTx), workspaceId, collection, id)))
+      ),
 
-    getMany: (workspaceId, collection, ids) =>
-      catalog.collections.has(collection)
-        ? Effect.map(FiberRef.get(currentTx), (tx) => {
-          const rows: Array<Row> = []
-          for (const id of ids) {
-            const row = rowIn(tx, workspaceId, collection, id)
-            if (row !== undefined) rows.push(row)
-          }
-          return rows
-        })
-        : Effect.fail(unknownCollection("getMany", collection)),
+    getMany: ({ workspaceId }, collection, ids) =>
+      Effect.map(FiberRef.get(currentTx), (tx) => {
+        const rows: Array<Row> = []
+        for (const id of ids) {
+          const row = rowIn(tx, workspaceId, collection, id)
+          if (row !== undefined) rows.push(row)
+        }
+        return rows
+      }),
 
-    insertMany: (workspaceId, collection, rows) =>
-      rows.length === 0
-        ? Effect.void
-        // Its own transaction (or a savepoint), so a failure takes back the rows staged before it.
-        : transaction(write("insertMany", collection, (tx, checkRefs) =>
-          Writes.insertMany(db, tx!, workspaceId, collection, rows, checkRefs))) as Effect.Effect<
-            void,
-            Errors.Conflict | Errors.StoreError
-          >,
+    insertMany: ({ workspaceId }, collection, rows) =>
+      // Its own transaction (or a savepoint), so a failure takes back the rows staged before it.
+      transaction(write("insertMany", (tx, checkRefs) =>
+        Writes.insertMany(db, tx!, workspaceId, collection, rows, checkRefs))) as Effect.Effect<
+          void,
+          Errors.Conflict | Errors.StoreError
+        >,
 
-    insert: (workspaceId, collection, row) =>
-      write("insert", collection, (tx, checkRefs) => Writes.insert(db, tx, workspaceId, collection, row, checkRefs)) as Effect.Effect<
+    insert: ({ workspaceId }, collection, row) =>
+      write("insert", (tx, checkRefs) => Writes.insert(db, tx, workspaceId, collection, row, checkRefs)) as Effect.Effect<
         void,
         Errors.Conflict | Errors.StoreError
       >,
 
-    update: (workspaceId, collection, row, expectedVersion) =>
-      write("update", collection, (tx, checkRefs) =>
-        Writes.update(db, tx, workspaceId, collection, row, expectedVersion, checkRefs)),
+    update: ({ workspaceId }, collection, row, expectedVersion) =>
+      write("update", (tx, checkRefs) => Writes.update(db, tx, workspaceId, collection, row, expectedVersion, checkRefs)),
 
-    remove: (workspaceId, collection, id, expectedVersion) =>
-      write("remove", collection, (tx, checkRefs) =>
-        Writes.remove(db, tx, workspaceId, collection, id, expectedVersion, checkRefs)),
+    remove: ({ workspaceId }, collection, id, expectedVersion) =>
+      write("remove", (tx, checkRefs) => Writes.remove(db, tx, workspaceId, collection, id, expectedVersion, checkRefs)),
 
-    find: (workspaceId, query) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Either.match(Plan.find(catalog, workspaceId, query, now), {
-          onLeft: Effect.fail,
-          onRight: (plan) =>
-            readIn(workspaceId, (view) => {
-              const rows = matching(view(plan.spec.name), plan.where, view)
-              const keep = plan.limit === null ? null : plan.limit + 1
-              const sorted = sortRows(rows, plan.orderBy, keep)
-              if (plan.limit === null || sorted.length <= plan.limit) {
-                return Either.right<Store.Page>({ rows: sorted, nextCursor: null })
-              }
-              const page = sorted.slice(0, plan.limit)
-              return Either.right<Store.Page>({ rows: page, nextCursor: Plan.cursorAfter(plan, page[page.length - 1]!) })
-            })
-        })),
+    find: ({ workspaceId }, plan) =>
+      readIn(workspaceId, (view) =>
+        Either.right<ReadonlyArray<Row>>(sortRows(matching(view(plan.spec.name), plan.where, view), plan.orderBy, plan.fetch))),
 
-    aggregate: (workspaceId, query) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Either.match(Plan.aggregate(catalog, workspaceId, query, now), {
-          onLeft: Effect.fail,
-          onRight: (plan) =>
-            readIn(workspaceId, (view) => {
-              const counted = countFromIndex(plan, view(plan.spec.name))
-              if (counted !== undefined) return Either.right<ReadonlyArray<Query.AggregateRow>>(counted)
-              // The predicate runs inside the grouping pass: no array of the matching rows.
-              const pick = candidates(view(plan.spec.name), plan.where)
-              const predicate = plan.where === null ? undefined : compile(plan.where, view, pick.size)
-              return Either.right<ReadonlyArray<Query.AggregateRow>>(runAggregate(plan, pick.rows, predicate))
-            })
-        })),
+    aggregate: ({ workspaceId }, plan) =>
+      readIn(workspaceId, (view) => {
+        const counted = countFromIndex(plan, view(plan.spec.name))
+        if (counted !== undefined) return Either.right<ReadonlyArray<Query.AggregateRow>>(counted)
+        // The predicate runs inside the grouping pass: no array of the matching rows.
+        const pick = candidates(view(plan.spec.name), plan.where)
+        const predicate = plan.where === null ? undefined : compile(plan.where, view, pick.size)
+        return Either.right<ReadonlyArray<Query.AggregateRow>>(runAggregate(plan, pick.rows, predicate))
+      }),
 
-    append: (workspaceId, events) =>
+    append: ({ workspaceId }, events) =>
       Effect.flatMap(FiberRef.get(currentTx), (tx) =>
         Effect.suspend(() => {
           if (tx !== null && !tx.open) {
             return Effect.fail(storeError("append", "the transaction this fiber joined has already ended"))
           }
-          const pending: Array<PendingEvent> = []
-          for (const event of events) {
-            const checked = checkEvent(workspaceId, event)
-            if (checked instanceof Errors.StoreError) return Effect.fail(checked)
-            pending.push(checked)
-          }
+          const pending = events.map((event) => pendingEvent(workspaceId, event))
           if (tx === null) db.log.append(pending)
           else tx.events.push(...pending)
           return Effect.void
         })),
 
-    readEvents: (workspaceId, options) => Effect.sync(() => db.log.read(workspaceId, options.after, options.limit)),
+    readEvents: ({ workspaceId }, options) => Effect.sync(() => db.log.read(workspaceId, options.after, options.limit)),
 
-    eventsFor: (workspaceId, options) =>
+    eventsFor: ({ workspaceId }, options) =>
       Effect.sync(() => db.log.about(workspaceId, options.subject, options.before, options.limit))
   }
-  return service
+  return yield* Engine.toStore(engine)
 })
 
-/** Checks an appended event by building it (with a placeholder position) and copies its values. */
-const checkEvent = (workspaceId: string, event: DomainEvent.NewEvent): PendingEvent | Errors.StoreError => {
-  const fields = {
-    workspaceId,
-    type: event.type,
-    collection: event.collection,
-    recordId: event.recordId,
-    version: event.version,
-    occurredAt: event.occurredAt,
-    actor: event.actor,
-    subjects: Object.freeze([...event.subjects]),
-    payload: freezeJson(event.payload)
-  }
-  try {
-    new DomainEvent.StoredEvent({ ...fields, position: 0 })
-  } catch (cause) {
-    return storeError("append", `event ${event.type} of ${event.collection} ${event.recordId} is malformed`, cause)
-  }
-  return fields
-}
+/** An appended event (checked by `Engine.toStore`) as the log keeps it: copied and frozen. */
+const pendingEvent = (workspaceId: string, event: DomainEvent.NewEvent): PendingEvent => ({
+  workspaceId,
+  type: event.type,
+  collection: event.collection,
+  recordId: event.recordId,
+  version: event.version,
+  occurredAt: event.occurredAt,
+  actor: event.actor,
+  subjects: Object.freeze([...event.subjects]),
+  payload: freezeJson(event.payload)
+})
 
 /**
  * The store as a layer, one fresh database per build. The usual wiring of a test suite.

@@ -2,8 +2,10 @@
  * The dialect-generic SQL `Store` over `@effect/sql`'s `SqlClient`. `@rapport/pg` and
  * `@rapport/sqlite` only add a client and a `Dialect`.
  *
- * - Queries are checked by `Plan` exactly as the memory store checks them, then
- *   compiled once to SQL (`Compiler`): values bound, identifiers from the catalog.
+ * - It is an `Engine`: `Engine.toStore` checks the workspace, plans queries (as for the
+ *   memory store), pages and checks events; the engine compiles each plan once to SQL
+ *   (`Compiler`: values bound, identifiers from the catalog) and keeps the statement
+ *   for as long as `toStore` hands out the same plan.
  * - Writes are version-guarded single statements (`UPDATE … WHERE version = $v`), so
  *   under concurrency the loser sees zero rows and gets `Conflict` "stale-version".
  *   Inserts use `ON CONFLICT DO NOTHING … RETURNING` so a taken id or key never aborts
@@ -31,17 +33,16 @@
  *
  * @since 0.1.0
  */
-import { Actor, Catalog, DomainEvent, Errors, Plan, Store } from "@rapport/core"
+import { Actor, Catalog, DomainEvent, Engine, Errors, Plan, Store } from "@rapport/core"
 import type { Collection, Query } from "@rapport/core"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
-import { Clock, Context, Effect, Either, Layer, Option } from "effect"
+import { Context, Effect, Either, Layer, Option } from "effect"
 import * as Compiler from "./Compiler.js"
 import type { Dialect } from "./Dialect.js"
 import * as Layout from "./Layout.js"
 import * as Migrations from "./Migrations.js"
 import { type Codec, codec } from "./internal/rows.js"
-import * as Statements from "./internal/statements.js"
 
 type Row = Collection.Row
 type Raw = Record<string, unknown>
@@ -407,14 +408,15 @@ export const make = (
       Effect.gen(function*() {
         for (const field of fields) {
           const refers: Query.Expr = { _tag: "Compare", field: field.path, op: "eq", value: id }
-          const page = yield* service.find(workspaceId, {
+          const plan = Plan.find(catalog, workspaceId, {
             collection: field.collection,
             where: field.collection === collection
               ? { _tag: "And", exprs: [refers, { _tag: "Compare", field: "id", op: "neq", value: id }] }
               : refers,
             limit: 1
-          }).pipe(Effect.catchTag("InvalidQuery", (e) => Effect.fail(storeError("remove", `reference check: ${e.message}`))))
-          const first = page.rows[0]
+          }, 0)
+          if (Either.isLeft(plan)) return yield* Effect.fail(storeError("remove", `reference check: ${plan.left.message}`))
+          const first = (yield* engine.find({ workspaceId }, plan.right))[0]
           if (first !== undefined) return Option.some({ field, id: first.id })
         }
         return Option.none<{ readonly field: Store.ReferenceField; readonly id: string }>()
@@ -556,55 +558,35 @@ export const make = (
         }
       })
 
-    const checkEvent = (workspaceId: string, event: DomainEvent.NewEvent): Errors.StoreError | undefined => {
+    /**
+     * Compiled statements of the plans `Engine.toStore` keeps and hands out again, by
+     * the plan's identity: a repeated query skips both checking and compiling.
+     */
+    const compiled = new WeakMap<object, Compiler.Compiled>()
+    const compiledOf = <P extends object>(operation: string, plan: P, compile: (plan: P) => Compiler.Compiled) => {
+      const kept = compiled.get(plan)
+      if (kept !== undefined) return Effect.succeed(kept)
       try {
-        new DomainEvent.StoredEvent({
-          position: 0,
-          workspaceId,
-          type: event.type,
-          collection: event.collection,
-          recordId: event.recordId,
-          version: event.version,
-          occurredAt: event.occurredAt,
-          actor: event.actor,
-          subjects: event.subjects,
-          payload: event.payload
-        })
-        return undefined
-      } catch (cause) {
-        return storeError("append", `event ${event.type} of ${event.collection} ${event.recordId} is malformed`, cause)
+        const made = compile(plan)
+        compiled.set(plan, made)
+        return Effect.succeed(made)
+      } catch (e) {
+        return Effect.fail(storeError(operation, e instanceof Error ? e.message : String(e), e))
       }
     }
 
-    const statements = Statements.make(catalog)
-    /** Checks a query and compiles its plan, or takes both from the statement cache. */
-    const planned = <P extends Plan.FindPlan | Plan.AggregatePlan>(
-      operation: "find" | "aggregate",
-      workspaceId: string,
-      query: Query.Find | Query.Aggregate,
-      plan: () => Either.Either<P, Errors.InvalidQuery>,
-      compile: (plan: P) => Compiler.Compiled
-    ) =>
-      statements.get(operation, workspaceId, query, () =>
-        Either.flatMap(plan(), (p): Either.Either<Statements.Entry<P>, Errors.StoreError> => {
-          try {
-            return Either.right({ plan: p, compiled: compile(p) })
-          } catch (e) {
-            return Either.left(storeError(operation, e instanceof Error ? e.message : String(e), e))
-          }
-        }))
-
-    const service: Store.Service = {
+    const engine: Engine.Engine = {
+      name: "SqlStore",
       transaction,
 
-      get: (workspaceId, collection, id) =>
+      get: ({ workspaceId }, collection, id) =>
         withPrepared("get", collection, (prep) =>
           Effect.map(
             runRows("get", prep, prep.byId, [workspaceId, id], true),
             (rows) => (rows.length === 0 ? Option.none() : Option.some(rows[0]!))
           )),
 
-      getMany: (workspaceId, collection, ids) =>
+      getMany: ({ workspaceId }, collection, ids) =>
         withPrepared("getMany", collection, (prep) => {
           if (ids.length === 0) return Effect.succeed([])
           const unique = [...new Set(ids)]
@@ -623,7 +605,7 @@ export const make = (
           )
         }),
 
-      insert: (workspaceId, collection, row) =>
+      insert: ({ workspaceId }, collection, row) =>
         withPrepared("insert", collection, (prep) => {
           const bad = checkNew("insert", collection, row)
           if (bad !== undefined) return Effect.fail(bad)
@@ -644,7 +626,7 @@ export const make = (
           })
         }),
 
-      insertMany: (workspaceId, collection, rows) =>
+      insertMany: ({ workspaceId }, collection, rows) =>
         withPrepared("insertMany", collection, (prep) => {
           if (rows.length === 0) return Effect.void
           for (const row of rows) {
@@ -668,7 +650,7 @@ export const make = (
           })
         }),
 
-      update: (workspaceId, collection, row, expectedVersion) =>
+      update: ({ workspaceId }, collection, row, expectedVersion) =>
         withPrepared("update", collection, (prep) =>
           Effect.gen(function*() {
             if (typeof row !== "object" || row === null || typeof row.id !== "string" || row.id.length === 0) {
@@ -724,7 +706,7 @@ export const make = (
             }))
           })),
 
-      remove: (workspaceId, collection, id, expectedVersion) =>
+      remove: ({ workspaceId }, collection, id, expectedVersion) =>
         withPrepared("remove", collection, (prep) => {
           const stale = (actual: number | null) =>
             actual === null
@@ -767,46 +749,22 @@ export const make = (
           })
         }),
 
-      find: (workspaceId, query) =>
-        Effect.gen(function*() {
-                const now = yield* Clock.currentTimeMillis
-                const { compiled, plan } = yield* planned(
-                  "find",
-                  workspaceId,
-                  query,
-                  () => Plan.find(catalog, workspaceId, query, now),
-                  (plan) => Compiler.find(dialect, tableOf, workspaceId, plan)
-                )
-                const prep = prepared.get(plan.spec.name)!
-                // The select list is the table's columns, in order (`Compiler.find`).
-                const rows = yield* runRows("find", prep, compiled.sql, compiled.params, false)
-                if (plan.limit === null || rows.length <= plan.limit) return { rows, nextCursor: null }
-                const page = rows.slice(0, plan.limit)
-                return { rows: page, nextCursor: Plan.cursorAfter(plan, page[page.length - 1]!) }
-              }),
+      find: ({ workspaceId }, plan) =>
+        Effect.flatMap(
+          compiledOf("find", plan, (p) => Compiler.find(dialect, tableOf, workspaceId, p)),
+          // The select list is the table's columns, in order (`Compiler.find`).
+          (statement) => runRows("find", prepared.get(plan.spec.name)!, statement.sql, statement.params, false)
+        ),
 
-      aggregate: (workspaceId, query) =>
-        Effect.gen(function*() {
-                const now = yield* Clock.currentTimeMillis
-                const { compiled, plan } = yield* planned(
-                  "aggregate",
-                  workspaceId,
-                  query,
-                  () => Plan.aggregate(catalog, workspaceId, query, now),
-                  (plan) => Compiler.aggregate(dialect, tableOf, workspaceId, plan)
-                )
-                const raws = yield* run("aggregate", compiled.sql, compiled.params)
-                // Integer sums come back exact (a bigint past the safe range), see `aggregateRow`.
-                return raws.map(Compiler.aggregateRow(plan))
-              }),
+      aggregate: ({ workspaceId }, plan) =>
+        Effect.flatMap(
+          compiledOf("aggregate", plan, (p) => Compiler.aggregate(dialect, tableOf, workspaceId, p)),
+          // Integer sums come back exact (a bigint past the safe range), see `aggregateRow`.
+          (statement) => Effect.map(run("aggregate", statement.sql, statement.params), (raws) => raws.map(Compiler.aggregateRow(plan)))
+        ),
 
-      append: (workspaceId, events) =>
+      append: ({ workspaceId }, events) =>
         Effect.gen(function*() {
-          if (events.length === 0) return
-          for (const event of events) {
-            const bad = checkEvent(workspaceId, event)
-            if (bad !== undefined) return yield* Effect.fail(bad)
-          }
           // Outside a transaction the append is one of its own (the lock needs one on pg).
           const tx = yield* inTransaction
           yield* (tx ? appendIn(workspaceId, events) : transaction(appendIn(workspaceId, events))).pipe(
@@ -814,8 +772,8 @@ export const make = (
           )
         }),
 
-      readEvents: (workspaceId, options) =>
-        options.limit <= 0 ? Effect.succeed([]) : outside(Effect.map(
+      readEvents: ({ workspaceId }, options) =>
+        outside(Effect.map(
           run(
             "readEvents",
             `SELECT ${EVENT_COLUMNS} FROM rapport_events WHERE workspace_id = ${p(1)} AND position > ${
@@ -827,8 +785,7 @@ export const make = (
           (rows) => rows.map(decodeEvent)
         )),
 
-      eventsFor: (workspaceId, options) => {
-        if (options.limit <= 0) return Effect.succeed([])
+      eventsFor: ({ workspaceId }, options) => {
         const before = options.before === undefined ? "" : ` AND s.position < ${dialect.numberParam(p(3), options.before, "int")}`
         const params: Array<unknown> = [workspaceId, options.subject]
         if (options.before !== undefined) params.push(options.before)
@@ -847,7 +804,7 @@ export const make = (
         ))
       }
     }
-    return service
+    return yield* Engine.toStore(engine)
   })
 
 /**

@@ -1,0 +1,250 @@
+/**
+ * What a store adapter implements, and the one place every store operation passes
+ * through on its way to it.
+ *
+ * An adapter (`@rapport/memory`, `@rapport/sql`) is an `Engine`: it executes planned
+ * queries and checked writes, and nothing else. `Engine.toStore` turns it into the
+ * `Store` port the services use, and does, once for every adapter, what every adapter
+ * would otherwise redo:
+ *
+ * - **Tenancy.** Every operation names a workspace. `toStore` checks the id and hands the
+ *   engine a `Tenant`, which the engine keys every statement by; the engine never takes a
+ *   workspace from anywhere else. This is the enforcement point an access policy (which
+ *   actor may read or write which rows and fields) will hook into: a policy sees the
+ *   tenant, the operation and the plan here, and can refuse it or narrow its `where`
+ *   before any engine runs it, the same for every adapter.
+ * - **Planning.** Finds and aggregates are checked and resolved by `Plan` against the
+ *   `Catalog` and the `Clock`, and recent plans are reused (see `internal/planCache.ts`);
+ *   the engine receives the plan. Every new query node lands in the planner and the
+ *   engines' executors, never in a second planner.
+ * - **Paging.** The engine returns up to `plan.fetch` rows (one past the page); `toStore`
+ *   cuts the page and writes its `nextCursor`.
+ * - **Events.** Appended events are checked (shape and JSON payload) before the engine
+ *   sees them, so engines store them as given.
+ * - **Collections.** An operation naming a collection the catalog lacks fails here with a
+ *   `StoreError`, before the engine runs.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Effect, Either, Option } from "effect"
+import * as Catalog from "./Catalog.js"
+import type { Row } from "./Collection.js"
+import type { NewEvent, StoredEvent, Subject } from "./DomainEvent.js"
+import type { Conflict, InvalidQuery, NotFound } from "./Errors.js"
+import { StoreError } from "./Errors.js"
+import { eventDefect } from "./internal/eventCheck.js"
+import * as PlanCache from "./internal/planCache.js"
+import * as Plan from "./Plan.js"
+import type { AggregateRow } from "./Query.js"
+import type * as Store from "./Store.js"
+
+/**
+ * The workspace an operation runs in, as checked by `toStore`. Engines key every
+ * statement of the operation by `workspaceId` and read it from nowhere else.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Tenant {
+  readonly workspaceId: string
+}
+
+/**
+ * A store adapter. Its operations mean what the `Store` port's do (see `Store.Service`),
+ * with the work listed in this module's documentation already done by `toStore`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Engine {
+  /** The adapter's name in error messages (`MemoryStore`, `SqlStore`). */
+  readonly name: string
+  readonly transaction: Store.Service["transaction"]
+  readonly get: (tenant: Tenant, collection: string, id: string) => Effect.Effect<Option.Option<Row>, StoreError>
+  readonly getMany: (
+    tenant: Tenant,
+    collection: string,
+    ids: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyArray<Row>, StoreError>
+  readonly insert: (tenant: Tenant, collection: string, row: Row) => Effect.Effect<void, Conflict | StoreError>
+  readonly insertMany: (
+    tenant: Tenant,
+    collection: string,
+    rows: ReadonlyArray<Row>
+  ) => Effect.Effect<void, Conflict | StoreError>
+  readonly update: (
+    tenant: Tenant,
+    collection: string,
+    row: Row,
+    expectedVersion: number
+  ) => Effect.Effect<void, NotFound | Conflict | StoreError>
+  readonly remove: (
+    tenant: Tenant,
+    collection: string,
+    id: string,
+    expectedVersion: number
+  ) => Effect.Effect<void, NotFound | Conflict | StoreError>
+  /** The rows `plan` selects, in its order, at most `plan.fetch` of them (all when null). */
+  readonly find: (tenant: Tenant, plan: Plan.FindPlan) => Effect.Effect<ReadonlyArray<Row>, StoreError>
+  /** The rows of `plan`, in its order, at most `plan.limit`. */
+  readonly aggregate: (tenant: Tenant, plan: Plan.AggregatePlan) => Effect.Effect<ReadonlyArray<AggregateRow>, StoreError>
+  /** Appends events `toStore` has checked, in the current transaction (one of its own outside one). */
+  readonly append: (tenant: Tenant, events: ReadonlyArray<NewEvent>) => Effect.Effect<void, StoreError>
+  readonly readEvents: (
+    tenant: Tenant,
+    options: { readonly after: number; readonly limit: number }
+  ) => Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
+  readonly eventsFor: (
+    tenant: Tenant,
+    options: { readonly subject: Subject; readonly before?: number | undefined; readonly limit: number }
+  ) => Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
+}
+
+/** A lone surrogate (half of a UTF-16 pair). */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/**
+ * Why a workspace id cannot key a statement, if it cannot: it must be non-empty text
+ * that every engine stores alike (no NUL, well-formed Unicode).
+ */
+const badWorkspace = (workspaceId: unknown): string | undefined => {
+  if (typeof workspaceId !== "string" || workspaceId.length === 0) return "a workspace id is a non-empty string"
+  if (workspaceId.includes("\u0000")) return "a workspace id cannot hold NUL (U+0000)"
+  if (LONE_SURROGATE.test(workspaceId)) return "a workspace id must be well-formed Unicode"
+  return undefined
+}
+
+/**
+ * The `Store` port over an engine, for the `Catalog` in context. Adapters call it once
+ * (`MemoryStore.make`, `SqlStore.make`); see the module documentation for what it does.
+ *
+ * @example
+ * ```ts
+ * import { Engine } from "@rapport/core"
+ *
+ * // An adapter's `make`: build the engine, then the port over it.
+ * declare const engine: Engine.Engine
+ * const store = Engine.toStore(engine) // Effect<Store.Service, never, Catalog>
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const toStore = (engine: Engine): Effect.Effect<Store.Service, never, Catalog.Catalog> =>
+  Effect.map(Catalog.Catalog, (catalog) => {
+    const plans = PlanCache.make(catalog)
+    const error = (operation: string, detail: string, cause?: unknown) =>
+      new StoreError({ operation: `${engine.name}.${operation}`, detail, ...(cause === undefined ? {} : { cause }) })
+
+    /** The tenant of an operation, or why there is none. */
+    const tenantOf = (operation: string, workspaceId: string): Either.Either<Tenant, StoreError> => {
+      const bad = badWorkspace(workspaceId)
+      return bad === undefined ? Either.right({ workspaceId }) : Either.left(error(operation, bad))
+    }
+
+    /** Runs `f` for the tenant of a collection operation, once the workspace and the collection are known good. */
+    const onCollection = <A, E>(
+      operation: string,
+      workspaceId: string,
+      collection: string,
+      f: (tenant: Tenant) => Effect.Effect<A, E>
+    ): Effect.Effect<A, E | StoreError> => {
+      const bad = badWorkspace(workspaceId)
+      if (bad !== undefined) return Effect.fail(error(operation, bad))
+      if (!catalog.collections.has(collection)) {
+        return Effect.fail(error(operation, `unknown collection "${collection}"; declare it in the Catalog`))
+      }
+      return f({ workspaceId })
+    }
+
+    /** The plan of a query: the cached one, or one checked now (reading the clock). */
+    const planned = <P extends PlanCache.AnyPlan>(
+      kind: "find" | "aggregate",
+      workspaceId: string,
+      query: unknown,
+      plan: (now: number) => Either.Either<P, InvalidQuery>
+    ): Effect.Effect<P, InvalidQuery> => {
+      const { hit, keep } = plans.lookup<P>(kind, workspaceId, query)
+      if (hit !== undefined) return Effect.succeed(hit)
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const built = plan(now)
+        if (Either.isRight(built)) keep(built.right)
+        return built
+      })
+    }
+
+    const service: Store.Service = {
+      transaction: engine.transaction,
+
+      get: (workspaceId, collection, id) => onCollection("get", workspaceId, collection, (t) => engine.get(t, collection, id)),
+
+      getMany: (workspaceId, collection, ids) =>
+        onCollection("getMany", workspaceId, collection, (t) => (ids.length === 0 ? Effect.succeed([]) : engine.getMany(t, collection, ids))),
+
+      insert: (workspaceId, collection, row) =>
+        onCollection("insert", workspaceId, collection, (t) => engine.insert(t, collection, row)),
+
+      insertMany: (workspaceId, collection, rows) =>
+        onCollection("insertMany", workspaceId, collection, (t) => (rows.length === 0 ? Effect.void : engine.insertMany(t, collection, rows))),
+
+      update: (workspaceId, collection, row, expectedVersion) =>
+        onCollection("update", workspaceId, collection, (t) => engine.update(t, collection, row, expectedVersion)),
+
+      remove: (workspaceId, collection, id, expectedVersion) =>
+        onCollection("remove", workspaceId, collection, (t) => engine.remove(t, collection, id, expectedVersion)),
+
+      find: (workspaceId, query) =>
+        Either.match(tenantOf("find", workspaceId), {
+          onLeft: Effect.fail,
+          onRight: (tenant) =>
+            Effect.flatMap(
+              planned("find", workspaceId, query, (now) => Plan.find(catalog, workspaceId, query, now)),
+              (plan) =>
+                Effect.map(engine.find(tenant, plan), (rows): Store.Page => {
+                  if (plan.limit === null || rows.length <= plan.limit) return { rows, nextCursor: null }
+                  const page = rows.slice(0, plan.limit)
+                  return { rows: page, nextCursor: Plan.cursorAfter(plan, page[page.length - 1]!) }
+                })
+            )
+        }),
+
+      aggregate: (workspaceId, query) =>
+        Either.match(tenantOf("aggregate", workspaceId), {
+          onLeft: Effect.fail,
+          onRight: (tenant) =>
+            Effect.flatMap(
+              planned("aggregate", workspaceId, query, (now) => Plan.aggregate(catalog, workspaceId, query, now)),
+              (plan) => engine.aggregate(tenant, plan)
+            )
+        }),
+
+      append: (workspaceId, events) =>
+        Either.match(tenantOf("append", workspaceId), {
+          onLeft: Effect.fail,
+          onRight: (tenant) => {
+            if (events.length === 0) return Effect.void
+            for (const event of events) {
+              const defect = eventDefect(event)
+              if (defect !== undefined) {
+                const name = typeof event?.type === "string" ? `${event.type} of ${String(event.collection)} ${String(event.recordId)}` : "an event"
+                return Effect.fail(error("append", `${name} is malformed: ${defect}`))
+              }
+            }
+            return engine.append(tenant, events)
+          }
+        }),
+
+      readEvents: (workspaceId, options) =>
+        Either.match(tenantOf("readEvents", workspaceId), {
+          onLeft: Effect.fail,
+          onRight: (tenant) => (options.limit <= 0 ? Effect.succeed([]) : engine.readEvents(tenant, options))
+        }),
+
+      eventsFor: (workspaceId, options) =>
+        Either.match(tenantOf("eventsFor", workspaceId), {
+          onLeft: Effect.fail,
+          onRight: (tenant) => (options.limit <= 0 ? Effect.succeed([]) : engine.eventsFor(tenant, options))
+        })
+    }
+    return service
+  })
