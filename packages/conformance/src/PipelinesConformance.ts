@@ -11,6 +11,7 @@ import { layer } from "@effect/vitest"
 import type { Catalog, Store } from "@rapport/core"
 import type { Layer } from "effect"
 import * as DealsSuite from "./pipelines/deals.js"
+import * as EventsSuite from "./pipelines/events.js"
 import * as LeadsSuite from "./pipelines/leads.js"
 import * as TicketsSuite from "./pipelines/tickets.js"
 
@@ -30,8 +31,9 @@ export interface Options<E = unknown> {
 
 /**
  * Registers the suite for a store: one `layer` block per service (`Deals on <name>`,
- * `Leads on <name>`, `Tickets on <name>`), each building the store once. Call it at
- * the top level of a test file.
+ * `Leads on <name>`, `Tickets on <name>`) and one for the typed events of them all
+ * (`Domain events on <name>`), each building the store once. Call it at the top level
+ * of a test file.
  *
  * @example
  * ```ts
@@ -56,4 +58,5 @@ export const run = <E>(options: Options<E>): void => {
   layer(TicketsSuite.makeLayer(options.layer), { timeout })(`Tickets on ${options.name}`, (it) => {
     TicketsSuite.ticketsSuite(it)
   })
+  layer(EventsSuite.makeLayer(options.layer), { timeout })(`Domain events on ${options.name}`, EventsSuite.eventsSuite)
 }

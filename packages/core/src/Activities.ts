@@ -5,6 +5,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import * as Activity from "./Activity.js"
+import * as CrmEvents from "./CrmEvents.js"
 import { FieldIssue, ValidationError } from "./Errors.js"
 import * as Input from "./Input.js"
 import * as Records from "./Records.js"
@@ -37,7 +38,7 @@ export const make = Effect.gen(function*() {
       Effect.gen(function*() {
         const fields = yield* records.normalize("log", Activity.inputs.create, input)
         yield* callDetailsOnCalls("log", fields.type, fields)
-        return yield* records.insertRow("log", fields, { eventType: "ActivityLogged" })
+        return yield* records.insertRow("log", fields, { eventType: CrmEvents.ActivityLogged.type })
       }),
     update: (ref: Records.Versioned, patch: Parameters<typeof base.update>[1]) =>
       records.patchRow("update", ref, (row) =>

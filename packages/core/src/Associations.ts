@@ -6,6 +6,7 @@
  */
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import * as Association from "./Association.js"
+import * as CrmEvents from "./CrmEvents.js"
 import { ValidationError } from "./Errors.js"
 import * as Records from "./Records.js"
 import type * as Query from "./Query.js"
@@ -100,7 +101,7 @@ export const make = (definitions: ReadonlyArray<Association.Definition> = Associ
             toCollection: link.to.collection,
             toId: link.to.id,
             label: link.label
-          }, { eventType: "RecordsLinked" })
+          }, { eventType: CrmEvents.RecordsLinked.type })
         }),
 
       /** Removes a link. */

@@ -5,6 +5,7 @@
  */
 import { Context, Effect, Layer, Schema } from "effect"
 import * as Contact from "./Contact.js"
+import * as CrmEvents from "./CrmEvents.js"
 import * as CustomField from "./CustomField.js"
 import * as Records from "./Records.js"
 import type { Typed } from "./internal/typed.js"
@@ -40,7 +41,7 @@ export const make = Effect.gen(function*() {
           const consent = yield* records.decodeInput("setConsent", ConsentInput, input)
           const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
           return { consentStatus: consent.status, consentSource: consent.source, consentAt: now }
-        }), { eventType: "ContactConsentChanged" }),
+        }), { eventType: CrmEvents.ContactConsentChanged.type }),
 
     /** Adds tags (already present ones are kept once). */
     addTags: (ref: Records.Versioned, tags: ReadonlyArray<string>) =>

@@ -6,6 +6,7 @@
  */
 import { Context, Effect, Either, Layer, Option, Schedule, Schema } from "effect"
 import * as Conversation from "./Conversation.js"
+import * as CrmEvents from "./CrmEvents.js"
 import { FieldIssue, ValidationError } from "./Errors.js"
 import * as Input from "./Input.js"
 import * as Records from "./Records.js"
@@ -59,7 +60,7 @@ export const make = Effect.gen(function*() {
             visibility: message.visibility,
             body: message.body,
             sentAt
-          }, { eventType: "MessageAdded" })
+          }, { eventType: CrmEvents.MessageAdded.type })
           // A customer writing into a closed thread reopens it.
           const reopen = thread.status === "closed" && message.authorKind === "customer"
           const updated = yield* conversations.patchRow("addMessage", thread, () =>
@@ -68,7 +69,7 @@ export const make = Effect.gen(function*() {
               lastMessageAt: Math.max(sentAt, (thread.lastMessageAt as number | null) ?? sentAt),
               ...(reopen ? { status: "open" } : {})
             }), {
-            eventType: reopen ? "ConversationReopened" : "ConversationUpdated",
+            eventType: reopen ? CrmEvents.ConversationReopened.type : CrmEvents.ConversationUpdated.type,
             // The message's own event is on the contact's timeline; the counter bump is not.
             ownSubjectOnly: !reopen
           })
@@ -120,11 +121,11 @@ export const make = Effect.gen(function*() {
           messageCount: 0,
           lastMessageAt: null
         })
-        if (message === undefined) return yield* conversations.insertRow("start", fields, { eventType: "ConversationStarted" })
+        if (message === undefined) return yield* conversations.insertRow("start", fields, { eventType: CrmEvents.ConversationStarted.type })
         const sentAt = message.sentAt ?? (yield* conversations.now)
         return yield* deps.store.transaction(
           Effect.gen(function*() {
-            const started = yield* conversations.insertRow("start", fields, { eventType: "ConversationStarted" })
+            const started = yield* conversations.insertRow("start", fields, { eventType: CrmEvents.ConversationStarted.type })
             const { conversation } = yield* writeMessage(started.id, message, sentAt)
             return conversation
           })
@@ -135,14 +136,14 @@ export const make = Effect.gen(function*() {
     addMessage,
 
     /** Closes an open conversation. */
-    close: setStatus("close", "closed", "ConversationClosed"),
+    close: setStatus("close", "closed", CrmEvents.ConversationClosed.type),
     /** Reopens a closed conversation. */
-    reopen: setStatus("reopen", "open", "ConversationReopened"),
+    reopen: setStatus("reopen", "open", CrmEvents.ConversationReopened.type),
     /** Assigns to a user, or unassigns with `null`. */
     assign: (ref: Records.Versioned, assigneeId: string | null) =>
       conversations.patchRow("assign", ref, () =>
         conversations.normalize("assign", Schema.Struct({ assigneeId: Schema.NullOr(UserId) }), { assigneeId }), {
-        eventType: "ConversationAssigned"
+        eventType: CrmEvents.ConversationAssigned.type
       }),
 
     get: conversations.get,

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Either, Layer, Option, Schema } from "effect"
+import * as CrmEvents from "./CrmEvents.js"
 import { ValidationError } from "./Errors.js"
 import * as Input from "./Input.js"
 import * as Records from "./Records.js"
@@ -110,15 +111,15 @@ export const make = Effect.gen(function*() {
           cancelledAt: null,
           custom: order.custom
         })
-        return yield* records.insertRow("place", fields, { eventType: "OrderPlaced" })
+        return yield* records.insertRow("place", fields, { eventType: CrmEvents.OrderPlaced.type })
       }),
 
     /** placed → paid */
-    pay: move("pay", "paid", "OrderPaid"),
+    pay: move("pay", "paid", CrmEvents.OrderPaid.type),
     /** paid → fulfilled */
-    fulfil: move("fulfil", "fulfilled", "OrderFulfilled"),
+    fulfil: move("fulfil", "fulfilled", CrmEvents.OrderFulfilled.type),
     /** placed or paid → cancelled */
-    cancel: move("cancel", "cancelled", "OrderCancelled"),
+    cancel: move("cancel", "cancelled", CrmEvents.OrderCancelled.type),
 
     /**
      * Refunds part or all of a paid or fulfilled order: the amount must be in the
@@ -144,7 +145,7 @@ export const make = Effect.gen(function*() {
             refunded: { amountMinor: after, currency: total.currency },
             status: after === total.amountMinor ? "refunded" : "partially_refunded"
           }
-        }), { eventType: "OrderRefunded" }),
+        }), { eventType: CrmEvents.OrderRefunded.type }),
 
     get: records.get,
     find: records.find,

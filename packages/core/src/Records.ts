@@ -58,6 +58,29 @@ export interface Change {
 }
 
 /**
+ * The `Change` a typed event announces: its type, and the payload it carries besides
+ * `changes` (which `changeRow` adds), checked against the event's schema by the
+ * compiler.
+ *
+ * @example
+ * ```ts
+ * import { DomainEvent, Records } from "@rapport/core"
+ * import { Schema } from "effect"
+ *
+ * const WidgetRetired = DomainEvent.define("WidgetRetired", DomainEvent.changesPayload({ reason: Schema.String }))
+ * const retire = (reason: string): Records.Change => Records.change(WidgetRetired, { status: "retired" }, { reason })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const change = <T extends string, A, I extends { readonly changes: unknown }>(
+  event: DomainEvent.Definition<T, A, I>,
+  fields: Record<string, Collection.Json>,
+  payload: Omit<I, "changes">
+): Change => ({ fields, eventType: event.type, payload: payload as Record<string, Collection.Json> })
+
+/**
  * A page of decoded records.
  *
  * @since 0.1.0
@@ -285,7 +308,7 @@ export const make = <A>(
       /** The event's payload; `{ record: row }` by default. */
       readonly payload?: (row: Collection.Row) => Json
       /** More events about the new record, in the same transaction. */
-      readonly extraEvents?: (row: Collection.Row) => ReadonlyArray<{ readonly type: string; readonly payload: Json }>
+      readonly extraEvents?: (row: Collection.Row) => ReadonlyArray<DomainEvent.Pending>
     } = {}
   ) =>
     Effect.gen(function*() {
@@ -352,7 +375,7 @@ export const make = <A>(
           const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
           const change = yield* patch(before, now)
           const next: MutableRow = { ...before }
-          const changed: Record<string, Json> = {}
+          const changed: Record<string, { readonly from: Json; readonly to: Json }> = {}
           for (const [field, value] of Object.entries(change.fields)) {
             let to = value
             if (field === "custom") {
@@ -373,7 +396,7 @@ export const make = <A>(
           next.version = before.version + 1
           next.updatedAt = Math.max(now, before.updatedAt)
           const model = yield* toModel(command, next)
-          const payload = { ...change.payload, changes: changed }
+          const payload = { ...change.payload, changes: changed satisfies typeof DomainEvent.Changes.Encoded }
           yield* checkStorable(operation(command), Object.fromEntries(Object.keys(changed).map((field) => [field, next[field]])))
           // What the event adds to the row (the old values come from the store as they are).
           yield* checkStorable(operation(command), { payload: change.payload ?? {} })

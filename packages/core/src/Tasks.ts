@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Schema } from "effect"
+import * as CrmEvents from "./CrmEvents.js"
 import { ValidationError } from "./Errors.js"
 import * as Input from "./Input.js"
 import * as Records from "./Records.js"
@@ -56,11 +57,11 @@ export const make = Effect.gen(function*() {
     get: base.get,
     find: base.find,
     /** Marks an open task done (records `completedAt`). */
-    complete: move("complete", ["open"], "done", "TaskCompleted"),
+    complete: move("complete", ["open"], "done", CrmEvents.TaskCompleted.type),
     /** Cancels an open task. */
-    cancel: move("cancel", ["open"], "cancelled", "TaskCancelled"),
+    cancel: move("cancel", ["open"], "cancelled", CrmEvents.TaskCancelled.type),
     /** Reopens a done or cancelled task. */
-    reopen: move("reopen", ["done", "cancelled"], "open", "TaskReopened"),
+    reopen: move("reopen", ["done", "cancelled"], "open", CrmEvents.TaskReopened.type),
     /** Open tasks of a contact, soonest due first (undated last). */
     openFor: (contactId: string) =>
       Effect.gen(function*() {

@@ -10,11 +10,12 @@
  */
 import type { Collection, Query } from "@rapport/core"
 import { DomainEvent, Errors, Input, Records, Workspace } from "@rapport/core"
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Effect, Layer, ParseResult, Schema } from "effect"
 import * as Deal from "./Deal.js"
-import { dealFacts, dealSubjects, DAY_MS, HISTORY_TYPES } from "./internal/deal.js"
+import { dealFacts, dealSubjects, DAY_MS } from "./internal/deal.js"
 import * as Machine from "./Machine.js"
 import * as Pipeline from "./Pipeline.js"
+import * as PipelinesEvents from "./PipelinesEvents.js"
 
 /**
  * A record's id and the version the caller last saw (a `Deal` is one).
@@ -137,21 +138,14 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
           lostReason: meta.kind === "lost" ? lostReason : null,
           previousStage: open ? null : fromMeta.kind === "open" ? from : row.previousStage ?? null
         }
-        const eventType = meta.kind === "won"
-          ? "DealWon"
+        const move = { pipelineId: pipeline.id, from, to, timeInStageMs: Math.max(0, at - (row.stageEnteredAt as number)) }
+        return meta.kind === "won"
+          ? Records.change(PipelinesEvents.DealWon, fields, move)
           : meta.kind === "lost"
-          ? "DealLost"
+          ? Records.change(PipelinesEvents.DealLost, fields, { ...move, reason: lostReason })
           : fromMeta.kind !== "open"
-          ? "DealReopened"
-          : "DealStageChanged"
-        const payload: Record<string, Collection.Json> = {
-          pipelineId: pipeline.id,
-          from,
-          to,
-          timeInStageMs: Math.max(0, at - (row.stageEnteredAt as number)),
-          ...(meta.kind === "lost" ? { reason: lostReason } : {})
-        }
-        return { fields, eventType, payload }
+          ? Records.change(PipelinesEvents.DealReopened, fields, move)
+          : Records.change(PipelinesEvents.DealStageChanged, fields, move)
       })
 
     const moveTo = (command: string, ref: Versioned, target: (pipeline: Pipeline.Any, row: Collection.Row) => string, lostReason?: string) =>
@@ -233,7 +227,7 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
           rottingAt: null,
           wonAt: null,
           lostAt: null
-        }, { eventType: "DealCreated" })
+        }, { eventType: PipelinesEvents.DealCreated.type })
       })
 
     const reopen = (ref: Versioned, requested?: string) =>
@@ -311,17 +305,17 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
       /** Changes the amount (`null` clears it, unless the stage requires it). */
       changeAmount: (ref: Versioned, amount: typeof Deal.fields.amount.schema.Encoded) =>
         Effect.flatMap(encodeInto("changeAmount", AmountInput, { amount }), (values) =>
-          patchFields("changeAmount", ref, values, "DealAmountChanged")),
+          patchFields("changeAmount", ref, values, PipelinesEvents.DealAmountChanged.type)),
 
       /** Changes the expected close date, `YYYY-MM-DD` (`null` clears it, unless the stage requires it). */
       changeCloseDate: (ref: Versioned, closeDate: string | null) =>
         Effect.flatMap(encodeInto("changeCloseDate", CloseDateInput, { closeDate }), (values) =>
-          patchFields("changeCloseDate", ref, values, "DealCloseDateChanged")),
+          patchFields("changeCloseDate", ref, values, PipelinesEvents.DealCloseDateChanged.type)),
 
       /** Changes plain fields (name, amount, close date, owner, contact, company, custom). */
       update: (ref: Versioned, patch: Deal.UpdateInput) =>
         Effect.flatMap(encodeInto("update", Deal.UpdateInput, patch), (values) =>
-          patchFields("update", ref, values, "DealUpdated")),
+          patchFields("update", ref, values, PipelinesEvents.DealUpdated.type)),
 
       /**
        * Overrides the forecast category of an open deal; `null` goes back to the
@@ -341,9 +335,9 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
                 forecastOverride: input.category !== null
               }
               if (Records.sameJson(row.forecastCategory, fields.forecastCategory) && row.forecastOverride === fields.forecastOverride) {
-                return { fields: {}, eventType: "DealForecastChanged" }
+                return Records.change(PipelinesEvents.DealForecastChanged, {}, {})
               }
-              return { fields: { ...fields, lastActivityAt: at }, eventType: "DealForecastChanged" }
+              return Records.change(PipelinesEvents.DealForecastChanged, { ...fields, lastActivityAt: at }, {})
             }))),
 
       get: (id: string) => records.get(id),
@@ -363,16 +357,21 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
           while (true) {
             const page: ReadonlyArray<DomainEvent.StoredEvent> = yield* store.eventsFor(workspaceId, { subject, before, limit: 500 })
             for (const e of page) {
-              if (e.recordId !== dealId || !HISTORY_TYPES.has(e.type)) continue
-              const p = e.payload as { readonly from: string; readonly to: string; readonly timeInStageMs: number }
+              if (e.recordId !== dealId || !PipelinesEvents.StageMoves.types.has(e.type)) continue
+              // A stored move that does not decode is a corrupted log, not something to skip.
+              const move = yield* Effect.mapError(PipelinesEvents.StageMoves.decode(e), (error) =>
+                new Errors.StoreError({
+                  operation: records.operation("history"),
+                  detail: `stored ${e.type} event ${e.position} does not decode: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+                }))
               out.push({
-                type: e.type,
-                from: p.from,
-                to: p.to,
-                at: e.occurredAt,
-                actor: { kind: e.actor.kind, id: e.actor.id },
-                timeInStageMs: p.timeInStageMs,
-                version: e.version
+                type: move.type,
+                from: move.payload.from,
+                to: move.payload.to,
+                at: move.occurredAt,
+                actor: { kind: move.actor.kind, id: move.actor.id },
+                timeInStageMs: move.payload.timeInStageMs,
+                version: move.version
               })
             }
             if (page.length < 500) break
@@ -413,16 +412,12 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
                   .pipe(Effect.catchTag("InvalidQuery", Effect.die))
                 for (const row of page.rows) {
                   const deal = yield* records.changeRow("checkRotting", row, (current) =>
-                    Effect.succeed({
-                      fields: { rottingAt: at },
-                      eventType: "DealRotting",
-                      payload: {
-                        pipelineId: pipeline.id,
-                        stage,
-                        rotAfterDays: days,
-                        idleMs: at - (current.lastActivityAt as number)
-                      }
-                    })).pipe(
+                    Effect.succeed(Records.change(PipelinesEvents.DealRotting, { rottingAt: at }, {
+                      pipelineId: pipeline.id,
+                      stage,
+                      rotAfterDays: days,
+                      idleMs: at - (current.lastActivityAt as number)
+                    }))).pipe(
                       // The deal moved or was touched since the scan: it is judged again next run.
                       Effect.catchTag("Conflict", () => Effect.succeed(null))
                     )

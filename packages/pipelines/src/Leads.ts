@@ -13,6 +13,7 @@ import * as Deals from "./Deals.js"
 import * as Lead from "./Lead.js"
 import * as Machine from "./Machine.js"
 import type * as Pipeline from "./Pipeline.js"
+import * as PipelinesEvents from "./PipelinesEvents.js"
 
 const StatusInput = Schema.Struct({ status: Lead.LeadStatus })
 
@@ -137,26 +138,30 @@ export const make = Effect.gen(function*() {
           disqualifiedAt: null,
           convertedAt: null,
           custom: (encoded.custom ?? {}) as Collection.Json
-        }, { eventType: "LeadCaptured" })
+        }, { eventType: PipelinesEvents.LeadCaptured.type })
       }),
 
     /** new or disqualified → qualified. */
     qualify: (ref: Records.Versioned) =>
       records.changeRow("qualify", ref, (row, at) =>
-        Effect.map(step(row, "QUALIFY"), () => ({
-          fields: { status: "qualified", qualifiedAt: at, disqualifyReason: null, disqualifiedAt: null },
-          eventType: "LeadQualified"
-        }))),
+        Effect.map(step(row, "QUALIFY"), () =>
+          Records.change(PipelinesEvents.LeadQualified, {
+            status: "qualified",
+            qualifiedAt: at,
+            disqualifyReason: null,
+            disqualifiedAt: null
+          }, {}))),
 
     /** new or qualified → disqualified, with a reason. */
     disqualify: (ref: Records.Versioned, reason: string) =>
       Effect.flatMap(records.decodeInput("disqualify", ReasonInput, { reason }), (input) =>
         records.changeRow("disqualify", ref, (row, at) =>
-          Effect.map(step(row, "DISQUALIFY"), () => ({
-            fields: { status: "disqualified", disqualifyReason: input.reason, disqualifiedAt: at },
-            eventType: "LeadDisqualified",
-            payload: { reason: input.reason }
-          })))),
+          Effect.map(step(row, "DISQUALIFY"), () =>
+            Records.change(
+              PipelinesEvents.LeadDisqualified,
+              { status: "disqualified", disqualifyReason: input.reason, disqualifiedAt: at },
+              { reason: input.reason }
+            )))),
 
     /**
      * Converts a qualified lead in one transaction: the contact with the lead's email
@@ -213,17 +218,13 @@ export const make = Effect.gen(function*() {
             ...(options.stage === undefined ? {} : { stage: options.stage })
           })
           const converted = yield* records.changeRow("convert", ref, (_, at) =>
-            Effect.succeed({
-              fields: {
-                status: "converted",
-                convertedAt: at,
-                contactId: contact.id,
-                companyId: company?.id ?? null,
-                dealId: deal.id
-              },
-              eventType: "LeadConverted",
-              payload: { contactId: contact.id, companyId: company?.id ?? null, dealId: deal.id }
-            }))
+            Effect.succeed(Records.change(PipelinesEvents.LeadConverted, {
+              status: "converted",
+              convertedAt: at,
+              contactId: contact.id,
+              companyId: company?.id ?? null,
+              dealId: deal.id
+            }, { contactId: contact.id, companyId: company?.id ?? null, dealId: deal.id })))
           const result: Conversion = {
             lead: converted,
             contact,

@@ -7,13 +7,14 @@
  *
  * @since 0.1.0
  */
-import type { Collection } from "@rapport/core"
+import type { Collection, DomainEvent } from "@rapport/core"
 import { Errors, Field, Input, Query, Team, User, Workspace } from "@rapport/core"
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
 import type * as BusinessCalendar from "./BusinessCalendar.js"
 import * as Escalation from "./Escalation.js"
 import * as Command from "./internal/ticketCommand.js"
 import * as Machine from "./Machine.js"
+import * as PipelinesEvents from "./PipelinesEvents.js"
 import * as SlaPolicy from "./SlaPolicy.js"
 import * as Ticket from "./Ticket.js"
 import * as TicketLifecycle from "./TicketLifecycle.js"
@@ -75,7 +76,7 @@ const AssignInput = Schema.Struct({
 
 const policyOf = (sla: Ticket.SlaState): SlaPolicy.SlaPolicy | null => (sla.policy === null ? null : decodePolicy(sla.policy))
 
-const statusPayload = (policyId: string | null, s: SlaPolicy.TargetStatus): Json => ({
+const statusPayload = (policyId: string | null, s: SlaPolicy.TargetStatus): typeof PipelinesEvents.SlaTarget.Encoded => ({
   policyId,
   key: s.key,
   metric: s.metric,
@@ -147,12 +148,12 @@ export const make = (config: Config = {}) =>
         if (status.breachedAt !== null && !(status.key in breached)) {
           breached[status.key] = status.breachedAt
           if (!warned.includes(status.key)) warned.push(status.key)
-          events.push({ type: "SlaBreached", payload: statusPayload(policyId, status) })
+          events.push(PipelinesEvents.SlaBreached.make(statusPayload(policyId, status)))
           triggers.push({ _tag: "Breach", key: status.key, metric: status.metric })
           counts.breaches++
         } else if (status.state === "warning" && !warned.includes(status.key)) {
           warned.push(status.key)
-          events.push({ type: "SlaWarning", payload: statusPayload(policyId, status) })
+          events.push(PipelinesEvents.SlaWarning.make(statusPayload(policyId, status)))
           counts.warnings++
         }
       }
@@ -178,18 +179,15 @@ export const make = (config: Config = {}) =>
           if (plan.priority !== null) priority = plan.priority.to
           if (plan.teamId !== null) teamId = plan.teamId.to
           if (plan.assigneeId !== null) assigneeId = plan.assigneeId.to
-          events.push({
-            type: "TicketEscalated",
-            payload: {
-              ruleId: plan.ruleId,
-              key: plan.key,
-              reason: plan.reason,
-              priority: plan.priority,
-              teamId: plan.teamId,
-              assigneeId: plan.assigneeId,
-              notify: plan.notify
-            }
-          })
+          events.push(PipelinesEvents.TicketEscalated.make({
+            ruleId: plan.ruleId,
+            key: plan.key,
+            reason: plan.reason,
+            priority: plan.priority,
+            teamId: plan.teamId,
+            assigneeId: plan.assigneeId,
+            notify: plan.notify
+          }))
           counts.escalations++
         }
       }
@@ -222,18 +220,15 @@ export const make = (config: Config = {}) =>
         ...(to === "closed" ? { closedAt: at } : {}),
         ...(reopened ? { reopenCount: ticket.reopenCount + 1, solvedAt: null } : {})
       }
-      const events: Array<Command.PendingEvent> = [{
-        type: "TicketStatusChanged",
-        payload: {
-          from: step.from,
-          to: step.to,
-          fromCategory: from,
-          toCategory: to,
-          event: step.event,
-          effects: step.effects as unknown as Json
-        }
-      }]
-      if (reopened) events.push({ type: "TicketReopened", payload: { from: step.from, to: step.to } })
+      const events: Array<DomainEvent.Pending> = [PipelinesEvents.TicketStatusChanged.make({
+        from: step.from,
+        to: step.to,
+        fromCategory: from,
+        toCategory: to,
+        event: step.event,
+        effects: step.effects
+      })]
+      if (reopened) events.push(PipelinesEvents.TicketReopened.make({ from: step.from, to: step.to }))
       return { set, events }
     }
 
@@ -254,10 +249,7 @@ export const make = (config: Config = {}) =>
           slaPolicyId: policy?.id ?? null,
           sla: { ...ticket.sla, policy: encoded, appliedAt: at } as unknown as Json
         },
-        event: {
-          type: "SlaPolicyApplied",
-          payload: { from: ticket.slaPolicyId, to: policy?.id ?? null, appliedAt: at }
-        }
+        event: PipelinesEvents.SlaPolicyApplied.make({ from: ticket.slaPolicyId, to: policy?.id ?? null, appliedAt: at })
       }
     }
 
@@ -293,13 +285,13 @@ export const make = (config: Config = {}) =>
             visibility: r.visibility,
             body: r.body,
             sentAt
-          }, { eventType: "TicketReplyAdded" })
+          }, { eventType: PipelinesEvents.TicketReplyAdded.type })
           const ticket = yield* update("reply", row, (row, ticket, at) =>
             Effect.gen(function*() {
               const entry: Ticket.Entry = { _tag: "Reply", at, author: r.authorKind, visibility: r.visibility }
               const answer = Ticket.isAgentAnswer(entry)
               let set: Record<string, Json> = {}
-              const events: Array<Command.PendingEvent> = []
+              const events: Array<DomainEvent.Pending> = []
               let timeline: ReadonlyArray<Ticket.Entry> = ticket.timeline
               if (r.authorKind === "customer") {
                 set.lastCustomerReplyAt = at
@@ -317,7 +309,7 @@ export const make = (config: Config = {}) =>
                 set.lastAgentReplyAt = at
                 if (ticket.firstReplyAt === null) {
                   set.firstReplyAt = at
-                  events.push({ type: "TicketFirstReply", payload: { at, firstReplyMillis: at - ticket.createdAt } })
+                  events.push(PipelinesEvents.TicketFirstReply.make({ at, firstReplyMillis: at - ticket.createdAt }))
                 }
               }
               set.timeline = [...timeline, entry] as unknown as Json
@@ -403,8 +395,9 @@ export const make = (config: Config = {}) =>
             escalations: []
           })
           return yield* tickets.insertRow("create", fields, {
-            eventType: "TicketCreated",
-            extraEvents: () => policy === null ? [] : [{ type: "SlaPolicyApplied", payload: { from: null, to: policy.id, appliedAt: at } }]
+            eventType: PipelinesEvents.TicketCreated.type,
+            extraEvents: () =>
+              policy === null ? [] : [PipelinesEvents.SlaPolicyApplied.make({ from: null, to: policy.id, appliedAt: at })]
           })
         }),
 
@@ -421,7 +414,7 @@ export const make = (config: Config = {}) =>
           const s = yield* settings
           return yield* update("assign", ref, (row, ticket, at) => {
             const set: Record<string, Json> = {}
-            const changes: Record<string, Json> = {}
+            const changes: { -readonly [F in "assigneeId" | "teamId"]?: { readonly from: string | null; readonly to: string | null } } = {}
             for (const field of ["assigneeId", "teamId"] as const) {
               const to = decoded[field]
               if (to === undefined || to === ticket[field]) continue
@@ -429,7 +422,7 @@ export const make = (config: Config = {}) =>
               changes[field] = { from: ticket[field], to }
             }
             if (Object.keys(set).length === 0) return Effect.succeed(null)
-            return Effect.succeed(finish(s, row, { set, events: [{ type: "TicketAssigned", payload: { changes } }] }, at, false))
+            return Effect.succeed(finish(s, row, { set, events: [PipelinesEvents.TicketAssigned.make({ changes })] }, at, false))
           })
         }),
 
@@ -440,7 +433,7 @@ export const make = (config: Config = {}) =>
           const s = yield* settings
           return yield* update("changePriority", ref, (row, ticket, at) => {
             if (p === ticket.priority) return Effect.succeed(null)
-            const events: Array<Command.PendingEvent> = [{ type: "TicketPriorityChanged", payload: { from: ticket.priority, to: p } }]
+            const events: Array<DomainEvent.Pending> = [PipelinesEvents.TicketPriorityChanged.make({ from: ticket.priority, to: p })]
             const policy = reselect(s, ticket, { ...facts(ticket), priority: p }, at)
             if (policy !== null) events.push(policy.event)
             return Effect.succeed(finish(s, row, { set: { priority: p, ...policy?.set }, events }, at, false))
@@ -478,7 +471,9 @@ export const make = (config: Config = {}) =>
               if (Ticket.isDone(ticket.category)) {
                 return Effect.fail(Errors.ValidationError.single("Tickets.merge", "target", `ticket ${ticket.id} is ${ticket.status}`))
               }
-              return Effect.succeed(finish(s, row, { set: {}, events: [{ type: "TicketMergeReceived", payload: { sourceId: source.id } }] }, at, false))
+              return Effect.succeed(
+                finish(s, row, { set: {}, events: [PipelinesEvents.TicketMergeReceived.make({ sourceId: source.id })] }, at, false)
+              )
             })
             const closed = yield* update("merge", source, (row, ticket, at) =>
               Effect.gen(function*() {
@@ -486,7 +481,7 @@ export const make = (config: Config = {}) =>
                 const moved = moveTo(s, ticket, step, at, ticket.timeline)
                 return finish(s, row, {
                   set: { ...moved.set, mergedIntoId: target.id },
-                  events: [...moved.events, { type: "TicketMerged", payload: { targetId: target.id } }]
+                  events: [...moved.events, PipelinesEvents.TicketMerged.make({ targetId: target.id })]
                 }, at, false)
               }))
             return { source: closed, target: merged }

@@ -100,6 +100,13 @@ export * as TicketMetrics from "./TicketMetrics.js"
 export * as Escalation from "./Escalation.js"
 
 /**
+ * Every event type this package writes, with the `Schema` of its payload.
+ *
+ * @since 0.1.0
+ */
+export * as PipelinesEvents from "./PipelinesEvents.js"
+
+/**
  * Every collection this package stores, to add to the catalog.
  *
  * @since 0.1.0

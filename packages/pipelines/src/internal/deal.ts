@@ -6,9 +6,6 @@ import type * as Pipeline from "../Pipeline.js"
 
 export const DAY_MS = 86_400_000
 
-/** Event types that record a stage move (payload `{ from, to, timeInStageMs }`). */
-export const HISTORY_TYPES: ReadonlySet<string> = new Set(["DealStageChanged", "DealWon", "DealLost", "DealReopened"])
-
 /** What the pipeline's guards read from a stored deal row (or encoded fields). */
 export const dealFacts = (
   row: { readonly [field: string]: unknown },

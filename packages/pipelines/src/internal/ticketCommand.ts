@@ -22,14 +22,10 @@ export const subjectsOf = (row: Collection.Row): ReadonlyArray<DomainEvent.Subje
   return out
 }
 
-export interface PendingEvent {
-  readonly type: string
-  readonly payload: Json
-}
-
 export interface Change {
   readonly set: Record<string, Json>
-  readonly events: ReadonlyArray<PendingEvent>
+  /** Built with the definitions of `PipelinesEvents`, so that each payload is checked against its schema. */
+  readonly events: ReadonlyArray<DomainEvent.Pending>
 }
 
 const refFields = Object.entries(Ticket.collection.spec.fields).filter(([, f]) => f.ref !== undefined)
