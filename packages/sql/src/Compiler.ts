@@ -12,7 +12,7 @@
  *   when a record without related rows cannot pass (e.g. count ≥ n with n > 0, any
  *   min/max test), `id IN (SELECT fk … GROUP BY fk HAVING …)`: one grouped scan.
  * - Sorting is `NULLS LAST` in both directions, ties broken by `id` (the plan appends it);
- *   a find asks for `limit + 1` rows to know whether a next page exists.
+ *   a find asks for `plan.fetch` (limit + 1) rows, so the store knows whether a next page exists.
  * - Sums of integers (money amounts) are exact however large, and so is their order
  *   (`Dialect.integerSum`: PostgreSQL's `sum(bigint)` is `numeric`; SQLite sums the
  *   high and the low 32 bits of each value apart, put together by `aggregateRow`).
@@ -239,7 +239,7 @@ const selectList = (dialect: Dialect, table: Table, alias: string): string =>
 
 /**
  * The statement of a find plan: whole rows of the workspace matching `where`, in the
- * plan's order, at most `limit + 1` of them.
+ * plan's order, at most `plan.fetch` (limit + 1) of them.
  *
  * @example
  * ```ts
@@ -268,7 +268,7 @@ export const find = (dialect: Dialect, tables: Tables, workspaceId: string, plan
     plan.orderBy.map((o) => `${b.field(plan.spec, alias, o.field).sql} ${o.direction === "asc" ? "ASC" : "DESC"}${dialect.nullsLast}`)
       .join(", ")
   }`
-  if (plan.limit !== null) sql += ` LIMIT ${b.param(plan.limit + 1)}`
+  if (plan.fetch !== null) sql += ` LIMIT ${b.param(plan.fetch)}`
   return { sql, params: b.params }
 }
 

@@ -99,4 +99,31 @@ export const tenancySuite = (it: It) => {
       const missing = yield* Effect.flip(store.update(wsB, ACCOUNT, bump(account("only-in-A")), 1))
       expect(missing._tag).toBe("NotFound")
     }))
+
+  it.effect("a workspace id that cannot key a statement is refused by every operation, and nothing is written", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      for (const bad of ["", "ws\u0000x", "ws\uD800"]) {
+        const refusals = [
+          yield* Effect.flip(store.insert(bad, ACCOUNT, account("p1"))),
+          yield* Effect.flip(store.insertMany(bad, ACCOUNT, [account("p2")])),
+          yield* Effect.flip(store.get(bad, ACCOUNT, "p1")),
+          yield* Effect.flip(store.getMany(bad, ACCOUNT, ["p1"])),
+          yield* Effect.flip(store.update(bad, ACCOUNT, bump(account("p1")), 1)),
+          yield* Effect.flip(store.remove(bad, ACCOUNT, "p1", 1)),
+          yield* Effect.flip(store.find(bad, Query.find(ACCOUNT))),
+          yield* Effect.flip(store.aggregate(bad, Query.aggregate(ACCOUNT, { measures: [{ _tag: "Count", as: "n" }] }))),
+          yield* Effect.flip(store.append(bad, [event("Touched", ACCOUNT, "p1")])),
+          yield* Effect.flip(store.readEvents(bad, { after: 0, limit: 10 })),
+          yield* Effect.flip(store.eventsFor(bad, { subject: `${ACCOUNT}:p1`, limit: 10 }))
+        ]
+        for (const refusal of refusals) {
+          expect(refusal._tag).toBe("StoreError")
+          expect(refusal.message).toMatch(/workspace id/)
+        }
+      }
+      // The refusals wrote nothing anywhere: a good workspace next to them is still empty.
+      expect(yield* findIds(ws, Query.find(ACCOUNT))).toEqual([])
+    }))
 }
