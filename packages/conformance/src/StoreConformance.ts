@@ -22,6 +22,7 @@ import { crudSuite } from "./suites/crud.js"
 import { differentialSuite } from "./suites/differential.js"
 import { eventOrderSuite } from "./suites/eventOrder.js"
 import { eventsSuite } from "./suites/events.js"
+import { feedSuite } from "./suites/feed.js"
 import { injectionSuite } from "./suites/injection.js"
 import { invalidSuite } from "./suites/invalid.js"
 import { moneySuite } from "./suites/money.js"
@@ -70,6 +71,7 @@ export const areas = [
   "tenancy",
   "events",
   "event order",
+  "event feed",
   "injection",
   "differential",
   "repeated queries"
@@ -118,6 +120,7 @@ export const run = <E>(options: Options<E>): void => {
           numRuns: Math.min(12, options.numRuns ?? 12),
           ...(options.seed === undefined ? {} : { seed: options.seed })
         }))
+      describe("event feed", () => feedSuite(it))
       describe("injection", () => injectionSuite(it))
       describe("differential", () =>
         differentialSuite(it, {

@@ -26,7 +26,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Either, Option } from "effect"
+import { Clock, Deferred, Duration, Effect, Either, Exit, FiberId, Option } from "effect"
 import * as Catalog from "./Catalog.js"
 import type { Row } from "./Collection.js"
 import type { NewEvent, StoredEvent, Subject } from "./DomainEvent.js"
@@ -90,15 +90,62 @@ export interface Engine {
   readonly aggregate: (tenant: Tenant, plan: Plan.AggregatePlan) => Effect.Effect<ReadonlyArray<AggregateRow>, StoreError>
   /** Appends events `toStore` has checked, in the current transaction (one of its own outside one). */
   readonly append: (tenant: Tenant, events: ReadonlyArray<NewEvent>) => Effect.Effect<void, StoreError>
+  /** `types`: only those (never empty here: `toStore` answers an empty list itself). */
   readonly readEvents: (
     tenant: Tenant,
-    options: { readonly after: number; readonly limit: number }
+    options: { readonly after: number; readonly limit: number; readonly types?: ReadonlyArray<string> | undefined }
   ) => Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
+  /** The feed across workspaces (see `Store.Service.readFeed`); `types` as in `readEvents`. */
+  readonly readFeed: (
+    options: { readonly after: number; readonly limit: number; readonly types?: ReadonlyArray<string> | undefined }
+  ) => Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
+  /**
+   * Notified whenever a transaction that may have appended events commits (in process;
+   * an engine may also notify it on commits of other processes, as PostgreSQL's does on
+   * `NOTIFY`). `awaitFeed` waits on it.
+   */
+  readonly commits: Signal
   readonly eventsFor: (
     tenant: Tenant,
     options: { readonly subject: Subject; readonly before?: number | undefined; readonly limit: number }
   ) => Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
 }
+
+/**
+ * A wake-up call: `next()` is an effect that completes at the first `notify()` after
+ * `next()` was called. Take it before reading what you wait for, then await it: a
+ * notify in between is not lost.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Signal {
+  readonly next: () => Effect.Effect<void>
+  readonly notify: () => void
+}
+
+/**
+ * A new `Signal`. Notifying costs one allocation, with or without waiters.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeSignal = (): Signal => {
+  let current = Deferred.unsafeMake<void>(FiberId.none)
+  return {
+    next: () => {
+      const awaited = current
+      return Deferred.await(awaited)
+    },
+    notify: () => {
+      const done = current
+      current = Deferred.unsafeMake<void>(FiberId.none)
+      Deferred.unsafeDone(done, Exit.void)
+    }
+  }
+}
+
+const DEFAULT_POLL = Duration.seconds(1)
 
 /** A lone surrogate (half of a UTF-16 pair). */
 const LONE_SURROGATE = /\p{Cs}/u
@@ -237,7 +284,25 @@ export const toStore = (engine: Engine): Effect.Effect<Store.Service, never, Cat
       readEvents: (workspaceId, options) =>
         Either.match(tenantOf("readEvents", workspaceId), {
           onLeft: Effect.fail,
-          onRight: (tenant) => (options.limit <= 0 ? Effect.succeed([]) : engine.readEvents(tenant, options))
+          onRight: (tenant) =>
+            options.limit <= 0 || options.types?.length === 0 ? Effect.succeed([]) : engine.readEvents(tenant, options)
+        }),
+
+      readFeed: (options) => (options.limit <= 0 || options.types?.length === 0 ? Effect.succeed([]) : engine.readFeed(options)),
+
+      awaitFeed: (options) =>
+        Effect.gen(function*() {
+          const { after, types } = options
+          const poll = Duration.toMillis(options.pollInterval ?? DEFAULT_POLL)
+          const end = (yield* Clock.currentTimeMillis) + Duration.toMillis(options.timeout)
+          while (true) {
+            // Taken before reading, so a commit landing between the read and the wait wakes it.
+            const woken = engine.commits.next()
+            if (types?.length !== 0 && (yield* engine.readFeed({ after, limit: 1, types })).length > 0) return true
+            const now = yield* Clock.currentTimeMillis
+            if (now >= end) return false
+            yield* Effect.raceFirst(woken, Effect.sleep(Math.max(1, Math.min(poll, end - now))))
+          }
         }),
 
       eventsFor: (workspaceId, options) =>

@@ -37,7 +37,7 @@
  *
  * @since 0.1.0
  */
-import type { Layer, Option } from "effect"
+import type { Duration, Layer, Option } from "effect"
 import { Context, Effect } from "effect"
 import type * as CatalogModule from "./Catalog.js"
 import type { Catalog } from "./Catalog.js"
@@ -154,8 +154,42 @@ export interface Service {
    */
   readonly readEvents: (
     workspaceId: string,
-    options: { readonly after: number; readonly limit: number }
+    options: {
+      readonly after: number
+      readonly limit: number
+      /** Only events of these types (all when absent; none when empty). */
+      readonly types?: ReadonlyArray<string> | undefined
+    }
   ) => Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
+
+  /**
+   * The feed: committed events of every workspace with a position greater than `after`,
+   * oldest first, at most `limit`, optionally of some types only. Positions are one
+   * store-wide order that only grows in commit order, so a consumer serving many
+   * workspaces keeps one checkpoint (the last position it read) and, resuming after it,
+   * never skips a late commit and never sees an event twice. Within a workspace the feed's
+   * order is the order of `readEvents`. For system consumers (a workflow runner), not for
+   * requests of one workspace: it reads across tenants.
+   */
+  readonly readFeed: (options: {
+    readonly after: number
+    readonly limit: number
+    readonly types?: ReadonlyArray<string> | undefined
+  }) => Effect.Effect<ReadonlyArray<StoredEvent>, StoreError>
+
+  /**
+   * Waits for the feed to have an event past `after` (of `types`, when given): `true` as
+   * soon as it has (at once if it already has), `false` when `timeout` passes first. A
+   * commit wakes it: in process on every store, and across processes on PostgreSQL
+   * (`LISTEN/NOTIFY`); besides, the feed is read again every `pollInterval` (default 1
+   * second), which is how a commit by another process reaches it on SQLite.
+   */
+  readonly awaitFeed: (options: {
+    readonly after: number
+    readonly types?: ReadonlyArray<string> | undefined
+    readonly timeout: Duration.DurationInput
+    readonly pollInterval?: Duration.DurationInput | undefined
+  }) => Effect.Effect<boolean, StoreError>
 
   /**
    * Committed events that name `subject`, newest first, with a position below `before`

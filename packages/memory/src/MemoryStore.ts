@@ -66,6 +66,7 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
   // The transaction the current fiber runs in. Per store, so two stores never share one;
   // forked fibers inherit it, like a SQL connection shared by the fibers of a transaction.
   const currentTx = FiberRef.unsafeMake<Transaction | null>(null)
+  const commits = Engine.makeSignal()
 
   /**
    * Runs a synchronous write in the current transaction, or as its own transaction;
@@ -142,7 +143,9 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
             return exit
           }
           const conflict = commit(db, tx)
-          return conflict === undefined ? exit : Effect.fail(conflict)
+          if (conflict !== undefined) return Effect.fail(conflict)
+          if (tx.events.length > 0) commits.notify()
+          return exit
         })
       })
     })
@@ -207,12 +210,19 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
             return Effect.fail(storeError("append", "the transaction this fiber joined has already ended"))
           }
           const pending = events.map((event) => pendingEvent(workspaceId, event))
-          if (tx === null) db.log.append(pending)
-          else tx.events.push(...pending)
+          if (tx === null) {
+            db.log.append(pending)
+            commits.notify()
+          } else tx.events.push(...pending)
           return Effect.void
         })),
 
-    readEvents: ({ workspaceId }, options) => Effect.sync(() => db.log.read(workspaceId, options.after, options.limit)),
+    readEvents: ({ workspaceId }, options) =>
+      Effect.sync(() => db.log.read(workspaceId, options.after, options.limit, options.types)),
+
+    readFeed: (options) => Effect.sync(() => db.log.feed(options.after, options.limit, options.types)),
+
+    commits,
 
     eventsFor: ({ workspaceId }, options) =>
       Effect.sync(() => db.log.about(workspaceId, options.subject, options.before, options.limit))

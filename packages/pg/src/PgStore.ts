@@ -6,9 +6,11 @@
  *
  * Writes are version-guarded statements under READ COMMITTED: a concurrent writer of
  * the same row blocks on its row lock, then re-checks `version` and loses with
- * `Conflict`. Event positions come from a sequence drawn under a per-workspace
- * `pg_advisory_xact_lock`, so they grow in commit order within a workspace (see
- * `docs/scaling.md`).
+ * `Conflict`. Event positions come from a sequence drawn under a store-wide
+ * `pg_advisory_xact_lock` held until commit, so they grow in commit order across all
+ * workspaces and one feed serves them all (see `docs/scaling.md`). An appending
+ * transaction `NOTIFY`s `rapport_events`; the store `LISTEN`s on a connection of its own
+ * and wakes its `awaitFeed` waiters on every commit, of any process.
  *
  * Several processes may start on one database at once: a start that finds the schema
  * current only reads the catalogs (no lock, no DDL, so open writers never hold it up),
@@ -17,12 +19,13 @@
  * @since 0.1.0
  */
 import type { Store } from "@rapport/core"
-import { Errors } from "@rapport/core"
+import { Engine, Errors } from "@rapport/core"
 import { Dialect, SqlStore } from "@rapport/sql"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, Layer, Redacted } from "effect"
+import { listen } from "./internal/listener.js"
 import * as Pool from "./internal/pool.js"
 
 /**
@@ -94,16 +97,22 @@ export const layer = (options: Options): Store.StoreLayer<Errors.StoreError> =>
   Layer.unwrapScoped(Effect.gen(function*() {
     const pool = yield* Pool.make(poolOptions(options))
     const direct = Pool.direct(pool)
-    return Layer.unwrapEffect(Effect.map(dialect, (d) =>
-      SqlStore.layer({
+    // Commits of other processes wake this store's feed waiters too.
+    const commits = Engine.makeSignal()
+    return Layer.unwrapScoped(Effect.gen(function*() {
+      const d = yield* dialect
+      if (d.eventLog.channel !== null) yield* listen(options.url, d.eventLog.channel, commits)
+      return SqlStore.layer({
         dialect: d,
         // Autocommit statements skip the SqlClient's per-statement bookkeeping, and
         // whole-row reads take rows as arrays, sparing an object per driver row that the
         // store would only copy (see `internal/pool.ts`; SQLite does the same).
         direct: direct.rows,
         directValues: direct.values,
+        commits,
         ...(options.migrate === undefined ? {} : { migrate: options.migrate })
-      }))).pipe(Layer.provide(clientOn(pool)))
+      })
+    })).pipe(Layer.provide(clientOn(pool)))
   })).pipe(
     Layer.mapError((e) =>
       e instanceof Errors.StoreError ? e : new Errors.StoreError({ operation: "PgStore.layer", detail: e.message, cause: e.cause })

@@ -51,9 +51,16 @@ export interface EventLog {
   /** The DDL of the log and its subject index (migration 1 of `@rapport/sql`). */
   readonly schema: ReadonlyArray<string>
   /**
-   * A statement run first in an appending transaction, with the workspace id bound as
-   * the only parameter, holding a lock until commit (PostgreSQL's advisory lock); `null`
-   * where writers are serialized anyway (SQLite).
+   * The indexes of the feed and of reads filtered by type (migration 2): by position
+   * across workspaces (where the primary key does not serve it), by type and position,
+   * by workspace, type and position.
+   */
+  readonly feedSchema: ReadonlyArray<string>
+  /**
+   * A statement (no parameters) run in an appending transaction before it draws
+   * positions, holding a lock until commit, so that positions are handed out in commit
+   * order store-wide (PostgreSQL's advisory lock); `null` where writers are serialized
+   * anyway (SQLite).
    */
   readonly lock: string | null
   /**
@@ -61,6 +68,14 @@ export interface EventLog {
    * parameter; `null` when the `INSERT` assigns the position (`RETURNING position`).
    */
   readonly drawPositions: string | null
+  /**
+   * A statement (no parameters) run in an appending transaction that wakes waiting
+   * consumers of other processes when it commits (PostgreSQL `NOTIFY`); `null` when the
+   * engine has no such push.
+   */
+  readonly notify: string | null
+  /** The channel `notify` notifies, to listen on (`null` with `notify`). */
+  readonly channel: string | null
 }
 
 /**

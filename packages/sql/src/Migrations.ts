@@ -75,7 +75,11 @@ export const sql: PackageMigrations = {
     id: 1,
     name: "event log",
     statements: (d) => d.eventLog.schema
-  }]
+  }, {
+    id: 2,
+    name: "event feed indexes",
+    statements: (d) => d.eventLog.feedSchema
+}]
 }
 
 const storeError = (detail: string, cause?: unknown) =>

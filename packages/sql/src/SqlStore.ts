@@ -86,6 +86,12 @@ export interface Options {
    */
   readonly runEach?: (sql: string, rows: ReadonlyArray<ReadonlyArray<unknown>>) => Effect.Effect<number, SqlError>
   /**
+   * The signal the store notifies when its transactions commit events, and that wakes
+   * `awaitFeed`. A driver that learns of other processes' commits (PostgreSQL's
+   * `LISTEN`) passes one it also notifies; by default the store makes its own.
+   */
+  readonly commits?: Engine.Signal
+  /**
    * `direct` for a query returning rows as arrays of column values in select-list
    * order (better-sqlite3's raw mode), which spares building an object per driver row
    * that the store would only copy into the record. Used for whole-row reads outside
@@ -260,6 +266,10 @@ export const make = (
         : f(prep)
     }
 
+    const commits = options.commits ?? Engine.makeSignal()
+    /** How many appends ran: a transaction that sees it change commits events (see `transaction`). */
+    let appends = 0
+
     const transaction = <A, E, R>(
       effect: Effect.Effect<A, E, R>
     ): Effect.Effect<A, E | Errors.Conflict | Errors.StoreError, R> =>
@@ -277,9 +287,16 @@ export const make = (
           )
         ) as Effect.Effect<A, E | Errors.StoreError, R>
         if (nested) return once
-        return Effect.retry(once, {
-          times: retries,
-          while: (e) => e instanceof Errors.StoreError && isRetryable(codeOf(e.cause))
+        return Effect.suspend(() => {
+          const appendsBefore = appends
+          return Effect.retry(once, {
+            times: retries,
+            while: (e) => e instanceof Errors.StoreError && isRetryable(codeOf(e.cause))
+          }).pipe(Effect.tap(() => {
+            // Some transaction appended since this one began (this one, or one that ran
+            // alongside it and may not have told yet): wake the feed's waiters.
+            if (appends !== appendsBefore) commits.notify()
+          }))
         })
       })
 
@@ -520,7 +537,8 @@ export const make = (
         }
         let positions: Array<number>
         const log = dialect.eventLog
-        if (log.lock !== null) yield* run("append", log.lock, [workspaceId])
+        appends++
+        if (log.lock !== null) yield* run("append", log.lock, [])
         if (log.drawPositions !== null) {
           const drawn = yield* run("append", log.drawPositions, [events.length])
           positions = drawn.map((r) => Number(r.p)).sort((a, b) => a - b)
@@ -556,6 +574,7 @@ export const make = (
             subjectParams
           )
         }
+        if (log.notify !== null) yield* run("append", log.notify, [], true)
       })
 
     /**
@@ -772,18 +791,43 @@ export const make = (
           )
         }),
 
-      readEvents: ({ workspaceId }, options) =>
-        outside(Effect.map(
+      readEvents: ({ workspaceId }, options) => {
+        const params: Array<unknown> = [workspaceId, options.after]
+        const types = options.types === undefined ? "" : ` AND ${dialect.inList("type", p(3), "text")}`
+        if (options.types !== undefined) params.push(dialect.listParam([...new Set(options.types)], "text"))
+        params.push(options.limit)
+        return outside(Effect.map(
           run(
             "readEvents",
             `SELECT ${EVENT_COLUMNS} FROM rapport_events WHERE workspace_id = ${p(1)} AND position > ${
               dialect.numberParam(p(2), options.after, "int")
-            } ORDER BY position LIMIT ${p(3)}`,
-            [workspaceId, options.after, options.limit],
+            }${types} ORDER BY position LIMIT ${p(params.length)}`,
+            params,
             true
           ),
           (rows) => rows.map(decodeEvent)
-        )),
+        ))
+      },
+
+      readFeed: (options) => {
+        const params: Array<unknown> = [options.after]
+        const types = options.types === undefined ? "" : ` AND ${dialect.inList("type", p(2), "text")}`
+        if (options.types !== undefined) params.push(dialect.listParam([...new Set(options.types)], "text"))
+        params.push(options.limit)
+        return outside(Effect.map(
+          run(
+            "readFeed",
+            `SELECT ${EVENT_COLUMNS} FROM rapport_events WHERE position > ${
+              dialect.numberParam(p(1), options.after, "int")
+            }${types} ORDER BY position LIMIT ${p(params.length)}`,
+            params,
+            true
+          ),
+          (rows) => rows.map(decodeEvent)
+        ))
+      },
+
+      commits,
 
       eventsFor: ({ workspaceId }, options) => {
         const before = options.before === undefined ? "" : ` AND s.position < ${dialect.numberParam(p(3), options.before, "int")}`

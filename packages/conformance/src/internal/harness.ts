@@ -170,6 +170,15 @@ export const deadline = (seconds: number, what: string) => <A, E, R>(effect: Eff
     })
   )
 
+/** The position of the newest event in the store, found by appending a marker in a workspace of its own. */
+export const feedHead = Effect.gen(function*() {
+  const store = yield* Store.Store
+  const ws = freshWorkspace("head")
+  yield* store.append(ws, [event("Marker", ACCOUNT, "marker")])
+  const [marker] = yield* store.readEvents(ws, { after: 0, limit: 1 })
+  return marker!.position
+})
+
 /** A new event naming a record (and optionally more subjects). */
 export const event = (
   type: string,

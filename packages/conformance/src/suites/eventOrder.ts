@@ -14,11 +14,16 @@
  * advisory lock, SQLite's single writer), so every wait below is bounded and "still
  * blocked" is an accepted outcome: a slow machine can only make the test weaker, never
  * make it fail.
+ *
+ * The same property runs on the feed across workspaces (`readFeed`): the late
+ * transactions append in one workspace and the prompt ones in another, and the consumer
+ * follows the feed with one checkpoint. An adapter that orders positions by commit only
+ * within a workspace (a per-workspace lock) fails it.
  */
 import { expect } from "@effect/vitest"
 import { type DomainEvent, Store } from "@rapport/core"
 import { Deferred, Effect, FastCheck as fc, Fiber, Option } from "effect"
-import { deadline, event, freshWorkspace, type It } from "../internal/harness.js"
+import { deadline, event, feedHead, freshWorkspace, type It } from "../internal/harness.js"
 import { ACCOUNT } from "../TestCatalog.js"
 
 /** How hard the property pushes. */
@@ -51,26 +56,31 @@ const ROUNDS = 40
 export const eventOrderSuite = (it: It, options: Options = {}) => {
   const fastCheck = { numRuns: options.numRuns ?? 12, ...(options.seed === undefined ? {} : { seed: options.seed }) }
 
-  it.effect.prop(
-    "late commits: a consumer resuming after the last position it read sees every event exactly once, in commit order",
-    { s: scenario },
-    ({ s }) =>
+  const property = (feed: boolean) => ({ s }: { readonly s: typeof scenario extends fc.Arbitrary<infer A> ? A : never }) =>
       deadline(30, "late-commit ordering (a transaction never finished)")(Effect.gen(function*() {
         const store = yield* Store.Store
         const ws = freshWorkspace("order")
+        // On the feed, the prompt transactions write to another workspace.
+        const promptWs = feed ? freshWorkspace("order") : ws
+        const ours = new Set([ws, promptWs])
+        const read = (after: number, limit: number) =>
+          feed
+            ? Effect.map(store.readFeed({ after, limit }), (page) => ({ page, mine: page.filter((e) => ours.has(e.workspaceId)) }))
+            : Effect.map(store.readEvents(ws, { after, limit }), (page) => ({ page, mine: page }))
         const eventsOf = (label: string, count: number) =>
           Array.from({ length: count }, (_, k) =>
             event("Tick", ACCOUNT, `${label}-${k}`, { occurredAt: k, subjects: [`account:${label}-${k}`] }))
 
         // The consumer: reads pages after the last position it saw until a page is empty.
         const seen: Array<DomainEvent.StoredEvent> = []
-        let after = 0
+        const start = feed ? yield* feedHead : 0
+        let after = start
         const drain = Effect.gen(function*() {
           for (;;) {
-            const page = yield* store.readEvents(ws, { after, limit: s.pageSize })
+            const { mine, page } = yield* read(after, s.pageSize)
             expect(page.length).toBeLessThanOrEqual(s.pageSize)
             if (page.length === 0) return
-            seen.push(...page)
+            seen.push(...mine)
             after = page[page.length - 1]!.position
           }
         })
@@ -111,7 +121,7 @@ export const eventOrderSuite = (it: It, options: Options = {}) => {
         // Prompt transactions append and commit (or wait for the late ones) meanwhile.
         const prompt = yield* Effect.forEach(s.prompt, (count, i) =>
           Effect.gen(function*() {
-            const fiber = yield* Effect.fork(store.transaction(store.append(ws, eventsOf(`prompt${i}`, count))))
+            const fiber = yield* Effect.fork(store.transaction(store.append(promptWs, eventsOf(`prompt${i}`, count))))
             yield* waitFor(finished(fiber))
             yield* drain
             return fiber
@@ -130,10 +140,10 @@ export const eventOrderSuite = (it: It, options: Options = {}) => {
 
         // Every committed event, read once from the start.
         const all: Array<DomainEvent.StoredEvent> = []
-        for (let from = 0;;) {
-          const page = yield* store.readEvents(ws, { after: from, limit: 100 })
+        for (let from = start;;) {
+          const { mine, page } = yield* read(from, 100)
           if (page.length === 0) break
-          all.push(...page)
+          all.push(...mine)
           from = page[page.length - 1]!.position
         }
         const expected = [
@@ -159,7 +169,19 @@ export const eventOrderSuite = (it: It, options: Options = {}) => {
           expect(ids.slice(start, start + count), `${label} is contiguous: ${context}`)
             .toEqual(Array.from({ length: count }, (_, k) => `${label}-${k}`))
         }
-      })),
+      }))
+
+  it.effect.prop(
+    "late commits: a consumer resuming after the last position it read sees every event exactly once, in commit order",
+    { s: scenario },
+    property(false),
+    { timeout: 120_000, fastCheck }
+  )
+
+  it.effect.prop(
+    "late commits across workspaces: a consumer of the feed resuming after the last position it read sees every event exactly once, in commit order",
+    { s: scenario },
+    property(true),
     { timeout: 120_000, fastCheck }
   )
 }

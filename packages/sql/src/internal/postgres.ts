@@ -22,6 +22,12 @@ const ARRAY: Readonly<Record<ValueKind, string>> = {
 /** The key of the advisory lock migrations hold (per database). */
 const MIGRATION_LOCK = 7260100
 
+/** The key of the advisory lock appends hold until commit (per database). */
+const EVENT_LOCK = 7260101
+
+/** The channel an appending transaction notifies (`LISTEN rapport_events` to be woken). */
+const EVENT_CHANNEL = "rapport_events"
+
 export const postgres = (options: { readonly lowerCollation?: string | null } = {}): Dialect => {
   const fold = options.lowerCollation === undefined ? "und-x-icu" : options.lowerCollation
   return {
@@ -97,9 +103,17 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         `CREATE TABLE IF NOT EXISTS rapport_events (workspace_id text COLLATE "C" NOT NULL, position bigint NOT NULL, type text NOT NULL, collection text NOT NULL, record_id text NOT NULL, version bigint NOT NULL, occurred_at bigint NOT NULL, actor jsonb NOT NULL, subjects jsonb NOT NULL, payload jsonb, PRIMARY KEY (workspace_id, position))`,
         `CREATE TABLE IF NOT EXISTS rapport_event_subjects (workspace_id text COLLATE "C" NOT NULL, subject text COLLATE "C" NOT NULL, position bigint NOT NULL, PRIMARY KEY (workspace_id, subject, position))`
       ],
-      // Held until commit: positions of one workspace are handed out in commit order.
-      lock: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
-      drawPositions: `SELECT nextval('rapport_event_position') AS p FROM generate_series(1, $1::int)`
+      feedSchema: [
+        `CREATE INDEX IF NOT EXISTS rapport_events_position ON rapport_events (position)`,
+        `CREATE INDEX IF NOT EXISTS rapport_events_type ON rapport_events (type, position)`,
+        `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`
+      ],
+      // Held until commit: positions are handed out in commit order, store-wide (see
+      // docs/scaling.md for what that costs and how it changes under distribution).
+      lock: `SELECT pg_advisory_xact_lock(${EVENT_LOCK})`,
+      drawPositions: `SELECT nextval('rapport_event_position') AS p FROM generate_series(1, $1::int)`,
+      notify: `SELECT pg_notify('${EVENT_CHANNEL}', '')`,
+      channel: EVENT_CHANNEL
     },
     // `has`/`hasAny` use jsonb `?`/`?|`, which a GIN index serves (btree_gin would be
     // needed to lead it with workspace_id; the workspace filter is applied on top).

@@ -103,9 +103,17 @@ export const sqlite: Dialect = {
       `CREATE INDEX IF NOT EXISTS rapport_events_workspace ON rapport_events (workspace_id, position)`,
       `CREATE TABLE IF NOT EXISTS rapport_event_subjects (workspace_id TEXT NOT NULL, subject TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (workspace_id, subject, position)) WITHOUT ROWID`
     ],
+    // `position` is the rowid: the feed reads the table in its own order.
+    feedSchema: [
+      `CREATE INDEX IF NOT EXISTS rapport_events_type ON rapport_events (type, position)`,
+      `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`
+    ],
     // One writer at a time: `AUTOINCREMENT` positions are commit-ordered already.
     lock: null,
-    drawPositions: null
+    drawPositions: null,
+    // Other processes find commits by polling (in process, the store signals them).
+    notify: null,
+    channel: null
   },
   listIndex: () => null,
   schemaQueries: {
