@@ -6,7 +6,8 @@ const all: Record<string, () => Promise<{ run: () => Promise<unknown> }>> = {
   "memory-store": () => import("./memory-store.js"),
   "business-hours": () => import("./business-hours.js"),
   "store-sqlite": () => import("./store-sqlite.js"),
-  "store-pg": () => import("./store-pg.js")
+  "store-pg": () => import("./store-pg.js"),
+  "feed": () => import("./feed.js")
 }
 
 const chosen = process.argv.slice(2).filter((a) => a !== "--")

@@ -65,7 +65,9 @@ export interface EventLog {
   readonly lock: string | null
   /**
    * A statement yielding `n` fresh positions as column `p`, `n` bound as the only
-   * parameter; `null` when the `INSERT` assigns the position (`RETURNING position`).
+   * parameter; `null` when the `INSERT` assigns the position (`RETURNING position`). It
+   * may take the append lock and send the notification itself, sparing round trips
+   * inside the lock's window (PostgreSQL's does; its `lock` and `notify` are then `null`).
    */
   readonly drawPositions: string | null
   /**
@@ -74,7 +76,7 @@ export interface EventLog {
    * engine has no such push.
    */
   readonly notify: string | null
-  /** The channel `notify` notifies, to listen on (`null` with `notify`). */
+  /** The channel appending transactions notify, to listen on; `null` when they notify none. */
   readonly channel: string | null
 }
 

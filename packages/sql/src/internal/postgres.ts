@@ -108,11 +108,15 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         `CREATE INDEX IF NOT EXISTS rapport_events_type ON rapport_events (type, position)`,
         `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`
       ],
-      // Held until commit: positions are handed out in commit order, store-wide (see
-      // docs/scaling.md for what that costs and how it changes under distribution).
-      lock: `SELECT pg_advisory_xact_lock(${EVENT_LOCK})`,
-      drawPositions: `SELECT nextval('rapport_event_position') AS p FROM generate_series(1, $1::int)`,
-      notify: `SELECT pg_notify('${EVENT_CHANNEL}', '')`,
+      // One round trip inside the lock's window: the lock (held until commit, so positions
+      // are handed out in commit order store-wide; see docs/scaling.md), the notification
+      // (sent at commit), then the positions. The materialized CTE is scanned before any
+      // row of the join exists, so no position is drawn before the lock is held.
+      lock: null,
+      drawPositions:
+        `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${EVENT_LOCK}), pg_notify('${EVENT_CHANNEL}', '')) ` +
+        `SELECT nextval('rapport_event_position') AS p FROM locked, generate_series(1, $1::int)`,
+      notify: null,
       channel: EVENT_CHANNEL
     },
     // `has`/`hasAny` use jsonb `?`/`?|`, which a GIN index serves (btree_gin would be
