@@ -577,6 +577,36 @@ export const make = (
         if (log.notify !== null) yield* run("append", log.notify, [], true)
       })
 
+    /** Events after a position, oldest first: of one workspace, or of all (`null`, the feed); of some types only. */
+    const readLog = (
+      operation: string,
+      workspaceId: string | null,
+      options: { readonly after: number; readonly limit: number; readonly types?: ReadonlyArray<string> | undefined }
+    ) => {
+      const params: Array<unknown> = []
+      const where: Array<string> = []
+      if (workspaceId !== null) {
+        params.push(workspaceId)
+        where.push(`workspace_id = ${p(params.length)}`)
+      }
+      params.push(options.after)
+      where.push(`position > ${dialect.numberParam(p(params.length), options.after, "int")}`)
+      if (options.types !== undefined) {
+        params.push(dialect.listParam([...new Set(options.types)], "text"))
+        where.push(dialect.inList("type", p(params.length), "text"))
+      }
+      params.push(options.limit)
+      return outside(Effect.map(
+        run(
+          operation,
+          `SELECT ${EVENT_COLUMNS} FROM rapport_events WHERE ${where.join(" AND ")} ORDER BY position LIMIT ${p(params.length)}`,
+          params,
+          true
+        ),
+        (rows) => rows.map(decodeEvent)
+      ))
+    }
+
     /**
      * Compiled statements of the plans `Engine.toStore` keeps and hands out again, by
      * the plan's identity: a repeated query skips both checking and compiling.
@@ -791,41 +821,9 @@ export const make = (
           )
         }),
 
-      readEvents: ({ workspaceId }, options) => {
-        const params: Array<unknown> = [workspaceId, options.after]
-        const types = options.types === undefined ? "" : ` AND ${dialect.inList("type", p(3), "text")}`
-        if (options.types !== undefined) params.push(dialect.listParam([...new Set(options.types)], "text"))
-        params.push(options.limit)
-        return outside(Effect.map(
-          run(
-            "readEvents",
-            `SELECT ${EVENT_COLUMNS} FROM rapport_events WHERE workspace_id = ${p(1)} AND position > ${
-              dialect.numberParam(p(2), options.after, "int")
-            }${types} ORDER BY position LIMIT ${p(params.length)}`,
-            params,
-            true
-          ),
-          (rows) => rows.map(decodeEvent)
-        ))
-      },
+      readEvents: ({ workspaceId }, options) => readLog("readEvents", workspaceId, options),
 
-      readFeed: (options) => {
-        const params: Array<unknown> = [options.after]
-        const types = options.types === undefined ? "" : ` AND ${dialect.inList("type", p(2), "text")}`
-        if (options.types !== undefined) params.push(dialect.listParam([...new Set(options.types)], "text"))
-        params.push(options.limit)
-        return outside(Effect.map(
-          run(
-            "readFeed",
-            `SELECT ${EVENT_COLUMNS} FROM rapport_events WHERE position > ${
-              dialect.numberParam(p(1), options.after, "int")
-            }${types} ORDER BY position LIMIT ${p(params.length)}`,
-            params,
-            true
-          ),
-          (rows) => rows.map(decodeEvent)
-        ))
-      },
+      readFeed: (options) => readLog("readFeed", null, options),
 
       commits,
 
