@@ -76,6 +76,12 @@ export interface EventLog {
    * engine has no such push.
    */
   readonly notify: string | null
+  /**
+   * Runs two inserts (the events, then their subject index rows; placeholders numbered
+   * across both) as one statement (PostgreSQL: a data-modifying `WITH`); `null` where
+   * the engine cannot, and they run one after the other.
+   */
+  readonly together: ((first: string, second: string) => string) | null
   /** The channel appending transactions notify, to listen on; `null` when they notify none. */
   readonly channel: string | null
 }

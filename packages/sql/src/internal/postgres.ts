@@ -117,6 +117,7 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${EVENT_LOCK}), pg_notify('${EVENT_CHANNEL}', '')) ` +
         `SELECT nextval('rapport_event_position') AS p FROM locked, generate_series(1, $1::int)`,
       notify: null,
+      together: (first, second) => `WITH events AS (${first}) ${second}`,
       channel: EVENT_CHANNEL
     },
     // `has`/`hasAny` use jsonb `?`/`?|`, which a GIN index serves (btree_gin would be

@@ -113,6 +113,7 @@ export const sqlite: Dialect = {
     drawPositions: null,
     // Other processes find commits by polling (in process, the store signals them).
     notify: null,
+    together: null,
     channel: null
   },
   listIndex: () => null,
