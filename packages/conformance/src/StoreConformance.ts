@@ -22,6 +22,7 @@ import { crudSuite } from "./suites/crud.js"
 import { differentialSuite } from "./suites/differential.js"
 import { eventOrderSuite } from "./suites/eventOrder.js"
 import { eventsSuite } from "./suites/events.js"
+import { eventQueriesSuite } from "./suites/eventQueries.js"
 import { feedSuite } from "./suites/feed.js"
 import { injectionSuite } from "./suites/injection.js"
 import { invalidSuite } from "./suites/invalid.js"
@@ -72,6 +73,7 @@ export const areas = [
   "events",
   "event order",
   "event feed",
+  "event queries",
   "injection",
   "differential",
   "repeated queries"
@@ -121,6 +123,7 @@ export const run = <E>(options: Options<E>): void => {
           ...(options.seed === undefined ? {} : { seed: options.seed })
         }))
       describe("event feed", () => feedSuite(it))
+      describe("event queries", () => eventQueriesSuite(it))
       describe("injection", () => injectionSuite(it))
       describe("differential", () =>
         differentialSuite(it, {

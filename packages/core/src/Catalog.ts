@@ -8,6 +8,7 @@
 import { Context, Layer } from "effect"
 import type * as Collection from "./Collection.js"
 import * as CustomField from "./CustomField.js"
+import * as EventCollection from "./EventCollection.js"
 
 /**
  * @since 0.1.0
@@ -16,7 +17,10 @@ import * as CustomField from "./CustomField.js"
 export interface Service {
   /** Every collection by name, without custom fields. */
   readonly collections: ReadonlyMap<string, Collection.Spec>
-  /** The spec of a collection for a workspace, with its custom fields. */
+  /**
+   * The spec of a collection for a workspace, with its custom fields; also the spec of
+   * the event log (`EventCollection.name`), which is not among `collections`.
+   */
   readonly spec: (workspaceId: string, collection: string) => Collection.Spec | undefined
   /** The custom field declaration of a collection for a workspace. */
   readonly customFields: (workspaceId: string, collection: string) => CustomField.Fields
@@ -53,6 +57,9 @@ export const make = (options: {
   const collections = new Map<string, Collection.Spec>()
   for (const { spec } of options.collections) {
     if (collections.has(spec.name)) throw new Error(`collection ${spec.name} is declared twice`)
+    if (spec.name === EventCollection.name) {
+      throw new Error(`collection name "${EventCollection.name}" is taken by the event log (EventCollection)`)
+    }
     collections.set(spec.name, spec)
   }
   const declare = options.customFields
@@ -67,7 +74,8 @@ export const make = (options: {
     customFields,
     spec: (workspaceId, collection) => {
       const base = collections.get(collection)
-      if (base === undefined) return undefined
+      // The event log is queryable in every workspace, but not a collection rows are written to.
+      if (base === undefined) return collection === EventCollection.name ? EventCollection.spec : undefined
       const fields = customFields(workspaceId, collection)
       if (fields === NO_FIELDS) return base
       const cached = cache.get(fields)

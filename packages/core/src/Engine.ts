@@ -30,6 +30,7 @@ import { Clock, Deferred, Duration, Effect, Either, Exit, FiberId, Option } from
 import * as Catalog from "./Catalog.js"
 import type { Row } from "./Collection.js"
 import type { NewEvent, StoredEvent, Subject } from "./DomainEvent.js"
+import * as EventCollection from "./EventCollection.js"
 import type { Conflict, InvalidQuery, NotFound } from "./Errors.js"
 import { StoreError } from "./Errors.js"
 import { eventDefect } from "./internal/eventCheck.js"
@@ -84,7 +85,10 @@ export interface Engine {
     id: string,
     expectedVersion: number
   ) => Effect.Effect<void, NotFound | Conflict | StoreError>
-  /** The rows `plan` selects, in its order, at most `plan.fetch` of them (all when null). */
+  /**
+   * The rows `plan` selects, in its order, at most `plan.fetch` of them (all when null).
+   * A plan of the event log (`EventCollection`) reads committed events only.
+   */
   readonly find: (tenant: Tenant, plan: Plan.FindPlan) => Effect.Effect<ReadonlyArray<Row>, StoreError>
   /** The rows of `plan`, in its order, at most `plan.limit`. */
   readonly aggregate: (tenant: Tenant, plan: Plan.AggregatePlan) => Effect.Effect<ReadonlyArray<AggregateRow>, StoreError>
@@ -199,7 +203,12 @@ export const toStore = (engine: Engine): Effect.Effect<Store.Service, never, Cat
       const bad = badWorkspace(workspaceId)
       if (bad !== undefined) return Effect.fail(error(operation, bad))
       if (!catalog.collections.has(collection)) {
-        return Effect.fail(error(operation, `unknown collection "${collection}"; declare it in the Catalog`))
+        return Effect.fail(error(
+          operation,
+          collection === EventCollection.name
+            ? `"${collection}" is the event log: query it with find and aggregate, write to it with append`
+            : `unknown collection "${collection}"; declare it in the Catalog`
+        ))
       }
       return f({ workspaceId })
     }

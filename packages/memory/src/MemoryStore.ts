@@ -88,6 +88,7 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
 
   /** What the current fiber sees of a collection: committed rows plus its transaction's own. */
   const viewIn = (tx: Transaction | null, workspaceId: string, collection: string): View => {
+    // The event log's rows are committed events only: a transaction never stages any.
     const overlay = tx === null || !tx.open ? undefined : tx.overlay(workspaceId, collection)
     if (overlay !== undefined) return overlayView(overlay)
     const table = db.table(workspaceId, collection)
@@ -211,7 +212,7 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
           }
           const pending = events.map((event) => pendingEvent(workspaceId, event))
           if (tx === null) {
-            db.log.append(pending)
+            db.appendEvents(pending)
             commits.notify()
           } else tx.events.push(...pending)
           return Effect.void

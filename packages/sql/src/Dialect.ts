@@ -51,9 +51,11 @@ export interface EventLog {
   /** The DDL of the log and its subject index (migration 1 of `@rapport/sql`). */
   readonly schema: ReadonlyArray<string>
   /**
-   * The indexes of the feed and of reads filtered by type (migration 2): by position
-   * across workspaces (where the primary key does not serve it), by type and position,
-   * by workspace, type and position.
+   * Migration 2: the indexes of the feed and of reads filtered by type (by position
+   * across workspaces where the primary key does not serve it, by type and position, by
+   * workspace, type and position, by workspace and record), and the view that shows the
+   * log as the rows of `EventCollection` (named `EventCollection.name`, one column per
+   * field of `EventCollection.spec`, plus `workspace_id`).
    */
   readonly feedSchema: ReadonlyArray<string>
   /**

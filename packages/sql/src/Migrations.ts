@@ -77,7 +77,7 @@ export const sql: PackageMigrations = {
     statements: (d) => d.eventLog.schema
   }, {
     id: 2,
-    name: "event feed indexes",
+    name: "event feed indexes, event rows view",
     statements: (d) => d.eventLog.feedSchema
 }]
 }

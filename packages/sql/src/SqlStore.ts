@@ -33,7 +33,7 @@
  *
  * @since 0.1.0
  */
-import { Actor, Catalog, DomainEvent, Engine, Errors, Plan, Store } from "@rapport/core"
+import { Actor, Catalog, DomainEvent, Engine, Errors, EventCollection, Plan, Store } from "@rapport/core"
 import type { Collection, Query } from "@rapport/core"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
@@ -177,9 +177,14 @@ export const make = (
     const tables = new Map<string, Layout.Table>()
     for (const [name, spec] of catalog.collections) tables.set(name, Layout.make(spec))
     if (options.migrate !== false) {
-      yield* Migrations.run(dialect, [...tables.values()], [Migrations.sql, ...(options.migrations ?? [])])
+      yield* Migrations.run(dialect, [...tables.values()].filter((t) => t.name !== EventCollection.name), [
+        Migrations.sql,
+        ...(options.migrations ?? [])
+      ])
     }
 
+    // The event log's rows are read (never written) through a view of the same layout.
+    tables.set(EventCollection.name, Layout.make(EventCollection.spec))
     const prepared = new Map<string, Prepared>()
     for (const table of tables.values()) {
       const name = q(table.name)
@@ -585,6 +590,10 @@ export const make = (
         if (log.notify !== null) yield* run("append", log.notify, [], true)
       })
 
+    /** Queries of the event log read committed events only, as `readEvents` does: outside the current transaction. */
+    const committedIf = <A, E>(plan: { readonly spec: { readonly name: string } }, effect: Effect.Effect<A, E>) =>
+      plan.spec.name === EventCollection.name ? outside(effect) : effect
+
     /** Events after a position, oldest first: of one workspace, or of all (`null`, the feed); of some types only. */
     const readLog = (
       operation: string,
@@ -810,14 +819,15 @@ export const make = (
         Effect.flatMap(
           compiledOf("find", plan, (p) => Compiler.find(dialect, tableOf, workspaceId, p)),
           // The select list is the table's columns, in order (`Compiler.find`).
-          (statement) => runRows("find", prepared.get(plan.spec.name)!, statement.sql, statement.params, false)
+          (statement) => committedIf(plan, runRows("find", prepared.get(plan.spec.name)!, statement.sql, statement.params, false))
         ),
 
       aggregate: ({ workspaceId }, plan) =>
         Effect.flatMap(
           compiledOf("aggregate", plan, (p) => Compiler.aggregate(dialect, tableOf, workspaceId, p)),
           // Integer sums come back exact (a bigint past the safe range), see `aggregateRow`.
-          (statement) => Effect.map(run("aggregate", statement.sql, statement.params), (raws) => raws.map(Compiler.aggregateRow(plan)))
+          (statement) =>
+            committedIf(plan, Effect.map(run("aggregate", statement.sql, statement.params), (raws) => raws.map(Compiler.aggregateRow(plan))))
         ),
 
       append: ({ workspaceId }, events) =>

@@ -69,8 +69,9 @@ export class EventLog {
   private readonly workspaces = new Map<string, WorkspaceLog>()
   private readonly all: Sequence = { events: [], byType: new Map() }
 
-  /** Stores events in order, giving each the next position. Call only while committing. */
-  append(events: ReadonlyArray<PendingEvent>): void {
+  /** Stores events in order, giving each the next position, and returns them. Call only while committing. */
+  append(events: ReadonlyArray<PendingEvent>): ReadonlyArray<StoredEvent> {
+    const stored: Array<StoredEvent> = []
     for (const pending of events) {
       // Checked when it was appended, so the constructor need not check it again.
       const event = new DomainEvent.StoredEvent({ ...pending, position: this.next++ }, true)
@@ -80,12 +81,14 @@ export class EventLog {
       }
       push(log, event)
       push(this.all, event)
+      stored.push(event)
       for (const subject of new Set(event.subjects)) {
         let list = log.bySubject.get(subject)
         if (list === undefined) log.bySubject.set(subject, list = [])
         list.push(event)
       }
     }
+    return stored
   }
 
   /** A workspace's events with a position greater than `after`, oldest first. */

@@ -176,7 +176,7 @@ export const commit = (db: Database, tx: Transaction): Errors.Conflict | undefin
     for (const [id, entry] of overlay.entries) overlay.table.put(id, entry.row, entry.base === null)
   }
   db.generation++
-  db.log.append(tx.events)
+  db.appendEvents(tx.events)
   return undefined
 }
 

@@ -2,6 +2,7 @@
  * The PostgreSQL dialect (documented at `Dialect.postgres`).
  */
 import type { Query } from "@rapport/core"
+import { EventCollection } from "@rapport/core"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { Effect } from "effect"
 import type { Dialect, ValueKind } from "../Dialect.js"
@@ -104,9 +105,17 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         `CREATE TABLE IF NOT EXISTS rapport_event_subjects (workspace_id text COLLATE "C" NOT NULL, subject text COLLATE "C" NOT NULL, position bigint NOT NULL, PRIMARY KEY (workspace_id, subject, position))`
       ],
       feedSchema: [
+        // Text compared by code point, as in every collection table (and in the memory store).
+        `ALTER TABLE rapport_events ALTER COLUMN type TYPE text COLLATE "C", ALTER COLUMN collection TYPE text COLLATE "C", ALTER COLUMN record_id TYPE text COLLATE "C"`,
         `CREATE INDEX IF NOT EXISTS rapport_events_position ON rapport_events (position)`,
         `CREATE INDEX IF NOT EXISTS rapport_events_type ON rapport_events (type, position)`,
-        `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`
+        `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`,
+        `CREATE INDEX IF NOT EXISTS rapport_events_record ON rapport_events (workspace_id, record_id)`,
+        // The event log as rows of `EventCollection.spec` (column names are its field names).
+        `CREATE OR REPLACE VIEW ${quoteIdentifier(EventCollection.name)} AS SELECT workspace_id, ` +
+        `lpad(position::text, 16, '0') COLLATE "C" AS id, version, occurred_at AS "createdAt", occurred_at AS "updatedAt", ` +
+        `position, type, collection, record_id AS "recordId", occurred_at AS "occurredAt", ` +
+        `(actor->>'kind') COLLATE "C" AS "actorKind", (actor->>'id') COLLATE "C" AS "actorId", subjects FROM rapport_events`
       ],
       // One round trip inside the lock's window: the lock (held until commit, so positions
       // are handed out in commit order store-wide; see docs/scaling.md), the notification

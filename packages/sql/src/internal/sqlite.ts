@@ -1,6 +1,7 @@
 /**
  * The SQLite dialect (documented at `Dialect.sqlite`).
  */
+import { EventCollection } from "@rapport/core"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { Effect, Exit, Scope } from "effect"
@@ -106,7 +107,13 @@ export const sqlite: Dialect = {
     // `position` is the rowid: the feed reads the table in its own order.
     feedSchema: [
       `CREATE INDEX IF NOT EXISTS rapport_events_type ON rapport_events (type, position)`,
-      `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`
+      `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`,
+      `CREATE INDEX IF NOT EXISTS rapport_events_record ON rapport_events (workspace_id, record_id)`,
+      // The event log as rows of `EventCollection.spec` (column names are its field names).
+      `CREATE VIEW IF NOT EXISTS ${quoteIdentifier(EventCollection.name)} AS SELECT workspace_id, ` +
+      `substr('0000000000000000' || position, -16, 16) AS id, version, occurred_at AS createdAt, occurred_at AS updatedAt, ` +
+      `position, type, collection, record_id AS recordId, occurred_at AS occurredAt, ` +
+      `json_extract(actor, '$.kind') AS actorKind, json_extract(actor, '$.id') AS actorId, subjects FROM rapport_events`
     ],
     // One writer at a time: `AUTOINCREMENT` positions are commit-ordered already.
     lock: null,
