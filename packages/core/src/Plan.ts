@@ -11,7 +11,8 @@
  * cannot take NUL and turns lone surrogates into U+FFFD; SQLite compares them as
  * bytes), time zone names resolve to one canonical name (`TimeBucket.resolveTimeZone`)
  * that the plan carries, and money amounts are summed or averaged only within one
- * currency.
+ * currency. `compare` operands are checked for kind, money unit (amounts meet amounts of
+ * one currency only, pinned by an enclosing `and`) and the arithmetic range.
  *
  * @since 0.1.0
  */
@@ -21,7 +22,7 @@ import * as Collection from "./Collection.js"
 import { InvalidQuery, ValidationError } from "./Errors.js"
 import type * as Field from "./Field.js"
 import { IsoDate } from "./Field.js"
-import type { Aggregate, AggregateRow, Expr, Find, GroupKey, Measure, Order, Scalar } from "./Query.js"
+import type { Aggregate, AggregateRow, ArithOp, CompareOp, Expr, Find, GroupKey, Measure, Order, Scalar, Term } from "./Query.js"
 import { Aggregate as AggregateSchema, Find as FindSchema, unitMillis } from "./Query.js"
 import { resolveTimeZone } from "./TimeBucket.js"
 
@@ -78,6 +79,7 @@ const MAX_LIST = 10_000
 
 const SCALAR_KINDS: ReadonlySet<Field.Kind> = new Set(["string", "number", "integer", "boolean", "timestamp", "date"])
 const NUMERIC_KINDS: ReadonlySet<Field.Kind> = new Set(["number", "integer", "timestamp"])
+const AVERAGED_KINDS: ReadonlySet<Field.Kind> = new Set(["number", "integer"])
 const ORDERED_KINDS: ReadonlySet<Field.Kind> = new Set(["string", "number", "integer", "timestamp", "date"])
 const isIsoDate = Schema.is(IsoDate)
 
@@ -140,7 +142,195 @@ const fieldOf = (spec: Collection.Spec, field: string, at: string): Field.Spec =
   return found ?? refuse(at, `unknown field "${field}" on ${spec.name}`)
 }
 
-const checkExpr = (scope: Scope, spec: Collection.Spec, expr: Expr, at: string, depth: number): Expr => {
+/**
+ * The largest magnitude of an arithmetic operand (`Query` module doc). With at most 8
+ * operands each 0 or of magnitude in [`ARITH_MIN`, `ARITH_MAX`], every intermediate result
+ * stays within [2^-876, 2^876] (a product or quotient at most adds exponents, a nonzero
+ * difference is at least 2^-52 of its operands' bound), far from overflow and underflow:
+ * PostgreSQL never raises, SQLite and JavaScript never round to infinity or zero.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ARITH_MAX = 2 ** 64
+
+/**
+ * The smallest nonzero magnitude of an arithmetic operand (see `ARITH_MAX`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ARITH_MIN = 2 ** -64
+const MAX_OPERANDS = 8
+
+/**
+ * Whether a number may be an operand of an arithmetic step (see `ARITH_MAX`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const inArithRange = (v: number): boolean => v === 0 || (Math.abs(v) >= ARITH_MIN && Math.abs(v) <= ARITH_MAX)
+
+/** What a term stands for: its kind, and for numbers whether it is a money amount. */
+interface TermType {
+  readonly kind: "text" | "date" | "boolean" | "number"
+  /** `literal`: a constant, which takes the unit of what it meets. */
+  readonly unit: "literal" | "plain" | { readonly money: string }
+  /** A literal text, which a date accepts when it is YYYY-MM-DD. */
+  readonly text?: string
+  readonly fields: number
+  readonly operands: number
+}
+
+/** The conjuncts a condition is known to hold alongside (nested `and`s flattened). */
+const conjunctsOf = (facts: ReadonlyArray<Expr>): Array<Expr> =>
+  facts.flatMap((f) => (f._tag === "And" ? conjunctsOf(f.exprs) : [f]))
+
+const pinnedCurrencies = (facts: ReadonlyArray<Expr>, money: string): Set<string> => {
+  const out = new Set<string>()
+  for (const f of conjunctsOf(facts)) {
+    if (f._tag === "Compare" && f.field === `${money}.currency` && f.op === "eq" && typeof f.value === "string") {
+      out.add(f.value)
+    }
+    if (f._tag === "In" && f.field === `${money}.currency` && new Set(f.values).size === 1) out.add(String(f.values[0]))
+  }
+  return out
+}
+
+const isRef = (t: Term, field: string) => t._tag === "FieldRef" && t.field === field
+
+/** Whether two money fields hold one currency wherever the condition matters. */
+const sameCurrency = (facts: ReadonlyArray<Expr>, a: string, b: string): boolean => {
+  if (a === b) return true
+  const stated = conjunctsOf(facts).some((f) =>
+    f._tag === "CompareTerms" && f.op === "eq" &&
+    ((isRef(f.left, `${a}.currency`) && isRef(f.right, `${b}.currency`)) ||
+      (isRef(f.left, `${b}.currency`) && isRef(f.right, `${a}.currency`)))
+  )
+  if (stated) return true
+  const pa = pinnedCurrencies(facts, a)
+  return [...pinnedCurrencies(facts, b)].some((c) => pa.has(c))
+}
+
+const unitName = (u: TermType["unit"]) => (typeof u === "string" ? (u === "plain" ? "a plain number" : "a literal") : `a money amount (${u.money})`)
+
+const checkTerm = (spec: Collection.Spec, facts: ReadonlyArray<Expr>, term: Term, at: string, inArith: boolean): TermType => {
+  switch (term._tag) {
+    case "FieldRef": {
+      const f = fieldOf(spec, term.field, at)
+      const money = moneyOfAmount(spec, term.field)
+      switch (f.kind) {
+        case "string":
+          return { kind: "text", unit: "plain", fields: 1, operands: 1 }
+        case "date":
+          return { kind: "date", unit: "plain", fields: 1, operands: 1 }
+        case "boolean":
+          return { kind: "boolean", unit: "plain", fields: 1, operands: 1 }
+        case "number":
+        case "integer":
+        case "timestamp":
+          return { kind: "number", unit: money === undefined ? "plain" : { money }, fields: 1, operands: 1 }
+        default:
+          return refuse(at, `"${term.field}" is a ${f.kind} field; compare its parts (a money amount is <field>.amountMinor)`)
+      }
+    }
+    case "Literal": {
+      const v = term.value
+      if (typeof v === "string") return { kind: "text", unit: "literal", text: checkText(at, "a literal", v), fields: 0, operands: 1 }
+      if (typeof v === "boolean") return { kind: "boolean", unit: "literal", fields: 0, operands: 1 }
+      if (typeof v !== "number" || !Number.isFinite(v)) return refuse(at, "expects a finite number, a string or a boolean")
+      if (inArith && !inArithRange(v)) {
+        refuse(at, `an arithmetic operand is 0 or between 2^-64 and 2^64 in magnitude, not ${v}`)
+      }
+      return { kind: "number", unit: "literal", fields: 0, operands: 1 }
+    }
+    case "Arith": {
+      const l = checkTerm(spec, facts, term.left, `${at}.left`, true)
+      const r = checkTerm(spec, facts, term.right, `${at}.right`, true)
+      if (l.kind !== "number" || r.kind !== "number") refuse(at, `arithmetic applies to numbers, not ${l.kind === "number" ? r.kind : l.kind}`)
+      const operands = l.operands + r.operands
+      if (operands > MAX_OPERANDS) refuse(at, `at most ${MAX_OPERANDS} operands in one arithmetic expression`)
+      return { kind: "number", unit: arithUnit(facts, term.op, l.unit, r.unit, at), fields: l.fields + r.fields, operands }
+    }
+    default:
+      return refuse(at, `unknown operand ${JSON.stringify((term as { _tag?: unknown })._tag)}`)
+  }
+}
+
+/** Money stays money under scaling; amounts meet amounts only in one currency. */
+const arithUnit = (
+  facts: ReadonlyArray<Expr>,
+  op: ArithOp,
+  l: TermType["unit"],
+  r: TermType["unit"],
+  at: string
+): TermType["unit"] => {
+  const refused = (): never => refuse(at, `cannot ${op} ${unitName(l)} and ${unitName(r)}`)
+  const lm = typeof l === "object" ? l.money : undefined
+  const rm = typeof r === "object" ? r.money : undefined
+  switch (op) {
+    case "add":
+    case "subtract":
+      if (l === "literal") return r
+      if (r === "literal") return l
+      if (lm === undefined && rm === undefined) return "plain"
+      if (lm !== undefined && rm !== undefined) {
+        return sameCurrency(facts, lm, rm) ? l : refuse(at, currencyReason(lm, rm))
+      }
+      return refused()
+    case "multiply":
+      if (l === "literal") return r
+      if (r === "literal") return l
+      if (lm !== undefined && rm !== undefined) return refused()
+      return lm !== undefined ? l : r
+    case "divide":
+      if (r === "literal") return l
+      if (rm === undefined) return lm !== undefined ? l : "plain"
+      if (lm === undefined) return refused()
+      return sameCurrency(facts, lm, rm) ? "plain" : refuse(at, currencyReason(lm, rm))
+  }
+}
+
+const currencyReason = (a: string, b: string) =>
+  `"${a}" and "${b}" may hold different currencies: keep one with eq on both currencies, or state ` +
+  `compare(field("${a}.currency"), "eq", field("${b}.currency")), in an enclosing and`
+
+const checkCompareTerms = (
+  spec: Collection.Spec,
+  facts: ReadonlyArray<Expr>,
+  expr: { readonly left: Term; readonly op: CompareOp; readonly right: Term },
+  at: string
+): void => {
+  const l = checkTerm(spec, facts, expr.left, `${at}.left`, false)
+  const r = checkTerm(spec, facts, expr.right, `${at}.right`, false)
+  if (l.fields + r.fields === 0) refuse(at, "compares no field: name a field on at least one side")
+  const dateAndText = (d: TermType, t: TermType, side: string) =>
+    d.kind === "date" && t.kind === "text" && t.text !== undefined
+      ? (isIsoDate(t.text) ? true : refuse(`${at}.${side}`, "expects a calendar date as YYYY-MM-DD"))
+      : false
+  if (l.kind !== r.kind && !dateAndText(l, r, "right") && !dateAndText(r, l, "left")) {
+    refuse(at, `cannot compare ${l.kind === "text" ? "text" : `a ${l.kind}`} with ${r.kind === "text" ? "text" : `a ${r.kind}`}`)
+  }
+  if (l.kind === "boolean" && expr.op !== "eq" && expr.op !== "neq") refuse(at, `booleans support eq and neq, not ${expr.op}`)
+  if (l.kind === "number" && l.unit !== "literal" && r.unit !== "literal") {
+    const lm = typeof l.unit === "object" ? l.unit.money : undefined
+    const rm = typeof r.unit === "object" ? r.unit.money : undefined
+    if (lm !== undefined && rm !== undefined) {
+      if (!sameCurrency(facts, lm, rm)) refuse(at, currencyReason(lm, rm))
+    } else if (lm !== undefined || rm !== undefined) {
+      refuse(at, `cannot compare ${unitName(l.unit)} with ${unitName(r.unit)}`)
+    }
+  }
+}
+
+const checkExpr = (
+  scope: Scope,
+  spec: Collection.Spec,
+  expr: Expr,
+  at: string,
+  depth: number,
+  facts: ReadonlyArray<Expr> = []
+): Expr => {
   if (depth > MAX_DEPTH) refuse(at, `conditions nest deeper than ${MAX_DEPTH}`)
   switch (expr._tag) {
     case "Compare": {
@@ -206,31 +396,43 @@ const checkExpr = (scope: Scope, spec: Collection.Spec, expr: Expr, at: string, 
         : { _tag: "Between", field: expr.field, low: scope.now, high: scope.now + span }
     }
     case "And":
-    case "Or":
-      return { ...expr, exprs: expr.exprs.map((e, i) => checkExpr(scope, spec, e, `${at}.exprs.${i}`, depth + 1)) }
-    case "Not":
-      return { ...expr, expr: checkExpr(scope, spec, expr.expr, `${at}.expr`, depth + 1) }
-    case "Related": {
-      const target = scope.catalog.spec(scope.workspaceId, expr.collection) ??
-        refuse(at, `unknown collection "${expr.collection}"`)
-      const fk = Collection.fieldAt(target, expr.foreignKey)
-      if (fk === undefined || fk.ref !== spec.name) {
-        refuse(at, `"${expr.foreignKey}" is not a field of ${target.name} that refers to ${spec.name}`)
+      // A conjunct matters only where its siblings hold: they are facts for it (currency pins).
+      return {
+        ...expr,
+        exprs: expr.exprs.map((e, i) =>
+          checkExpr(scope, spec, e, `${at}.exprs.${i}`, depth + 1, [...facts, ...expr.exprs.filter((_, j) => j !== i)])
+        )
       }
-      if (expr.measure._tag !== "Count") {
-        const m = fieldOf(target, expr.measure.field, `${at}.measure`)
-        if (!NUMERIC_KINDS.has(m.kind)) refuse(`${at}.measure`, `cannot ${expr.measure._tag} a ${m.kind} field`)
-        const money = moneyOfAmount(target, expr.measure.field)
-        if (expr.measure._tag === "Sum" && money !== undefined && !pinsCurrency(expr.where, money)) {
+    case "Or":
+      return { ...expr, exprs: expr.exprs.map((e, i) => checkExpr(scope, spec, e, `${at}.exprs.${i}`, depth + 1, facts)) }
+    case "Not":
+      return { ...expr, expr: checkExpr(scope, spec, expr.expr, `${at}.expr`, depth + 1, facts) }
+    case "CompareTerms":
+      checkCompareTerms(spec, facts, expr, at)
+      return expr
+    case "Exists": {
+      const target = relatedTarget(scope, spec, expr, at)
+      const where = expr.where === null ? null : checkExpr(scope, target, expr.where, `${at}.where`, depth + 1)
+      return { ...expr, where }
+    }
+    case "Related": {
+      const target = relatedTarget(scope, spec, expr, at)
+      const measure = expr.measure
+      if (measure._tag !== "Count") {
+        const m = fieldOf(target, measure.field, `${at}.measure`)
+        // An average of timestamps is refused as in aggregates; sums, mins and maxes of them are not.
+        const kinds = measure._tag === "Avg" ? AVERAGED_KINDS : NUMERIC_KINDS
+        if (!kinds.has(m.kind)) refuse(`${at}.measure`, `cannot ${measure._tag} a ${m.kind} field`)
+        const money = moneyOfAmount(target, measure.field)
+        if ((measure._tag === "Sum" || measure._tag === "Avg") && money !== undefined && !pinsCurrency(expr.where, money)) {
           refuse(
             `${at}.measure`,
-            `cannot Sum "${expr.measure.field}" across currencies: keep one currency in the related where with ` +
+            `cannot ${measure._tag} "${measure.field}" across currencies: keep one currency in the related where with ` +
               `eq("${money}.currency", "EUR") (alone or inside and)`
           )
         }
       }
       if (typeof expr.value !== "number" || !Number.isFinite(expr.value)) refuse(`${at}.value`, "expects a finite number")
-      scope.related.set(target.name, target)
       const where = expr.where === null ? null : checkExpr(scope, target, expr.where, `${at}.where`, depth + 1)
       return { ...expr, where }
     }
@@ -238,6 +440,23 @@ const checkExpr = (scope: Scope, spec: Collection.Spec, expr: Expr, at: string, 
       // Reached only by data that bypassed the `Expr` schema (hand-built JSON).
       return refuse(at, `unknown condition ${JSON.stringify((expr as { _tag?: unknown })._tag)}`)
   }
+}
+
+/** The collection a `related` or `exists` condition reaches, once its foreign key is checked. */
+const relatedTarget = (
+  scope: Scope,
+  spec: Collection.Spec,
+  expr: { readonly collection: string; readonly foreignKey: string },
+  at: string
+): Collection.Spec => {
+  const target = scope.catalog.spec(scope.workspaceId, expr.collection) ??
+    refuse(at, `unknown collection "${expr.collection}"`)
+  const fk = Collection.fieldAt(target, expr.foreignKey)
+  if (fk === undefined || fk.ref !== spec.name) {
+    refuse(at, `"${expr.foreignKey}" is not a field of ${target.name} that refers to ${spec.name}`)
+  }
+  scope.related.set(target.name, target)
+  return target
 }
 
 const checkOrder = (spec: Collection.Spec, orderBy: ReadonlyArray<Order>): ReadonlyArray<Order> => {
@@ -446,6 +665,10 @@ export const aggregate = (
       const at = `measures.${i}`
       if (m._tag === "Count") return alias(m.as, at, "count")
       const f = fieldOf(spec, m.field, at)
+      if (m._tag === "CountDistinct") {
+        if (!SCALAR_KINDS.has(f.kind)) refuse(at, `cannot count distinct values of a ${f.kind} field`)
+        return alias(m.as, at, "count")
+      }
       if (m._tag === "Sum" || m._tag === "Avg") {
         if (f.kind !== "number" && f.kind !== "integer") refuse(at, `cannot ${m._tag} a ${f.kind} field`)
         const money = moneyOfAmount(spec, m.field)

@@ -14,10 +14,18 @@
  * - `within` windows are inclusive and relative to the store's `Clock`.
  * - Sums skip nulls and are 0 when nothing is summed (a `related` sum over no records, an
  *   aggregate sum over no rows or only nulls); `avg`, `min`, `max` over nothing are null,
- *   and a `related` condition on a null measure is false.
+ *   and a `related` condition on a null measure is false. `countDistinct` skips nulls.
  * - A sum of integers (money amounts) is exact however large: a `bigint` once past
  *   `Number.MAX_SAFE_INTEGER` (see `AggregateRow`).
  * - A find's `nextCursor` is null exactly when no row follows the page.
+ * - `compare` (field references and arithmetic, `CompareTerms`): a `null` operand makes the
+ *   comparison false. Arithmetic is IEEE double precision on every engine: integers are
+ *   converted first (exact up to 2^53, past that rounded alike everywhere, never an
+ *   integer overflow), and division by zero is null. Each field or literal operand of
+ *   arithmetic is 0 or has a magnitude from 2^-64 to 2^64 (about 5.4e-20 to 1.8e19): a
+ *   field value outside makes the comparison false, a literal outside is refused. With at
+ *   most 8 operands a side, no intermediate result can overflow or underflow, so no engine
+ *   errs or rounds to infinity or zero where another answers.
  *
  * Refused with `InvalidQuery` on every store, because engines would answer differently:
  * - Text values (in comparisons, lists, text operators, `has`, cursors) holding NUL
@@ -29,6 +37,14 @@
  *   `total.currency`, or keep one currency with `eq("total.currency", "EUR")` (or `isIn`
  *   with one value) in `where`, alone or inside `and`. A `related` sum of a money amount
  *   needs that in its own `where`.
+ * - In `compare`: operands of different kinds (text, dates, booleans, numbers; booleans
+ *   take `eq` and `neq` only), and a comparison naming no field. A money amount compares
+ *   with, adds to and subtracts from literals, itself, or another money amount of the same
+ *   currency, which an enclosing `and` must state (`eq` on both currencies with one value,
+ *   or `compare(field("a.currency"), "eq", field("b.currency"))`); multiplied or divided
+ *   by a plain number it stays an amount; an amount divided by one of the same currency is
+ *   a plain ratio. A money amount with a plain numeric field (compared, added), money times
+ *   money and a plain number over money are refused.
  *
  * @since 0.1.0
  */
@@ -100,8 +116,9 @@ export const unitMillis: Readonly<Record<DurationUnit, number>> = {
 }
 
 /**
- * The measure of a `related` condition: how many related records, or the sum, min or
- * max of one of their fields.
+ * The measure of a `related` condition: how many related records, or the sum, average,
+ * min or max of one of their fields (an average of no values is null, so the condition
+ * is false; it is a double, like an aggregate's `avg`).
  *
  * @since 0.1.0
  * @category models
@@ -109,6 +126,7 @@ export const unitMillis: Readonly<Record<DurationUnit, number>> = {
 export const RelatedMeasure = Schema.Union(
   Schema.TaggedStruct("Count", {}),
   Schema.TaggedStruct("Sum", { field: Schema.String }),
+  Schema.TaggedStruct("Avg", { field: Schema.String }),
   Schema.TaggedStruct("Min", { field: Schema.String }),
   Schema.TaggedStruct("Max", { field: Schema.String })
 )
@@ -118,6 +136,32 @@ export const RelatedMeasure = Schema.Union(
  * @category models
  */
 export type RelatedMeasure = typeof RelatedMeasure.Type
+
+/**
+ * An arithmetic operator of an `Arith` term.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ArithOp = Schema.Literal("add", "subtract", "multiply", "divide")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ArithOp = typeof ArithOp.Type
+
+/**
+ * One side of a `compare` condition: a field of the same record (`FieldRef`), a literal,
+ * or arithmetic on them (`Arith`, in double precision, see the module doc).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Term =
+  | { readonly _tag: "FieldRef"; readonly field: string }
+  | { readonly _tag: "Literal"; readonly value: Scalar }
+  | { readonly _tag: "Arith"; readonly op: ArithOp; readonly left: Term; readonly right: Term }
 
 /**
  * A boolean condition on a record.
@@ -150,6 +194,8 @@ export type Expr =
   | { readonly _tag: "And"; readonly exprs: ReadonlyArray<Expr> }
   | { readonly _tag: "Or"; readonly exprs: ReadonlyArray<Expr> }
   | { readonly _tag: "Not"; readonly expr: Expr }
+  | { readonly _tag: "CompareTerms"; readonly left: Term; readonly op: CompareOp; readonly right: Term }
+  | { readonly _tag: "Exists"; readonly collection: string; readonly foreignKey: string; readonly where: Expr | null }
   | {
     readonly _tag: "Related"
     readonly collection: string
@@ -161,6 +207,22 @@ export type Expr =
   }
 
 const Field = Schema.String.pipe(Schema.minLength(1))
+
+/**
+ * The schema of `Term`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Term: Schema.Schema<Term> = Schema.Union(
+  Schema.TaggedStruct("FieldRef", { field: Field }),
+  Schema.TaggedStruct("Literal", { value: Scalar }),
+  Schema.TaggedStruct("Arith", {
+    op: ArithOp,
+    left: Schema.suspend(() => Term),
+    right: Schema.suspend(() => Term)
+  })
+)
 
 /**
  * The schema of `Expr`, for decoding conditions from JSON.
@@ -186,6 +248,12 @@ export const Expr: Schema.Schema<Expr> = Schema.Union(
   Schema.TaggedStruct("And", { exprs: Schema.Array(Schema.suspend(() => Expr)) }),
   Schema.TaggedStruct("Or", { exprs: Schema.Array(Schema.suspend(() => Expr)) }),
   Schema.TaggedStruct("Not", { expr: Schema.suspend(() => Expr) }),
+  Schema.TaggedStruct("CompareTerms", { left: Term, op: CompareOp, right: Term }),
+  Schema.TaggedStruct("Exists", {
+    collection: Field,
+    foreignKey: Field,
+    where: Schema.NullOr(Schema.suspend(() => Expr))
+  }),
   Schema.TaggedStruct("Related", {
     collection: Field,
     foreignKey: Field,
@@ -271,7 +339,8 @@ export const GroupKey = Schema.Union(
 export type GroupKey = typeof GroupKey.Type
 
 /**
- * An aggregate measure. `sum` of no rows is 0; `avg`, `min`, `max` of no rows are null.
+ * An aggregate measure. `sum` of no rows is 0; `avg`, `min`, `max` of no rows are null;
+ * `countDistinct` counts the different non-null values of a field (0 of no rows).
  * A `sum` or `avg` of a money amount (`total.amountMinor`) needs the query to group by
  * its currency (`total.currency`) or to keep one currency in `where`.
  *
@@ -282,6 +351,11 @@ export type GroupKey = typeof GroupKey.Type
  *   groupBy: [{ _tag: "Field", as: "currency", field: "total.currency" }],
  *   measures: [{ _tag: "Sum", as: "revenue", field: "total.amountMinor" }]
  * })
+ * // How many different customers ordered, per status
+ * const buyers = Query.aggregate("order", {
+ *   groupBy: [{ _tag: "Field", as: "status", field: "status" }],
+ *   measures: [{ _tag: "CountDistinct", as: "buyers", field: "contactId" }]
+ * })
  * ```
  *
  * @since 0.1.0
@@ -289,6 +363,7 @@ export type GroupKey = typeof GroupKey.Type
  */
 export const Measure = Schema.Union(
   Schema.TaggedStruct("Count", { as: Field }),
+  Schema.TaggedStruct("CountDistinct", { as: Field, field: Field }),
   Schema.TaggedStruct("Sum", { as: Field, field: Field }),
   Schema.TaggedStruct("Avg", { as: Field, field: Field }),
   Schema.TaggedStruct("Min", { as: Field, field: Field }),
@@ -553,6 +628,89 @@ export const or = (...exprs: ReadonlyArray<Expr>): Expr => ({ _tag: "Or", exprs 
 export const not = (expr: Expr): Expr => ({ _tag: "Not", expr })
 
 /**
+ * A field of the record, as a `compare` operand.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const field = (path: string): Term => ({ _tag: "FieldRef", field: path })
+
+/**
+ * A literal `compare` operand (numbers may be given bare to `compare` and the arithmetic
+ * constructors; text and booleans are literals only through this, never field names).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const literal = (value: Scalar): Term => ({ _tag: "Literal", value })
+
+const termOf = (operand: Term | Scalar): Term => (typeof operand === "object" ? operand : literal(operand))
+
+const arith = (op: ArithOp) => (left: Term | number, right: Term | number): Term => ({
+  _tag: "Arith",
+  op,
+  left: termOf(left),
+  right: termOf(right)
+})
+
+/**
+ * `left + right`, in double precision.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const add = arith("add")
+
+/**
+ * `left − right`, in double precision.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const subtract = arith("subtract")
+
+/**
+ * `left × right`, in double precision.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const multiply = arith("multiply")
+
+/**
+ * `left ÷ right`, in double precision; null (so the comparison is false) when `right` is 0.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const divide = arith("divide")
+
+/**
+ * Compares two operands of the same record: fields, literals and arithmetic on them
+ * (react-querybuilder's `valueSource: "field"`). A bare text or boolean is a literal.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * // Ordered after the last contact
+ * const stale = Query.compare(Query.field("lastOrderAt"), "lt", Query.field("lastContactedAt"))
+ * // Weighted amount above 1000 minor units
+ * const weighty = Query.compare(Query.multiply(Query.field("amount.amountMinor"), Query.field("probability")), "gt", 1000)
+ * // Took longer than a week
+ * const slow = Query.compare(Query.subtract(Query.field("closedAt"), Query.field("createdAt")), "gt", 7 * 86_400_000)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const compare = (left: Term | Scalar, op: CompareOp, right: Term | Scalar): Expr => ({
+  _tag: "CompareTerms",
+  left: termOf(left),
+  op,
+  right: termOf(right)
+})
+
+/**
  * A condition over the records of another collection that point at this one through
  * `foreignKey`: "at least 3 orders in the last 90 days" is
  * `related("order", "contactId", { where: withinLast("placedAt", 90, "day"), op: "gte", value: 3 })`.
@@ -597,13 +755,41 @@ export const related = (
 })
 
 /**
- * At least one related record (matching `where`) exists.
+ * At least one record of `collection` (matching `where`) points at this one through
+ * `foreignKey`. Means the same as a `related` count ≥ 1; SQL stores run it as
+ * `EXISTS (SELECT 1 …)`, which stops at the first match.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const withOpenTasks = Query.exists("task", "contactId", Query.isNull("doneAt"))
+ * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const exists = (collection: string, foreignKey: string, where?: Expr): Expr =>
-  related(collection, foreignKey, { ...(where === undefined ? {} : { where }), op: "gte", value: 1 })
+export const exists = (collection: string, foreignKey: string, where?: Expr): Expr => ({
+  _tag: "Exists",
+  collection,
+  foreignKey,
+  where: where ?? null
+})
+
+/**
+ * No record of `collection` (matching `where`) points at this one: `not(exists(…))`,
+ * which SQL stores run as `NOT EXISTS (SELECT 1 …)`.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const neverOrdered = Query.notExists("order", "contactId")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const notExists = (collection: string, foreignKey: string, where?: Expr): Expr =>
+  not(exists(collection, foreignKey, where))
 
 /**
  * A find query.

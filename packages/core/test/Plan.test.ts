@@ -361,6 +361,39 @@ describe("Plan.find resolution", () => {
     expect(planOf(find(Query.find("invoice"))).where).toBeNull()
   })
 
+  it("plans exists as its own node, checks its where in the related collection, and records it", () => {
+    const plan = planOf(find(Query.find("account", { where: Query.notExists("invoice", "accountId", Query.withinLast("issuedAt", 1, "day")) })))
+    expect([...plan.related.keys()]).toEqual(["invoice"])
+    expect(plan.clockDependent).toBe(true)
+    expect(plan.where).toEqual(
+      Query.not({
+        _tag: "Exists",
+        collection: "invoice",
+        foreignKey: "accountId",
+        where: { _tag: "Between", field: "issuedAt", low: now - DAY, high: now }
+      })
+    )
+    expectRefused(find(Query.find("account", { where: Query.notExists("invoice", "memo") })), "where.expr", /"memo" is not a field of invoice/)
+    expectRefused(
+      find(Query.find("account", { where: Query.exists("invoice", "accountId", Query.eq("name", "x")) })),
+      "where.where",
+      /unknown field "name" on invoice/
+    )
+  })
+
+  it("accepts a related avg of numbers and refuses it on timestamps, text and money across currencies", () => {
+    const avg = (field: string, where?: Query.Expr) =>
+      find(Query.find("account", {
+        where: Query.related("invoice", "accountId", { ...(where === undefined ? {} : { where }), measure: { _tag: "Avg", field }, op: "gt", value: 1 })
+      }))
+    planOf(avg("amount"))
+    planOf(avg("quantity"))
+    planOf(avg("total.amountMinor", Query.eq("total.currency", "EUR")))
+    expectRefused(avg("issuedAt"), "where.measure", /cannot Avg a timestamp field/)
+    expectRefused(avg("memo"), "where.measure", /cannot Avg a string field/)
+    expectRefused(avg("total.amountMinor"), "where.measure", /cannot Avg "total.amountMinor" across currencies/)
+  })
+
   it("accepts custom field paths with their declared kinds", () => {
     const plan = planOf(find(Query.find("account", {
       where: Query.and(
@@ -446,6 +479,16 @@ describe("Plan.aggregate", () => {
       "groupBy.0",
       /cannot group by a strings field/
     )
+  })
+
+  it("counts distinct values of scalar fields only, as a count", () => {
+    const distinct = (field: string) => aggregate(Query.aggregate("invoice", { measures: [{ _tag: "CountDistinct", as: "d", field }] }))
+    for (const field of ["memo", "amount", "quantity", "paid", "dueOn", "issuedAt", "total.currency", "total.amountMinor"]) {
+      expect(planOf(distinct(field)).outputKinds.get("d")).toBe("count")
+    }
+    expectRefused(distinct("tags"), "measures.0", /cannot count distinct values of a strings field/)
+    expectRefused(distinct("total"), "measures.0", /cannot count distinct values of a money field/)
+    expectRefused(distinct("nope"), "measures.0", /unknown field "nope"/)
   })
 
   it("refuses bad and duplicate aliases", () => {

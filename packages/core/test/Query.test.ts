@@ -87,19 +87,16 @@ describe("constructors", () => {
       value: 100_000
     })
     expect(Query.exists("task", "contactId")).toEqual({
-      _tag: "Related",
+      _tag: "Exists",
       collection: "task",
       foreignKey: "contactId",
-      where: null,
-      measure: { _tag: "Count" },
-      op: "gte",
-      value: 1
+      where: null
     })
     expect(Query.exists("task", "contactId", Query.isNull("doneAt"))).toMatchObject({
-      where: { _tag: "IsNull", field: "doneAt" },
-      op: "gte",
-      value: 1
+      _tag: "Exists",
+      where: { _tag: "IsNull", field: "doneAt" }
     })
+    expect(Query.notExists("task", "contactId")).toEqual(Query.not(Query.exists("task", "contactId")))
   })
 
   it("find and aggregate", () => {
@@ -300,19 +297,19 @@ describe("schemas refuse malformed JSON", () => {
     refusesExpr({ _tag: "Within", field: "a", direction: "past", amount: 1.5, unit: "day" })
     refusesExpr({ _tag: "Within", field: "a", direction: "past", amount: 1, unit: "month" })
     refusesExpr({ _tag: "Within", field: "a", direction: "sideways", amount: 1, unit: "day" })
-    refusesExpr({ ...Query.exists("order", "contactId"), measure: { _tag: "Avg", field: "x" } })
-    refusesExpr({ ...Query.exists("order", "contactId"), measure: { _tag: "Sum" } })
+    refusesExpr({ ...Query.related("order", "contactId", { op: "gte", value: 1 }), measure: { _tag: "Median", field: "x" } })
+    refusesExpr({ ...Query.related("order", "contactId", { op: "gte", value: 1 }), measure: { _tag: "Sum" } })
   })
 
   it("NaN and infinities where the schema asks for finite numbers", () => {
-    refusesExpr({ ...Query.exists("order", "contactId"), value: Number.NaN })
-    refusesExpr({ ...Query.exists("order", "contactId"), value: Infinity })
+    refusesExpr({ ...Query.related("order", "contactId", { op: "gte", value: 1 }), value: Number.NaN })
+    refusesExpr({ ...Query.related("order", "contactId", { op: "gte", value: 1 }), value: Infinity })
     refusesExpr({ _tag: "Within", field: "a", direction: "past", amount: Number.NaN, unit: "day" })
     refusesExpr({ _tag: "Within", field: "a", direction: "past", amount: Infinity, unit: "day" })
     // JSON has no NaN: it arrives as null, which is no scalar.
     refusesExpr(viaJson(Query.eq("a", Number.NaN)))
     refusesExpr(viaJson(Query.isIn("a", [1, Infinity])))
-    refusesExpr(viaJson({ ...Query.exists("order", "contactId"), value: Number.NaN }))
+    refusesExpr(viaJson({ ...Query.related("order", "contactId", { op: "gte", value: 1 }), value: Number.NaN }))
   })
 
   it("malformed find and aggregate queries", () => {

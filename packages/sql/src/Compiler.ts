@@ -10,7 +10,10 @@
  *   is false or NULL, as the `Query` semantics require.
  * - `related` conditions are correlated subqueries on the foreign key's index (no N+1);
  *   when a record without related rows cannot pass (e.g. count ≥ n with n > 0, any
- *   min/max test), `id IN (SELECT fk … GROUP BY fk HAVING …)`: one grouped scan.
+ *   avg/min/max test), `id IN (SELECT fk … GROUP BY fk HAVING …)`: one grouped scan.
+ *   `exists` is `EXISTS (SELECT 1 …)` and its negation `NOT EXISTS`.
+ * - `compare` arithmetic is in doubles (`Dialect.asDouble`), `x / NULLIF(y, 0)`, with
+ *   float fields outside `Plan.inArithRange` read as NULL.
  * - Sorting is `NULLS LAST` in both directions, ties broken by `id` (the plan appends it);
  *   a find asks for `plan.fetch` (limit + 1) rows, so the store knows whether a next page exists.
  * - Sums of integers (money amounts) are exact however large, and so is their order
@@ -19,7 +22,8 @@
  *
  * @since 0.1.0
  */
-import type { Collection, Plan, Query } from "@rapport/core"
+import type { Collection, Query } from "@rapport/core"
+import { Plan } from "@rapport/core"
 import type { Dialect, ValueKind } from "./Dialect.js"
 import { valueKind } from "./Dialect.js"
 import type { Table } from "./Layout.js"
@@ -172,10 +176,84 @@ class Builder {
       case "Or":
         return expr.exprs.length === 0 ? "(1=0)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" OR ")})`
       case "Not":
+        // EXISTS is never NULL: its negation needs no IS NOT TRUE.
+        if (expr.expr._tag === "Exists") return `(NOT ${this.exists(alias, expr.expr)})`
         return `((${this.expr(spec, alias, expr.expr)}) IS NOT TRUE)`
+      case "Exists":
+        return `(${this.exists(alias, expr)})`
+      case "CompareTerms": {
+        // Kinds first: a literal binds as the other side's kind (pg casts numbers by it).
+        const lk = this.termKind(spec, expr.left)
+        const rk = this.termKind(spec, expr.right)
+        const l = this.term(spec, alias, expr.left, rk)
+        return `(${l} ${OPS[expr.op]} ${this.term(spec, alias, expr.right, lk)})`
+      }
       case "Related":
         return this.related(alias, expr)
     }
+  }
+
+  termKind(spec: Collection.Spec, term: Query.Term): ValueKind {
+    switch (term._tag) {
+      case "FieldRef":
+        return this.field(spec, "t", term.field).kind
+      case "Literal":
+        return typeof term.value === "string" ? "text" : typeof term.value === "boolean" ? "bool" : "float"
+      case "Arith":
+        return "float"
+    }
+  }
+
+  /** A `compare` operand; `other` is the kind of the side it is compared with. */
+  term(spec: Collection.Spec, alias: string, term: Query.Term, other: ValueKind): string {
+    switch (term._tag) {
+      case "FieldRef":
+        return this.field(spec, alias, term.field).sql
+      case "Literal":
+        return this.value(term.value, other)
+      case "Arith": {
+        const l = this.operand(spec, alias, term.left)
+        const r = this.operand(spec, alias, term.right)
+        switch (term.op) {
+          case "add":
+            return `(${l} + ${r})`
+          case "subtract":
+            return `(${l} - ${r})`
+          case "multiply":
+            return `(${l} * ${r})`
+          case "divide":
+            return `(${l} / NULLIF(${r}, 0))`
+        }
+      }
+    }
+  }
+
+  /**
+   * An arithmetic operand as a double. A float field outside `Plan.inArithRange` is NULL;
+   * integers (safe, stored as 64-bit) always lie inside, literals were checked by the plan.
+   */
+  operand(spec: Collection.Spec, alias: string, term: Query.Term): string {
+    if (term._tag === "Arith") return this.term(spec, alias, term, "float")
+    if (term._tag === "Literal") return this.dialect.asDouble(this.value(term.value, "float"))
+    const f = this.field(spec, alias, term.field)
+    if (f.kind !== "float") return this.dialect.asDouble(f.sql)
+    const x = f.sql
+    return this.dialect.asDouble(
+      `CASE WHEN abs(${x}) <= ${this.param(Plan.ARITH_MAX)} AND (abs(${x}) >= ${this.param(Plan.ARITH_MIN)} OR ${x} = 0) THEN ${x} END`
+    )
+  }
+
+  /** `EXISTS (SELECT 1 …)` on the foreign key: the engine stops at the first related row. */
+  exists(alias: string, expr: Extract<Expr, { _tag: "Exists" }>): string {
+    const q = this.dialect.quote
+    const table = this.tables(expr.collection)
+    const target = this.related_.get(expr.collection) ?? table.spec
+    const inner = this.alias()
+    const fk = this.field(target, inner, expr.foreignKey)
+    const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+    return `EXISTS (SELECT 1 FROM ${q(table.name)} ${inner} WHERE ${inner}.${q("workspace_id")} = ${alias}.${
+      q("workspace_id")
+    } AND ${fk.sql} = ${alias}.${q("id")}${where})`
   }
 
   related(alias: string, expr: Extract<Expr, { _tag: "Related" }>): string {
@@ -189,6 +267,9 @@ class Builder {
       ? "count(*)"
       : expr.measure._tag === "Sum"
       ? `coalesce(sum(${this.field(target, inner, expr.measure.field).sql}), 0)`
+      : expr.measure._tag === "Avg"
+      // In doubles, as the memory store averages (PostgreSQL's avg(bigint) is numeric).
+      ? `avg(${this.dialect.asDouble(this.field(target, inner, expr.measure.field).sql)})`
       : `${expr.measure._tag === "Min" ? "min" : "max"}(${this.field(target, inner, expr.measure.field).sql})`
     if (this.workspaceId !== undefined && Object.hasOwn(target.fields, expr.foreignKey) && !emptyMatches(expr)) {
       // A record without related rows fails the test, so only the keys of the groups
@@ -211,10 +292,10 @@ class Builder {
 
 /**
  * Whether a record with no related rows passes a `related` test: its measure is then 0
- * (`count`, `coalesce(sum, 0)`) or NULL (`min`, `max`, which compares as false).
+ * (`count`, `coalesce(sum, 0)`) or NULL (`avg`, `min`, `max`, which compares as false).
  */
 const emptyMatches = (expr: Extract<Expr, { _tag: "Related" }>): boolean => {
-  if (expr.measure._tag === "Min" || expr.measure._tag === "Max") return false
+  if (expr.measure._tag === "Avg" || expr.measure._tag === "Min" || expr.measure._tag === "Max") return false
   const v = expr.value
   switch (expr.op) {
     case "eq":
@@ -301,6 +382,10 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
       continue
     }
     const f = b.field(plan.spec, alias, m.field).sql
+    if (m._tag === "CountDistinct") {
+      select.push(`count(DISTINCT ${f}) AS ${q(m.as)}`)
+      continue
+    }
     if (isIntegerSum(plan, m)) {
       const sum = dialect.integerSum(f)
       select.push(`${sum.columns[0]} AS ${q(m.as)}`)

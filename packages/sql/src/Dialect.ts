@@ -133,6 +133,12 @@ export interface Dialect {
   readonly endsWith: (expr: string, param: () => string) => string
   /** A numeric parameter compared with an integer column (pg needs a cast for fractions). */
   readonly numberParam: (param: string, value: number, column: ValueKind) => string
+  /**
+   * A numeric expression as a double (`Query.compare` arithmetic is double precision on
+   * every engine, never integer arithmetic, which overflows or turns into floats unlike
+   * JavaScript).
+   */
+  readonly asDouble: (expr: string) => string
   /** The exact sum of a 64-bit integer expression (money amounts), see `IntegerSum`. */
   readonly integerSum: (expr: string) => IntegerSum
   /** How many parameters one statement may bind. */

@@ -6,7 +6,11 @@ import { Compiler, Dialect, Layout } from "../src/index.js"
 const fields = { name: Field.string(), seats: Field.nullable(Field.integer()), total: Field.nullable(Field.money()), tags: Field.strings() }
 class Thing extends Schema.Class<Thing>("Thing")(Collection.modelFields(Schema.String, fields)) {}
 const things = Collection.make({ name: "thing", schema: Thing, fields, unique: [["name"]] })
-const partFields = { thingId: Field.ref("thing", Schema.String), qty: Field.nullable(Field.integer()) }
+const partFields = {
+  thingId: Field.ref("thing", Schema.String),
+  qty: Field.nullable(Field.integer()),
+  share: Field.nullable(Field.number())
+}
 class Part extends Schema.Class<Part>("Part")(Collection.modelFields(Schema.String, partFields)) {}
 const parts = Collection.make({ name: "part", schema: Part, fields: partFields })
 const catalog = Catalog.make({ collections: [things, parts] })
@@ -70,5 +74,53 @@ describe("Compiler", () => {
       expect(c.sql).not.toContain("GROUP BY")
       expect(c.sql).toContain(`t1."thingId" = t0."id"`)
     }
+  })
+
+  it("compiles compare: arithmetic in doubles, division by NULLIF, float operands range-guarded, values bound", () => {
+    const where = Query.compare(
+      Query.divide(Query.multiply(Query.field("total.amountMinor"), 1.5), Query.field("seats")),
+      "gt",
+      1000
+    )
+    const pg = Compiler.where(Dialect.postgres(), tables, catalog.spec("ws", "thing")!, where)
+    expect(pg.sql).toBe(
+      `((((t0."total_amount_minor")::double precision * ($1::double precision)::double precision) / NULLIF((t0."seats")::double precision, 0)) > $2::double precision)`
+    )
+    expect(pg.params).toEqual([1.5, 1000])
+    const lite = Compiler.where(
+      Dialect.sqlite,
+      tables,
+      catalog.spec("ws", "part")!,
+      Query.compare(Query.subtract(Query.field("share"), Query.field("qty")), "lte", 0.5)
+    )
+    expect(lite.sql).toBe(
+      `((CAST(CASE WHEN abs(t0."share") <= ? AND (abs(t0."share") >= ? OR t0."share" = 0) THEN t0."share" END AS REAL) - CAST(t0."qty" AS REAL)) <= ?)`
+    )
+    expect(lite.params).toEqual([2 ** 64, 2 ** -64, 0.5])
+  })
+
+  it("compiles exists as EXISTS (SELECT 1 …), its negation as NOT EXISTS, and a related avg in doubles", () => {
+    const sqlOf = (where: Query.Expr) => Compiler.find(Dialect.postgres(), tables, "ws", plan(Query.find("thing", { where })))
+    const exists = sqlOf(Query.exists("part", "thingId", Query.gt("qty", 1)))
+    expect(exists.sql).toContain(
+      `(EXISTS (SELECT 1 FROM "part" t1 WHERE t1."workspace_id" = t0."workspace_id" AND t1."thingId" = t0."id" AND t1."qty" > $2::bigint))`
+    )
+    expect(exists.params).toEqual(["ws", 1])
+    expect(sqlOf(Query.notExists("part", "thingId")).sql).toContain(
+      `(NOT EXISTS (SELECT 1 FROM "part" t1 WHERE t1."workspace_id" = t0."workspace_id" AND t1."thingId" = t0."id"))`
+    )
+    const avg = sqlOf(Query.related("part", "thingId", { measure: { _tag: "Avg", field: "qty" }, op: "gt", value: 2 }))
+    // An average of nothing is NULL, so a record without parts fails: one grouped scan.
+    expect(avg.sql).toContain(`GROUP BY t1."thingId" HAVING avg((t1."qty")::double precision) > $3::double precision`)
+  })
+
+  it("compiles countDistinct as count(DISTINCT …)", () => {
+    const p = Either.getOrThrow(Plan.aggregate(catalog, "ws", Query.aggregate("part", {
+      measures: [{ _tag: "CountDistinct", as: "things", field: "thingId" }]
+    }), 0))
+    expect(Compiler.aggregate(Dialect.sqlite, tables, "ws", p).sql).toBe(
+      `SELECT count(DISTINCT t0."thingId") AS "things" FROM "part" t0 WHERE t0."workspace_id" = ?`
+    )
+    expect(p.outputKinds.get("things")).toBe("count")
   })
 })

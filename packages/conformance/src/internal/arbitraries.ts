@@ -13,6 +13,15 @@ const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 3 }).map((cs) =
 const nullable = <A>(arb: fc.Arbitrary<A>): fc.Arbitrary<A | null> => fc.option(arb, { nil: null, freq: 4 })
 const quarter = fc.integer({ min: -40, max: 40 }).map((n) => n / 4)
 const small = fc.integer({ min: -5, max: 5 })
+/**
+ * Integers where engines' integer arithmetic parts ways: past 2^53 doubles round, past
+ * 2^63 PostgreSQL's bigint raises and SQLite turns to floats (3037000500² > 2^63); 94906267²
+ * is odd and past 2^53, exact in SQLite's integers only.
+ */
+const bigInteger = fc.constantFrom(2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 52 + 1, 3_037_000_500, -3_037_000_500, 94_906_267, 2 ** 31)
+const seatsValue = fc.oneof({ arbitrary: small, weight: 6 }, { arbitrary: bigInteger, weight: 1 })
+/** Doubles at and past the arithmetic range (2^64); positive only, so sums keep no rounding residue. */
+const scoreValue = fc.oneof({ arbitrary: quarter, weight: 8 }, { arbitrary: fc.constantFrom(2 ** 64, 3e19), weight: 1 })
 const dates = ["2023-12-31", "2024-01-01", "2024-02-29", "2024-03-01", "2025-06-15"]
 const date = fc.constantFrom(...dates)
 /** Instants around NOW and around the DST switches, with off-by-one-millisecond neighbours. */
@@ -48,8 +57,8 @@ const custom = fc.record(
 const accountFields = fc.record({
   name: text,
   nickname: nullable(text),
-  score: nullable(quarter),
-  seats: nullable(small),
+  score: nullable(scoreValue),
+  seats: nullable(seatsValue),
   active: nullable(fc.boolean()),
   lastSeenAt: nullable(instant),
   since: nullable(date),
@@ -66,6 +75,7 @@ const dealFields = (parentIds: ReadonlyArray<string>) =>
     qty: nullable(small),
     won: nullable(fc.boolean()),
     closedAt: nullable(instant),
+    createdAt: instant,
     value: nullable(money)
   })
 
@@ -120,6 +130,7 @@ const dealPaths: ReadonlyArray<FieldGen> = [
   { path: "qty", kind: "integer", value: small },
   { path: "won", kind: "boolean", value: fc.boolean() },
   { path: "closedAt", kind: "timestamp", value: instant },
+  { path: "createdAt", kind: "timestamp", value: instant },
   { path: "value.amountMinor", kind: "integer", value: fc.integer({ min: -1000, max: 100_000 }) },
   { path: "value.currency", kind: "string", value: currency }
 ]
@@ -188,7 +199,7 @@ const leaf = (f: FieldGen): fc.Arbitrary<Query.Expr> => {
 const relatedMeasure: fc.Arbitrary<Query.RelatedMeasure> = fc.oneof(
   fc.constant({ _tag: "Count" as const }),
   fc.record({
-    _tag: fc.constantFrom("Sum" as const, "Min" as const, "Max" as const),
+    _tag: fc.constantFrom("Sum" as const, "Avg" as const, "Min" as const, "Max" as const),
     field: fc.constantFrom("amount", "qty", "value.amountMinor")
   })
 )
@@ -212,9 +223,88 @@ const pinCurrency = (
 const moneyOf = (field: string): string | undefined =>
   field === "revenue.amountMinor" ? "revenue" : field === "value.amountMinor" ? "value" : undefined
 
+/** Arithmetic literals: 0 (division by zero), the range's ends, powers near 2^53, a day in ms. */
+const arithLiteral = fc.constantFrom(0, 1, -1, 2, 3, 0.25, -2.5, 7, 2 ** 64, -(2 ** 64), 2 ** -64, 2 ** 53, 86_400_000)
+
+/** Paths of one comparison kind on a collection (money amounts apart: they follow the money rules). */
+const pathsOfKind = (collection: string, kinds: ReadonlyArray<Kind>) =>
+  pathsOf(collection).filter((f) => kinds.includes(f.kind) && moneyOf(f.path) === undefined).map((f) => f.path)
+
+const fieldRef = (paths: ReadonlyArray<string>): fc.Arbitrary<Query.Term> =>
+  fc.constantFrom(...paths).map((field) => ({ _tag: "FieldRef" as const, field }))
+
+const arithOp = fc.constantFrom<Query.ArithOp>("add", "subtract", "multiply", "divide")
+
+/** Plain numeric terms: number, integer and timestamp fields, literals and arithmetic on them. */
+const numericTerm = (collection: string, depth: number): fc.Arbitrary<Query.Term> => {
+  const leaf = fc.oneof(
+    { arbitrary: fieldRef(pathsOfKind(collection, ["number", "integer", "timestamp"])), weight: 3 },
+    { arbitrary: arithLiteral.map((value) => ({ _tag: "Literal" as const, value })), weight: 1 }
+  )
+  if (depth <= 0) return leaf
+  const sub = numericTerm(collection, depth - 1)
+  return fc.oneof(
+    { arbitrary: leaf, weight: 1 },
+    { arbitrary: fc.record({ _tag: fc.constant("Arith" as const), op: arithOp, left: sub, right: sub }), weight: 2 }
+  )
+}
+
+const hasField = (t: Query.Term): boolean => t._tag === "FieldRef" || (t._tag === "Arith" && (hasField(t.left) || hasField(t.right)))
+
+/** A money amount term: the amount, scaled by literals, or less itself. */
+const moneyTerm = (amount: string): fc.Arbitrary<Query.Term> => {
+  const ref: Query.Term = { _tag: "FieldRef", field: amount }
+  return fc.oneof(
+    fc.constant(ref),
+    fc.tuple(arithOp, arithLiteral, fc.boolean()).map(([op, value, literalFirst]): Query.Term => {
+      const lit: Query.Term = { _tag: "Literal", value }
+      // A literal over money is refused; money over a literal stays money.
+      return literalFirst && op !== "divide"
+        ? { _tag: "Arith", op, left: lit, right: ref }
+        : { _tag: "Arith", op, left: ref, right: lit }
+    }),
+    fc.constant<Query.Term>({ _tag: "Arith", op: "subtract", left: ref, right: ref })
+  )
+}
+
+/** Field references and arithmetic (`compare`): every kind against its own kind. */
+const compareTerms = (collection: string): fc.Arbitrary<Query.Expr> => {
+  const sameKind = (kinds: ReadonlyArray<Kind>, ops: fc.Arbitrary<Query.CompareOp>) => {
+    const paths = pathsOfKind(collection, kinds)
+    return fc.record({ _tag: fc.constant("CompareTerms" as const), left: fieldRef(paths), op: ops, right: fieldRef(paths) })
+  }
+  const numeric = fc.record({
+    _tag: fc.constant("CompareTerms" as const),
+    left: numericTerm(collection, 2),
+    op: compareOp,
+    right: numericTerm(collection, 1)
+  }).map((e): Query.Expr =>
+    // A comparison must name a field somewhere.
+    hasField(e.left) || hasField(e.right) ? e : { ...e, left: { _tag: "FieldRef", field: pathsOfKind(collection, ["integer"])[0]! } }
+  )
+  const amount = collection === ACCOUNT ? "revenue.amountMinor" : "value.amountMinor"
+  const money = fc.record({
+    _tag: fc.constant("CompareTerms" as const),
+    left: moneyTerm(amount),
+    op: compareOp,
+    right: fc.oneof(moneyTerm(amount), arithLiteral.map((value): Query.Term => ({ _tag: "Literal", value })))
+  })
+  const options: Array<fc.WeightedArbitrary<Query.Expr>> = [
+    { arbitrary: numeric, weight: 4 },
+    { arbitrary: money, weight: 1 },
+    { arbitrary: sameKind(["string"], compareOp), weight: 1 },
+    { arbitrary: sameKind(["boolean"], fc.constantFrom<Query.CompareOp>("eq", "neq")), weight: 1 }
+  ]
+  if (pathsOfKind(collection, ["date"]).length > 0) options.push({ arbitrary: sameKind(["date"], compareOp), weight: 1 })
+  return fc.oneof(...options)
+}
+
 /** A random condition on a collection, up to `depth` levels of and/or/not/related. */
 export const expr = (collection: string, depth: number): fc.Arbitrary<Query.Expr> => {
-  const leaves = fc.oneof(...pathsOf(collection).map(leaf))
+  const leaves = fc.oneof(
+    ...pathsOf(collection).map((f) => ({ arbitrary: leaf(f), weight: 1 })),
+    { arbitrary: compareTerms(collection), weight: 4 }
+  )
   if (depth <= 0) return leaves
   const sub = expr(collection, depth - 1)
   const options: Array<fc.WeightedArbitrary<Query.Expr>> = [
@@ -238,10 +328,20 @@ export const expr = (collection: string, depth: number): fc.Arbitrary<Query.Expr
         currency,
         fc.boolean()
       ).map(([related, c, asIn]): Query.Expr => {
-        const money = related.measure._tag === "Sum" ? moneyOf(related.measure.field) : undefined
+        const m = related.measure
+        const money = m._tag === "Sum" || m._tag === "Avg" ? moneyOf(m.field) : undefined
         return money === undefined ? related : { ...related, where: pinCurrency(related.where, money, c, asIn) }
       }),
       weight: 2
+    })
+    options.push({
+      arbitrary: fc.record({
+        _tag: fc.constant("Exists" as const),
+        collection: fc.constant(DEAL),
+        foreignKey: fc.constant("accountId"),
+        where: fc.option(expr(DEAL, depth - 1), { nil: null })
+      }),
+      weight: 1
     })
   }
   return fc.oneof(...options)
@@ -298,7 +398,8 @@ const measure = (collection: string): fc.Arbitrary<Omit<Query.Measure, "as">> =>
   return fc.oneof(
     fc.constant({ _tag: "Count" as const }),
     fc.record({ _tag: fc.constantFrom("Sum" as const, "Avg" as const), field: fc.constantFrom(...numeric) }),
-    fc.record({ _tag: fc.constantFrom("Min" as const, "Max" as const), field: fc.constantFrom(...ordered) })
+    fc.record({ _tag: fc.constantFrom("Min" as const, "Max" as const), field: fc.constantFrom(...ordered) }),
+    fc.record({ _tag: fc.constant("CountDistinct" as const), field: fc.constantFrom(...sortable(collection).map((f) => f.path)) })
   )
 }
 

@@ -131,10 +131,49 @@ const relatedMeasure = (rows: ReadonlyArray<Collection.Row>, measure: Query.Rela
       for (const x of xs) sum += x
       return sum
     }
+    case "Avg": {
+      if (xs.length === 0) return null
+      let sum = 0
+      for (const x of xs) sum += x
+      return sum / xs.length
+    }
     case "Min":
       return xs.length === 0 ? null : xs.reduce((a, b) => (b < a ? b : a))
     case "Max":
       return xs.length === 0 ? null : xs.reduce((a, b) => (b > a ? b : a))
+  }
+}
+
+/** Arithmetic operands: 0, or a magnitude from 2^-64 to 2^64 (`Query` module doc). */
+const inRange = (x: number): boolean => x === 0 || (Math.abs(x) >= 2 ** -64 && Math.abs(x) <= 2 ** 64)
+
+/** The value of a `compare` operand on a row: arithmetic in doubles, null when any operand is. */
+const termValue = (row: Collection.Row, term: Query.Term): Value => {
+  switch (term._tag) {
+    case "FieldRef":
+      return read(row, term.field)
+    case "Literal":
+      return term.value
+    case "Arith": {
+      // The range applies to fields and literals; results in between cannot leave it far.
+      const operand = (t: Query.Term): Value => {
+        const v = termValue(row, t)
+        return t._tag === "Arith" || (typeof v === "number" && inRange(v)) ? v : null
+      }
+      const a = operand(term.left)
+      const b = operand(term.right)
+      if (typeof a !== "number" || typeof b !== "number") return null
+      switch (term.op) {
+        case "add":
+          return a + b
+        case "subtract":
+          return a - b
+        case "multiply":
+          return a * b
+        case "divide":
+          return b === 0 ? null : a / b
+      }
+    }
   }
 }
 
@@ -176,6 +215,16 @@ export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): 
       return expr.exprs.some((e) => evaluate(data, row, e))
     case "Not":
       return !evaluate(data, row, expr.expr)
+    case "CompareTerms": {
+      const a = termValue(row, expr.left)
+      const b = termValue(row, expr.right)
+      if (a === null || b === null || !isScalar(a) || !isScalar(b) || typeof a !== typeof b) return false
+      return compare(a, expr.op, b)
+    }
+    case "Exists":
+      return (data[expr.collection] ?? []).some((child) =>
+        read(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
+      )
     case "Related": {
       const children = (data[expr.collection] ?? []).filter((child) =>
         read(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
@@ -274,6 +323,14 @@ const measureOf = (
   switch (measure._tag) {
     case "Count":
       return rows.length
+    case "CountDistinct": {
+      const seen: Array<Scalar> = []
+      for (const row of rows) {
+        const v = read(row, measure.field)
+        if (v !== null && isScalar(v) && !seen.some((s) => typeof s === typeof v && compareNonNull(s, v) === 0)) seen.push(v)
+      }
+      return seen.length
+    }
     case "Sum": {
       const xs = numbersOf(rows, measure.field)
       // Integers (money amounts) sum exactly, however large; numbers are doubles.

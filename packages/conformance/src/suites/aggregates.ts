@@ -71,6 +71,35 @@ export const aggregatesSuite = (it: It) => {
       return yield* store.aggregate(yield* dataset, query)
     })
 
+  it.effect("countDistinct counts each non-null value once, of every kind, per group and over no rows", () =>
+    Effect.gen(function*() {
+      const distinct = (field: string, as: string) => ({ _tag: "CountDistinct", as, field }) as const
+      expect(
+        yield* run(Query.aggregate(ACCOUNT, {
+          measures: [
+            distinct("seats", "seats"),
+            distinct("score", "score"),
+            distinct("nickname", "nickname"),
+            distinct("custom.tier", "tier"),
+            distinct("active", "active"),
+            distinct("since", "since"),
+            distinct("revenue.currency", "currency"),
+            { _tag: "Count", as: "n" }
+          ]
+        }))
+      ).toEqual([{ seats: 4, score: 4, nickname: 4, tier: 3, active: 2, since: 4, currency: 3, n: 6 }])
+      expect(
+        yield* run(Query.aggregate(DEAL, {
+          groupBy: [{ _tag: "Field", as: "stage", field: "stage" }],
+          measures: [distinct("accountId", "accounts")],
+          orderBy: [{ field: "accounts", direction: "desc" }]
+        }))
+      ).toEqual([{ stage: "open", accounts: 3 }, { stage: "won", accounts: 2 }, { stage: "lost", accounts: 1 }])
+      expect(
+        yield* run(Query.aggregate(DEAL, { where: Query.eq("stage", "nobody"), measures: [distinct("accountId", "accounts")] }))
+      ).toEqual([{ accounts: 0 }])
+    }))
+
   it.effect("without groupBy: exactly one row of every measure", () =>
     Effect.gen(function*() {
       const [row, ...rest] = yield* run(Query.aggregate(ACCOUNT, {

@@ -38,9 +38,17 @@ const injectionProgram = Effect.gen(function*() {
     yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.eq(`custom.${s}`, 1) })))
     yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.eq(s, 1) })))
     yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { orderBy: [{ field: s, direction: "asc" }] })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.compare(Query.field(s), "eq", Query.field("name")) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.compare(Query.field("name"), "eq", s) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, {
+      where: Query.compare(Query.multiply(Query.field(`custom.${s}`), 2), "gt", Query.field("score"))
+    })))
     yield* check(store.find(ws, Query.find(s)))
     yield* check(store.find(ws, { ...Query.find(TestCatalog.ACCOUNT, { limit: 1 }), cursor: s }))
     yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, { measures: [{ _tag: "Count", as: s }] })))
+    yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, {
+      measures: [{ _tag: "CountDistinct", as: "d", field: s }, { _tag: "CountDistinct", as: "e", field: `custom.${s}` }]
+    })))
     yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, {
       groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone: s }],
       measures: [{ _tag: "Count", as: "n" }]
@@ -50,6 +58,10 @@ const injectionProgram = Effect.gen(function*() {
   }
   const found = yield* store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.eq("name", "'; DROP TABLE account; --") }))
   expect(found.rows.map((r) => r.id)).toEqual(["a"])
+  const literal = yield* store.find(ws, Query.find(TestCatalog.ACCOUNT, {
+    where: Query.compare("'; DROP TABLE account; --", "eq", Query.field("name"))
+  }))
+  expect(literal.rows.map((r) => r.id)).toEqual(["a"])
   expect((yield* store.find(ws, Query.find(TestCatalog.DEAL))).rows).toEqual([])
 })
 

@@ -53,6 +53,21 @@ export const invalidFinds: ReadonlyArray<readonly [string, Query.Find]> = [
   ["related summing a string field", Query.find(ACCOUNT, {
     where: Query.related(DEAL, "accountId", { measure: { _tag: "Sum", field: "stage" }, op: "gt", value: 1 })
   })],
+  ["related averaging a string field", Query.find(ACCOUNT, {
+    where: Query.related(DEAL, "accountId", { measure: { _tag: "Avg", field: "stage" }, op: "gt", value: 1 })
+  })],
+  ["related averaging a timestamp", Query.find(ACCOUNT, {
+    where: Query.related(DEAL, "accountId", { measure: { _tag: "Avg", field: "closedAt" }, op: "gt", value: 1 })
+  })],
+  ["related averaging an unknown field", Query.find(ACCOUNT, {
+    where: Query.related(DEAL, "accountId", { measure: { _tag: "Avg", field: "nope" }, op: "gt", value: 1 })
+  })],
+  ["notExists through a field that does not refer to this collection", Query.find(ACCOUNT, {
+    where: Query.notExists(DEAL, "stage")
+  })],
+  ["notExists with an unknown field in its where", Query.find(ACCOUNT, {
+    where: Query.notExists(DEAL, "accountId", Query.eq("nope", 1))
+  })],
   ["related with a non-finite value", Query.find(ACCOUNT, {
     where: Query.related(DEAL, "accountId", { op: "gt", value: Number.NaN })
   })],
@@ -102,9 +117,53 @@ export const invalidFinds: ReadonlyArray<readonly [string, Query.Find]> = [
     cursor: Buffer.from(JSON.stringify({ k: ["name:asc", "id:asc"], v: ["\uD800", "a"] }), "utf8").toString("base64url"),
     limit: 2
   })],
+  // Field references and arithmetic (`compare`)
+  ["compare with an unknown field", Query.find(ACCOUNT, { where: Query.compare(Query.field("nope"), "gt", Query.field("score")) })],
+  ["compare with an unknown field inside arithmetic", Query.find(ACCOUNT, {
+    where: Query.compare(Query.add(Query.field("score"), Query.field("nope")), "gt", 1)
+  })],
+  ["compare of text with a number", Query.find(ACCOUNT, { where: Query.compare(Query.field("name"), "eq", Query.field("score")) })],
+  ["compare of a date with text", Query.find(ACCOUNT, { where: Query.compare(Query.field("since"), "lt", Query.field("name")) })],
+  ["compare of a date with a malformed date literal", Query.find(ACCOUNT, {
+    where: Query.compare(Query.field("since"), "lt", "15/01/2024")
+  })],
+  ["compare of a boolean with a number", Query.find(ACCOUNT, { where: Query.compare(Query.field("active"), "eq", Query.field("seats")) })],
+  ["lt between booleans", Query.find(ACCOUNT, { where: Query.compare(Query.field("active"), "lt", Query.field("custom.vip")) })],
+  ["arithmetic on text", Query.find(ACCOUNT, { where: Query.compare(Query.add(Query.field("name"), 1), "gt", 1) })],
+  ["arithmetic on a date", Query.find(ACCOUNT, { where: Query.compare(Query.subtract(Query.field("since"), 1), "gt", 1) })],
+  ["compare of a whole money field", Query.find(ACCOUNT, { where: Query.compare(Query.field("revenue"), "gt", 1) })],
+  ["compare of a strings field", Query.find(ACCOUNT, { where: Query.compare(Query.field("tags"), "eq", Query.field("name")) })],
+  ["compare naming no field", Query.find(ACCOUNT, { where: Query.compare(1, "lt", 2) })],
+  ["a money amount against a plain number field", Query.find(ACCOUNT, {
+    where: Query.compare(Query.field("revenue.amountMinor"), "gt", Query.field("seats"))
+  })],
+  ["a money amount plus a plain number field", Query.find(ACCOUNT, {
+    where: Query.compare(Query.add(Query.field("revenue.amountMinor"), Query.field("score")), "gt", 1)
+  })],
+  ["money times money", Query.find(ACCOUNT, {
+    where: Query.compare(Query.multiply(Query.field("revenue.amountMinor"), Query.field("revenue.amountMinor")), "gt", 1)
+  })],
+  ["a plain number over money", Query.find(ACCOUNT, {
+    where: Query.compare(Query.divide(Query.field("score"), Query.field("revenue.amountMinor")), "gt", 1)
+  })],
+  ["an arithmetic literal past 2^64", Query.find(ACCOUNT, { where: Query.compare(Query.multiply(Query.field("score"), 3e19), "gt", 1) })],
+  ["an arithmetic literal below 2^-64", Query.find(ACCOUNT, { where: Query.compare(Query.add(Query.field("score"), 1e-30), "gt", 1) })],
+  ["more than 8 arithmetic operands", Query.find(ACCOUNT, {
+    where: Query.compare(
+      [2, 3, 4, 5, 6, 7, 8, 9].reduce((t: Query.Term, n) => Query.add(t, n), Query.field("score")),
+      "gt",
+      1
+    )
+  })],
+  ["a non-finite literal", Query.find(ACCOUNT, { where: Query.compare(Query.field("score"), "gt", Number.NaN) })],
+  ["a NUL in a compare literal", Query.find(ACCOUNT, { where: Query.compare(Query.field("name"), "eq", "a\u0000") })],
+  ["a lone surrogate in a compare literal", Query.find(ACCOUNT, { where: Query.compare("\uD800", "lt", Query.field("name")) })],
   // Money amounts in different currencies do not add up.
   ["a related sum of money amounts across currencies", Query.find(ACCOUNT, {
     where: Query.related(DEAL, "accountId", { measure: { _tag: "Sum", field: "value.amountMinor" }, op: "gt", value: 0 })
+  })],
+  ["a related average of money amounts across currencies", Query.find(ACCOUNT, {
+    where: Query.related(DEAL, "accountId", { measure: { _tag: "Avg", field: "value.amountMinor" }, op: "gt", value: 0 })
   })],
   ["a related sum of money amounts whose currency filter is under or", Query.find(ACCOUNT, {
     where: Query.related(DEAL, "accountId", {
@@ -125,6 +184,21 @@ export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]
   ["averaging a timestamp", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Avg", as: "a", field: "lastSeenAt" }] })],
   ["the min of a boolean", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Min", as: "m", field: "active" }] })],
   ["summing an unknown field", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Sum", as: "s", field: "nope" }] })],
+  ["counting distinct values of an unknown field", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "CountDistinct", as: "d", field: "nope" }]
+  })],
+  ["counting distinct values of a strings field", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "CountDistinct", as: "d", field: "tags" }]
+  })],
+  ["counting distinct values of a money field", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "CountDistinct", as: "d", field: "revenue" }]
+  })],
+  ["counting distinct values of a json field", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "CountDistinct", as: "d", field: "profile" }]
+  })],
+  ["a countDistinct alias with a quote", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "CountDistinct", as: "d\"; --", field: "name" }]
+  })],
   ["grouping by a strings field", Query.aggregate(ACCOUNT, {
     groupBy: [{ _tag: "Field", as: "t", field: "tags" }],
     measures: [{ _tag: "Count", as: "n" }]

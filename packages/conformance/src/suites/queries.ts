@@ -134,12 +134,65 @@ export const accountCases: ReadonlyArray<readonly [string, Query.Expr, ReadonlyA
   ["eq on a custom reference", Query.eq("custom.referrer", "a02"), ["a01"]],
   ["in on a custom select", Query.isIn("custom.tier", ["free", "enterprise"]), ["a02", "a04"]],
   ["notIn on a custom select skips absent values", Query.notIn("custom.tier", ["pro"]), ["a02", "a04"]],
+  // field references and arithmetic
+  ["a field against another field", Query.compare(Query.field("score"), "gt", Query.field("seats")), ["a01", "a05", "a06"]],
+  ["text fields compare by code point", Query.compare(Query.field("name"), "lt", Query.field("nickname")), ["a01", "a05"]],
+  ["a date against a custom date", Query.compare(Query.field("since"), "lt", Query.field("custom.renewsOn")), ["a01", "a04"]],
+  ["a boolean against a custom boolean", Query.compare(Query.field("active"), "eq", Query.field("custom.vip")), ["a01"]],
+  ["neq between fields skips nulls", Query.compare(Query.field("active"), "neq", Query.field("custom.vip")), ["a04"]],
+  ["a product of fields", Query.compare(Query.multiply(Query.field("seats"), Query.field("score")), "gt", 30), ["a01", "a05"]],
+  ["division by zero is null, so false", Query.compare(Query.divide(Query.field("score"), Query.field("seats")), "gte", 0), [
+    "a01",
+    "a04",
+    "a05"
+  ]],
+  ["not of a division by zero is true", Query.not(Query.compare(Query.divide(Query.field("score"), Query.field("seats")), "gte", 0)), [
+    "a02",
+    "a03",
+    "a06"
+  ]],
+  ["a literal minus a timestamp", Query.compare(Query.subtract(NOW, Query.field("lastSeenAt")), "gt", 3 * 86_400_000), [
+    "a04",
+    "a06"
+  ]],
+  ["a money amount scaled and shifted against itself", Query.compare(
+    Query.multiply(Query.field("revenue.amountMinor"), 2),
+    "gt",
+    Query.add(Query.field("revenue.amountMinor"), 500)
+  ), ["a01", "a04"]],
+  ["a custom number against an arithmetic of fields", Query.compare(
+    Query.field("custom.quota"),
+    "lt",
+    Query.add(Query.field("seats"), Query.divide(Query.field("score"), 2))
+  ), ["a01", "a04", "a06"]],
   // related
   ["exists", Query.exists(DEAL, "accountId"), ["a01", "a02", "a04"]],
   ["not exists", Query.not(Query.exists(DEAL, "accountId")), ["a03", "a05", "a06"]],
   ["related count gte", Query.related(DEAL, "accountId", { op: "gte", value: 2 }), ["a01"]],
   ["related count eq 0", Query.related(DEAL, "accountId", { op: "eq", value: 0 }), ["a03", "a05", "a06"]],
   ["exists with where", Query.exists(DEAL, "accountId", Query.eq("stage", "won")), ["a01", "a02"]],
+  ["notExists", Query.notExists(DEAL, "accountId"), ["a03", "a05", "a06"]],
+  ["notExists with where", Query.notExists(DEAL, "accountId", Query.eq("stage", "won")), ["a03", "a04", "a05", "a06"]],
+  ["exists inside or", Query.or(Query.exists(DEAL, "accountId", Query.lt("amount", 0)), Query.eq("name", "bob")), ["a04", "a06"]],
+  ["related avg", Query.related(DEAL, "accountId", { measure: { _tag: "Avg", field: "amount" }, op: "gt", value: 70 }), [
+    "a01",
+    "a02"
+  ]],
+  ["related avg skips null values", Query.related(DEAL, "accountId", {
+    measure: { _tag: "Avg", field: "amount" },
+    op: "eq",
+    value: 75
+  }), ["a01"]],
+  ["related avg of no values is null, so any comparison is false", Query.related(DEAL, "accountId", {
+    measure: { _tag: "Avg", field: "qty" },
+    op: "lt",
+    value: 1_000_000
+  }), ["a01", "a02"]],
+  ["not(related avg) includes records without related values", Query.not(Query.related(DEAL, "accountId", {
+    measure: { _tag: "Avg", field: "qty" },
+    op: "lt",
+    value: 1_000_000
+  })), ["a03", "a04", "a05", "a06"]],
   ["related count with where", Query.related(DEAL, "accountId", { where: Query.gt("amount", 0), op: "gte", value: 2 }), [
     "a01"
   ]],
@@ -362,6 +415,33 @@ export const queriesSuite = (it: It) => {
       yield* TestClock.setTime(NOW + 5 * 86_400_000)
       expect(yield* ids(Query.withinLast("lastSeenAt", 1, "week"))).toEqual(["a01", "a02", "a05"])
       expect(yield* ids(Query.withinNext("lastSeenAt", 1, "week"))).toEqual([])
+    }))
+
+  it.effect("compare: arithmetic is double precision on every engine, past 2^53 and past 2^63", () =>
+    Effect.gen(function*() {
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [
+        account("big", { seats: 2 ** 53 - 1, score: 1 }),
+        account("huge", { seats: 3_037_000_500, score: 2 ** 64 }),
+        account("odd", { seats: 94_906_267 }),
+        account("over", { seats: 1, score: 3e19 })
+      ])
+      const ids = (where: Query.Expr) => findIds(ws, Query.find(ACCOUNT, { where }))
+      const seatsPlus2 = Query.add(Query.field("seats"), 2)
+      // (2^53 - 1) + 2 is 2^53 + 1 in integers, 2^53 in doubles (ties to even).
+      expect(yield* ids(Query.compare(seatsPlus2, "eq", 2 ** 53))).toEqual(["big"])
+      expect(yield* ids(Query.compare(seatsPlus2, "gt", 2 ** 53))).toEqual([])
+      // 3037000500² is past 2^63: no bigint overflow, no float switch, the same double.
+      const square = Query.multiply(Query.field("seats"), Query.field("seats"))
+      expect(yield* ids(Query.compare(square, "eq", 3_037_000_500 * 3_037_000_500))).toEqual(["huge"])
+      // 94906267² is odd and past 2^53: exact in 64-bit integers, rounded to even in doubles.
+      expect(yield* ids(Query.compare(square, "eq", 94_906_267 * 94_906_267))).toEqual(["odd"])
+      expect(yield* ids(Query.and(Query.compare(square, "gt", 2 ** 63), Query.compare(square, "lt", 2 ** 64)))).toEqual(["huge"])
+      // 2^64 is the edge of the arithmetic range; 3e19 is past it, so the comparison is false.
+      const scaled = Query.compare(Query.multiply(Query.field("score"), 1), "gte", 1)
+      expect(yield* ids(scaled)).toEqual(["big", "huge"])
+      expect(yield* ids(Query.gte("score", 1))).toEqual(["big", "huge", "over"])
+      expect(yield* ids(Query.compare(Query.field("score"), "gt", Query.field("seats")))).toEqual(["huge", "over"])
     }))
 
   it.effect("within inside a related condition uses the same clock", () =>

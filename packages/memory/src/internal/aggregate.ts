@@ -2,7 +2,8 @@
  * Grouping and measuring for `aggregate`: one pass over the matching rows into groups
  * keyed by the group keys' values (null is a group of its own, as in SQL's GROUP BY),
  * then the rows sorted by the plan's total order and cut at the limit. Measures skip
- * nulls like SQL's: `sum` of nothing is 0, `avg`, `min` and `max` of nothing are null.
+ * nulls like SQL's: `sum` of nothing is 0, `avg`, `min` and `max` of nothing are null,
+ * `countDistinct` counts the non-null values once each.
  * Sums of integer fields are exact: plain number additions while the running sum is a
  * safe integer (each value is one, so every such addition is exact), `bigint` from the
  * first that is not; `avg` of integers is that exact sum divided by the count.
@@ -63,6 +64,19 @@ const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure): () => Ac
     }
   }
   const read = accessor(measure.field)
+  if (measure._tag === "CountDistinct") {
+    return () => {
+      // A Set tells values apart as SQL's DISTINCT does (0 and -0 are one value, 1 and "1" two).
+      const seen = new Set<Scalar>()
+      return {
+        add: (row) => {
+          const v = scalarOrNull(read(row))
+          if (v !== null) seen.add(v)
+        },
+        result: () => seen.size
+      }
+    }
+  }
   const integers = (measure._tag === "Sum" || measure._tag === "Avg") &&
     Collection.fieldAt(plan.spec, measure.field)?.kind === "integer"
   if (integers) {

@@ -139,6 +139,66 @@ const text = (expr: Extract<Expr, { _tag: "Text" }>): Predicate => {
   }
 }
 
+type Value = (row: Row) => Json
+
+/**
+ * An arithmetic operand: a number within the range of `Plan.inArithRange`, else null
+ * (literals were range-checked by the plan; fields are checked per row).
+ */
+const operand = (term: Query.Term): (row: Row) => number | null => {
+  if (term._tag === "Arith") return arith(term)
+  const read = termValue(term)
+  return (row) => {
+    const v = read(row)
+    return typeof v === "number" && Plan.inArithRange(v) ? v : null
+  }
+}
+
+/** Double-precision arithmetic; null in, null out; `x / 0` is null. */
+const arith = (term: Extract<Query.Term, { _tag: "Arith" }>): (row: Row) => number | null => {
+  const l = operand(term.left)
+  const r = operand(term.right)
+  const step = term.op === "add"
+    ? (a: number, b: number) => a + b
+    : term.op === "subtract"
+    ? (a: number, b: number) => a - b
+    : term.op === "multiply"
+    ? (a: number, b: number) => a * b
+    : (a: number, b: number) => (b === 0 ? null : a / b)
+  return (row) => {
+    const a = l(row)
+    if (a === null) return null
+    const b = r(row)
+    return b === null ? null : step(a, b)
+  }
+}
+
+const termValue = (term: Query.Term): Value => {
+  switch (term._tag) {
+    case "FieldRef":
+      return accessor(term.field)
+    case "Literal": {
+      const v = term.value
+      return () => v
+    }
+    case "Arith":
+      return arith(term)
+  }
+}
+
+/** Both sides non-null scalars of one type (the plan checked the kinds), then compared. */
+const compareTerms = (expr: Extract<Expr, { _tag: "CompareTerms" }>): Predicate => {
+  const l = termValue(expr.left)
+  const r = termValue(expr.right)
+  const op = expr.op
+  return (row) => {
+    const a = l(row)
+    if (a === null || typeof a === "object") return false
+    const b = r(row)
+    return typeof b === typeof a && holds(op, Plan.compareScalars(a, b as Scalar))
+  }
+}
+
 type RelatedExpr = Extract<Expr, { _tag: "Related" }>
 
 /**
@@ -163,25 +223,33 @@ const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined)
   const { measure, op, value } = expr
   const kind = measure._tag
   const read = measure._tag === "Count" ? undefined : accessor(measure.field)
-  // Count and Sum of nothing are 0; Min and Max of nothing are null (then the condition is false).
+  // Count and Sum of nothing are 0; Avg, Min and Max of nothing are null (then the condition is false).
   const empty: number | null = kind === "Count" || kind === "Sum" ? 0 : null
   const add = (acc: number | null, r: Row): number | null => {
     if (read === undefined) return (acc as number) + 1
     const v = read(r)
     if (typeof v !== "number") return acc
     if (acc === null) return v
-    return kind === "Sum" ? acc + v : (kind === "Min" ? v < acc : v > acc) ? v : acc
+    return kind === "Sum" || kind === "Avg" ? acc + v : (kind === "Min" ? v < acc : v > acc) ? v : acc
   }
-  const test = (acc: number | null) => acc !== null && holds(op, acc < value ? -1 : acc > value ? 1 : 0)
+  /** How many values an average divides by (only `Avg` counts them). */
+  const counted = (r: Row): number => (kind === "Avg" && typeof read!(r) === "number" ? 1 : 0)
+  const test = (acc: number | null, n: number) => {
+    const m = kind === "Avg" && acc !== null ? acc / n : acc
+    return m !== null && holds(op, m < value ? -1 : m > value ? 1 : 0)
+  }
 
   let measured: Map<string, number | null> | undefined
+  let counts: Map<string, number> | undefined
   const measureAll = () => {
     const out = new Map<string, number | null>()
+    counts = new Map()
     for (const r of view.scan()) {
       const key = readKey(r)
       if (typeof key !== "string" || !where(r)) continue
       const acc = out.get(key)
       out.set(key, add(acc === undefined ? empty : acc, r))
+      if (kind === "Avg") counts.set(key, (counts.get(key) ?? 0) + counted(r))
     }
     return out
   }
@@ -195,16 +263,20 @@ const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined)
       const bucket = view.lookup(fk, row.id)
       if (bucket !== undefined && !worthIt(++asks)) {
         let acc = empty
+        let n = 0
         for (let i = 0; i < bucket.length; i++) {
           const r = bucket[i]!
-          if (where(r)) acc = add(acc, r)
+          if (where(r)) {
+            acc = add(acc, r)
+            n += counted(r)
+          }
         }
-        return test(acc)
+        return test(acc, n)
       }
       measured = measureAll()
     }
     const acc = measured.get(row.id)
-    return test(acc === undefined ? empty : acc)
+    return test(acc === undefined ? empty : acc, counts?.get(row.id) ?? 0)
   }
 }
 
@@ -212,6 +284,7 @@ const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined)
 const cost = (expr: Expr): number => {
   switch (expr._tag) {
     case "Related":
+    case "Exists":
       return 2
     case "And":
     case "Or":
@@ -296,6 +369,15 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined): P
       const inner = compileWith(expr.expr, resolve, outer)
       return (row) => !inner(row)
     }
+    case "CompareTerms":
+      return compareTerms(expr)
+    case "Exists":
+      // A count ≥ 1 by the same strategies as `related` (bucket lookups or one pass).
+      return related(
+        { ...expr, _tag: "Related", measure: { _tag: "Count" }, op: "gte", value: 1 },
+        resolve,
+        outer
+      )
     case "Related":
       return related(expr, resolve, outer)
   }

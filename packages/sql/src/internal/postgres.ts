@@ -87,6 +87,7 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         : column === "float"
         ? `${param}::double precision`
         : param,
+    asDouble: (expr) => `(${expr})::double precision`,
     // `sum(bigint)` is numeric: exact at any size, read back from its decimal text.
     integerSum: (expr) => {
       const sum = `coalesce(sum(${expr}), 0)`

@@ -77,6 +77,7 @@ export const sqlite: Dialect = {
   // Sound for every length: a needle longer than the text never equals the shorter substring.
   endsWith: (expr, param) => `(substr(${expr}, length(${expr}) - length(${param()}) + 1) = ${param()})`,
   numberParam: (param) => param,
+  asDouble: (expr) => `CAST(${expr} AS REAL)`,
   // `sum()` raises past 2^63 and `total()` is a double, so the sum is two exact 64-bit
   // sums: value = high · 2^32 + low, with high = floor(value / 2^32) (`>>` keeps the
   // sign) and 0 ≤ low < 2^32; neither can leave 64 bits below 2^31 rows per group. As
