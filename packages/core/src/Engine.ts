@@ -29,6 +29,7 @@
 import { Clock, Deferred, Duration, Effect, Either, Exit, FiberId, Option } from "effect"
 import * as Catalog from "./Catalog.js"
 import type { Row } from "./Collection.js"
+import { valueAt as valueAtPath } from "./Collection.js"
 import type { NewEvent, StoredEvent, Subject } from "./DomainEvent.js"
 import * as EventCollection from "./EventCollection.js"
 import type { Conflict, InvalidQuery, NotFound } from "./Errors.js"
@@ -213,6 +214,34 @@ export const toStore = (engine: Engine): Effect.Effect<Store.Service, never, Cat
       return f({ workspaceId })
     }
 
+    /**
+     * The values of a find's sort keys that are paths across references, for its page's
+     * last row (`Plan.cursorAfter`): each path followed through the engine, by id, as the
+     * query saw it. Null where a reference on the way is null or dangling.
+     */
+    const sortPathValues = (tenant: Tenant, plan: Plan.FindPlan, row: Row) => {
+      const paths = plan.orderBy.flatMap((o) => {
+        const path = Plan.pathAt(plan.paths, plan.spec.name, o.field)
+        return path === undefined ? [] : [[o.field, path] as const]
+      })
+      if (paths.length === 0) return Effect.succeed(undefined)
+      return Effect.map(
+        Effect.forEach(paths, ([field, path]) =>
+          Effect.map(
+            Effect.reduce(path.hops, Option.some(row), (reached, hop) =>
+              Option.match(reached, {
+                onNone: () => Effect.succeed(Option.none<Row>()),
+                onSome: (r) => {
+                  const id = valueAtPath(r, hop.ref)
+                  return typeof id === "string" ? engine.get(tenant, hop.target.name, id) : Effect.succeed(Option.none<Row>())
+                }
+              })),
+            (reached) => [field, Option.match(reached, { onNone: () => null, onSome: (r) => valueAtPath(r, path.field) })] as const
+          )),
+        (entries) => new Map(entries)
+      )
+    }
+
     /** The plan of a query: the cached one, or one checked now (reading the clock). */
     const planned = <P extends PlanCache.AnyPlan>(
       kind: "find" | "aggregate",
@@ -256,10 +285,14 @@ export const toStore = (engine: Engine): Effect.Effect<Store.Service, never, Cat
             Effect.flatMap(
               planned("find", workspaceId, query, (now) => Plan.find(catalog, workspaceId, query, now)),
               (plan) =>
-                Effect.map(engine.find(tenant, plan), (rows): Store.Page => {
-                  if (plan.limit === null || rows.length <= plan.limit) return { rows, nextCursor: null }
+                Effect.flatMap(engine.find(tenant, plan), (rows): Effect.Effect<Store.Page, StoreError> => {
+                  if (plan.limit === null || rows.length <= plan.limit) return Effect.succeed({ rows, nextCursor: null })
                   const page = rows.slice(0, plan.limit)
-                  return { rows: page, nextCursor: Plan.cursorAfter(plan, page[page.length - 1]!) }
+                  const last = page[page.length - 1]!
+                  return Effect.map(
+                    sortPathValues(tenant, plan, last),
+                    (values) => ({ rows: page, nextCursor: Plan.cursorAfter(plan, last, values) })
+                  )
                 })
             )
         }),

@@ -43,8 +43,10 @@ export interface FindPlan {
    * `Engine.toStore` knows whether a next page exists; `null`: every matching row.
    */
   readonly fetch: number | null
-  /** Specs of every collection a `Related` condition reaches, by name. */
+  /** Specs of every collection a `Related` condition or a path reaches, by name. */
   readonly related: ReadonlyMap<string, Collection.Spec>
+  /** The paths across references the plan names, resolved (see `pathAt`). */
+  readonly paths: Paths
   /**
    * Whether resolving a relative window (`within`) read `now`. A plan that did not is
    * the same at any later time, so an engine may reuse it (and its compiled statement).
@@ -67,11 +69,68 @@ export interface AggregatePlan {
   readonly orderBy: ReadonlyArray<Order>
   readonly limit: number | null
   readonly related: ReadonlyMap<string, Collection.Spec>
+  /** As `FindPlan.paths`. */
+  readonly paths: Paths
   /** As `FindPlan.clockDependent`. */
   readonly clockDependent: boolean
   /** The kind of each output alias, so adapters can decode what the engine returns. */
   readonly outputKinds: ReadonlyMap<string, Field.Kind | "count" | "float">
 }
+
+/**
+ * One step of a path: the reference field read on the record reached so far (a field
+ * such as `accountId`, or a custom reference `custom.referrer`) and the spec of the
+ * collection it refers to, with the workspace's custom fields.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Hop {
+  readonly ref: string
+  readonly target: Collection.Spec
+}
+
+/**
+ * A field path across references, resolved: `accountId.custom.referrer.name` is the hops
+ * `accountId` (to account) and `custom.referrer` (to account), then the field `name` of
+ * the record reached. Its value is null when a reference on the way is null or dangling.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Path {
+  readonly hops: ReadonlyArray<Hop>
+  readonly field: string
+  readonly spec: Field.Spec
+}
+
+/**
+ * The resolved paths of a plan, by collection and field path (`pathAt`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Paths = ReadonlyMap<string, Path>
+
+/**
+ * How many references a path may follow.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_HOPS = 4
+
+const pathKey = (collection: string, field: string) => `${collection}\u0000${field}`
+
+/**
+ * The resolved path a field of `collection` names in a plan, or `undefined` for a field of
+ * the record itself.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const pathAt = (paths: Paths, collection: string, field: string): Path | undefined =>
+  paths.size === 0 ? undefined : paths.get(pathKey(collection, field))
 
 const ALIAS = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 const MAX_DEPTH = 32
@@ -133,13 +192,63 @@ interface Scope {
   readonly workspaceId: string
   readonly now: number
   readonly related: Map<string, Collection.Spec>
+  readonly paths: Map<string, Path>
   /** Set when a relative window is resolved against `now`. */
   readonly clock: { read: boolean }
 }
 
-const fieldOf = (spec: Collection.Spec, field: string, at: string): Field.Spec => {
+const fieldOf = (scope: Scope, spec: Collection.Spec, field: string, at: string): Field.Spec => {
   const found = Collection.fieldAt(spec, field)
-  return found ?? refuse(at, `unknown field "${field}" on ${spec.name}`)
+  if (found !== undefined) return found
+  const key = pathKey(spec.name, field)
+  const known = scope.paths.get(key)
+  if (known !== undefined) return known.spec
+  const path = resolvePath(scope, spec, field, at) ?? refuse(at, `unknown field "${field}" on ${spec.name}`)
+  scope.paths.set(key, path)
+  for (const hop of path.hops) scope.related.set(hop.target.name, hop.target)
+  return path.spec
+}
+
+/** The reference field a path starts with on `spec` (`accountId`, `custom.referrer`) and the rest. */
+const refHead = (spec: Collection.Spec, path: string): { readonly ref: string; readonly rest: string } | undefined => {
+  const dot = path.indexOf(".")
+  if (dot < 0) return undefined
+  const head = path.slice(0, dot)
+  const parent = Object.hasOwn(spec.fields, head) ? spec.fields[head] : undefined
+  if (parent?.kind !== "custom") return { ref: head, rest: path.slice(dot + 1) }
+  const next = path.indexOf(".", dot + 1)
+  return next < 0 ? undefined : { ref: path.slice(0, next), rest: path.slice(next + 1) }
+}
+
+/**
+ * Follows a path's references through the catalog (`undefined` when its first segment is
+ * no reference field). A path may not come back to a collection it left: a self
+ * reference may repeat (`parentId.parentId.name`), a round trip is refused.
+ */
+const resolvePath = (scope: Scope, spec: Collection.Spec, path: string, at: string): Path | undefined => {
+  const hops: Array<Hop> = []
+  const left = new Set<string>()
+  let current = spec
+  let rest = path
+  for (;;) {
+    const head = refHead(current, rest)
+    const ref = head === undefined ? undefined : Collection.fieldAt(current, head.ref)
+    if (head === undefined || ref?.ref === undefined) {
+      if (hops.length === 0) return undefined
+      return refuse(at, `unknown field "${rest}" on ${current.name} in path "${path}"`)
+    }
+    if (hops.length === MAX_HOPS) refuse(at, `path "${path}" follows more than ${MAX_HOPS} references`)
+    const target = scope.catalog.spec(scope.workspaceId, ref.ref) ??
+      refuse(at, `path "${path}": "${head.ref}" refers to unknown collection "${ref.ref}"`)
+    if (target.name !== current.name) left.add(current.name)
+    if (left.has(target.name)) refuse(at, `path "${path}" comes back to ${target.name}, a cycle`)
+    hops.push({ ref: head.ref, target })
+    current = target
+    rest = head.rest
+    const leaf = Collection.fieldAt(current, rest)
+    // A path's value is null where a reference on the way is null or dangling.
+    if (leaf !== undefined) return { hops, field: rest, spec: { ...leaf, nullable: true } }
+  }
 }
 
 /**
@@ -214,11 +323,11 @@ const sameCurrency = (facts: ReadonlyArray<Expr>, a: string, b: string): boolean
 
 const unitName = (u: TermType["unit"]) => (typeof u === "string" ? (u === "plain" ? "a plain number" : "a literal") : `a money amount (${u.money})`)
 
-const checkTerm = (spec: Collection.Spec, facts: ReadonlyArray<Expr>, term: Term, at: string, inArith: boolean): TermType => {
+const checkTerm = (scope: Scope, spec: Collection.Spec, facts: ReadonlyArray<Expr>, term: Term, at: string, inArith: boolean): TermType => {
   switch (term._tag) {
     case "FieldRef": {
-      const f = fieldOf(spec, term.field, at)
-      const money = moneyOfAmount(spec, term.field)
+      const f = fieldOf(scope, spec, term.field, at)
+      const money = moneyOf(scope, spec, term.field)
       switch (f.kind) {
         case "string":
           return { kind: "text", unit: "plain", fields: 1, operands: 1 }
@@ -245,8 +354,8 @@ const checkTerm = (spec: Collection.Spec, facts: ReadonlyArray<Expr>, term: Term
       return { kind: "number", unit: "literal", fields: 0, operands: 1 }
     }
     case "Arith": {
-      const l = checkTerm(spec, facts, term.left, `${at}.left`, true)
-      const r = checkTerm(spec, facts, term.right, `${at}.right`, true)
+      const l = checkTerm(scope, spec, facts, term.left, `${at}.left`, true)
+      const r = checkTerm(scope, spec, facts, term.right, `${at}.right`, true)
       if (l.kind !== "number" || r.kind !== "number") refuse(at, `arithmetic applies to numbers, not ${l.kind === "number" ? r.kind : l.kind}`)
       const operands = l.operands + r.operands
       if (operands > MAX_OPERANDS) refuse(at, `at most ${MAX_OPERANDS} operands in one arithmetic expression`)
@@ -296,13 +405,14 @@ const currencyReason = (a: string, b: string) =>
   `compare(field("${a}.currency"), "eq", field("${b}.currency")), in an enclosing and`
 
 const checkCompareTerms = (
+  scope: Scope,
   spec: Collection.Spec,
   facts: ReadonlyArray<Expr>,
   expr: { readonly left: Term; readonly op: CompareOp; readonly right: Term },
   at: string
 ): void => {
-  const l = checkTerm(spec, facts, expr.left, `${at}.left`, false)
-  const r = checkTerm(spec, facts, expr.right, `${at}.right`, false)
+  const l = checkTerm(scope, spec, facts, expr.left, `${at}.left`, false)
+  const r = checkTerm(scope, spec, facts, expr.right, `${at}.right`, false)
   if (l.fields + r.fields === 0) refuse(at, "compares no field: name a field on at least one side")
   const dateAndText = (d: TermType, t: TermType, side: string) =>
     d.kind === "date" && t.kind === "text" && t.text !== undefined
@@ -334,7 +444,7 @@ const checkExpr = (
   if (depth > MAX_DEPTH) refuse(at, `conditions nest deeper than ${MAX_DEPTH}`)
   switch (expr._tag) {
     case "Compare": {
-      const f = fieldOf(spec, expr.field, at)
+      const f = fieldOf(scope, spec, expr.field, at)
       if (!SCALAR_KINDS.has(f.kind)) refuse(at, `"${expr.field}" is a ${f.kind} field; compare its parts or use has`)
       if (f.kind === "boolean" && expr.op !== "eq" && expr.op !== "neq") {
         refuse(at, `booleans support eq and neq, not ${expr.op}`)
@@ -342,7 +452,7 @@ const checkExpr = (
       return { ...expr, value: checkValue(at, expr.field, f.kind, expr.value) }
     }
     case "Between": {
-      const f = fieldOf(spec, expr.field, at)
+      const f = fieldOf(scope, spec, expr.field, at)
       if (!ORDERED_KINDS.has(f.kind)) refuse(at, `between does not apply to a ${f.kind} field`)
       return {
         ...expr,
@@ -352,31 +462,31 @@ const checkExpr = (
     }
     case "In":
     case "NotIn": {
-      const f = fieldOf(spec, expr.field, at)
+      const f = fieldOf(scope, spec, expr.field, at)
       if (!SCALAR_KINDS.has(f.kind)) refuse(at, `${expr._tag} does not apply to a ${f.kind} field`)
       if (expr.values.length > MAX_LIST) refuse(at, `at most ${MAX_LIST} values`)
       return { ...expr, values: expr.values.map((v, i) => checkValue(`${at}.values.${i}`, expr.field, f.kind, v)) }
     }
     case "IsNull": {
-      fieldOf(spec, expr.field, at)
+      fieldOf(scope, spec, expr.field, at)
       return expr
     }
     case "Text": {
-      const f = fieldOf(spec, expr.field, at)
+      const f = fieldOf(scope, spec, expr.field, at)
       if (f.kind !== "string") refuse(at, `text conditions apply to string fields, "${expr.field}" is ${f.kind}`)
       if (typeof expr.value !== "string") refuse(at, "expects a string value")
       checkText(at, expr.field, expr.value)
       return expr
     }
     case "Has": {
-      const f = fieldOf(spec, expr.field, at)
+      const f = fieldOf(scope, spec, expr.field, at)
       if (f.kind !== "strings") refuse(at, `has applies to list fields, "${expr.field}" is ${f.kind}`)
       if (typeof expr.value !== "string") refuse(at, "expects a string value")
       checkText(at, expr.field, expr.value)
       return expr
     }
     case "HasAny": {
-      const f = fieldOf(spec, expr.field, at)
+      const f = fieldOf(scope, spec, expr.field, at)
       if (f.kind !== "strings") refuse(at, `hasAny applies to list fields, "${expr.field}" is ${f.kind}`)
       if (expr.values.length > MAX_LIST) refuse(at, `at most ${MAX_LIST} values`)
       expr.values.forEach((v, i) =>
@@ -385,7 +495,7 @@ const checkExpr = (
       return expr
     }
     case "Within": {
-      const f = fieldOf(spec, expr.field, at)
+      const f = fieldOf(scope, spec, expr.field, at)
       if (f.kind !== "timestamp") refuse(at, `within applies to timestamp fields, "${expr.field}" is ${f.kind}`)
       if (!Number.isSafeInteger(expr.amount) || expr.amount < 0) refuse(at, "amount must be a whole number ≥ 0")
       const span = expr.amount * unitMillis[expr.unit]
@@ -408,7 +518,7 @@ const checkExpr = (
     case "Not":
       return { ...expr, expr: checkExpr(scope, spec, expr.expr, `${at}.expr`, depth + 1, facts) }
     case "CompareTerms":
-      checkCompareTerms(spec, facts, expr, at)
+      checkCompareTerms(scope, spec, facts, expr, at)
       return expr
     case "Exists": {
       const target = relatedTarget(scope, spec, expr, at)
@@ -419,11 +529,11 @@ const checkExpr = (
       const target = relatedTarget(scope, spec, expr, at)
       const measure = expr.measure
       if (measure._tag !== "Count") {
-        const m = fieldOf(target, measure.field, `${at}.measure`)
+        const m = fieldOf(scope, target, measure.field, `${at}.measure`)
         // An average of timestamps is refused as in aggregates; sums, mins and maxes of them are not.
         const kinds = measure._tag === "Avg" ? AVERAGED_KINDS : NUMERIC_KINDS
         if (!kinds.has(m.kind)) refuse(`${at}.measure`, `cannot ${measure._tag} a ${m.kind} field`)
-        const money = moneyOfAmount(target, measure.field)
+        const money = moneyOf(scope, target, measure.field)
         if ((measure._tag === "Sum" || measure._tag === "Avg") && money !== undefined && !pinsCurrency(expr.where, money)) {
           refuse(
             `${at}.measure`,
@@ -459,9 +569,9 @@ const relatedTarget = (
   return target
 }
 
-const checkOrder = (spec: Collection.Spec, orderBy: ReadonlyArray<Order>): ReadonlyArray<Order> => {
+const checkOrder = (scope: Scope, spec: Collection.Spec, orderBy: ReadonlyArray<Order>): ReadonlyArray<Order> => {
   orderBy.forEach((o, i) => {
-    const f = fieldOf(spec, o.field, `orderBy.${i}`)
+    const f = fieldOf(scope, spec, o.field, `orderBy.${i}`)
     if (!SCALAR_KINDS.has(f.kind)) refuse(`orderBy.${i}`, `cannot sort by a ${f.kind} field`)
   })
   return orderBy.some((o) => o.field === "id") ? orderBy : [...orderBy, { field: "id", direction: "asc" }]
@@ -476,16 +586,22 @@ const encodeBase64Url = (text: string): string => Buffer.from(text, "utf8").toSt
 const decodeBase64Url = (text: string): string => Buffer.from(text, "base64url").toString("utf8")
 
 /**
- * The cursor that continues after `row` under a plan's order.
+ * The cursor that continues after `row` under a plan's order. A sort key that is a path
+ * across references (`Path`) takes its value from `pathValues` (the row holds only its
+ * own fields; `Engine.toStore` follows the path for the page's last row).
  *
  * @since 0.1.0
  * @category combinators
  */
-export const cursorAfter = (plan: FindPlan, row: Collection.Row): string => {
+export const cursorAfter = (
+  plan: FindPlan,
+  row: Collection.Row,
+  pathValues?: ReadonlyMap<string, Collection.Json>
+): string => {
   const payload: CursorPayload = {
     k: plan.orderBy.map((o) => `${o.field}:${o.direction}`),
     v: plan.orderBy.map((o) => {
-      const value = Collection.valueAt(row, o.field)
+      const value = pathValues?.has(o.field) ? pathValues.get(o.field)! : Collection.valueAt(row, o.field)
       return typeof value === "object" ? null : value
     })
   }
@@ -518,7 +634,7 @@ export const afterKeyset = (orderBy: ReadonlyArray<Order>, values: ReadonlyArray
   return { _tag: "Or", exprs: alternatives }
 }
 
-const decodeCursor = (spec: Collection.Spec, orderBy: ReadonlyArray<Order>, cursor: string): Expr => {
+const decodeCursor = (scope: Scope, spec: Collection.Spec, orderBy: ReadonlyArray<Order>, cursor: string): Expr => {
   let payload: CursorPayload
   try {
     payload = JSON.parse(decodeBase64Url(cursor)) as CursorPayload
@@ -535,12 +651,20 @@ const decodeCursor = (spec: Collection.Spec, orderBy: ReadonlyArray<Order>, curs
   const values = payload.v.map((v, i) => {
     if (v === null) return null
     const field = orderBy[i]!.field
-    return checkValue("cursor", field, fieldOf(spec, field, "cursor").kind, v)
+    return checkValue("cursor", field, fieldOf(scope, spec, field, "cursor").kind, v)
   })
   return afterKeyset(orderBy, values)
 }
 
 /** The money field a path is the amount of (`total` for `total.amountMinor`), if it is one. */
+/** As `moneyOfAmount`, across references: `accountId.revenue` for `accountId.revenue.amountMinor`. */
+const moneyOf = (scope: Scope, spec: Collection.Spec, path: string): string | undefined => {
+  const across = scope.paths.get(pathKey(spec.name, path))
+  if (across === undefined) return moneyOfAmount(spec, path)
+  const last = across.hops[across.hops.length - 1]!.target
+  return moneyOfAmount(last, across.field) === undefined ? undefined : path.slice(0, -".amountMinor".length)
+}
+
 const moneyOfAmount = (spec: Collection.Spec, path: string): string | undefined => {
   if (!path.endsWith(".amountMinor")) return undefined
   const head = path.slice(0, -".amountMinor".length)
@@ -605,10 +729,10 @@ export const find = (
   run(String(query?.collection), () => {
     shape(decodeFind(query))
     const spec = catalog.spec(workspaceId, query.collection) ?? refuse("collection", `unknown collection "${query.collection}"`)
-    const scope: Scope = { catalog, workspaceId, now, related: new Map(), clock: { read: false } }
+    const scope: Scope = { catalog, workspaceId, now, related: new Map(), paths: new Map(), clock: { read: false } }
     const where = query.where === undefined ? null : checkExpr(scope, spec, query.where, "where", 0)
-    const orderBy = checkOrder(spec, query.orderBy ?? [])
-    const after = query.cursor === undefined ? null : decodeCursor(spec, orderBy, query.cursor)
+    const orderBy = checkOrder(scope, spec, query.orderBy ?? [])
+    const after = query.cursor === undefined ? null : decodeCursor(scope, spec, orderBy, query.cursor)
     if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > 10_000)) {
       refuse("limit", "a whole number from 1 to 10000")
     }
@@ -619,6 +743,7 @@ export const find = (
       limit: query.limit ?? null,
       fetch: query.limit === undefined ? null : query.limit + 1,
       related: scope.related,
+      paths: scope.paths,
       clockDependent: scope.clock.read
     }
   })
@@ -638,7 +763,7 @@ export const aggregate = (
   run(String(query?.collection), () => {
     shape(decodeAggregate(query))
     const spec = catalog.spec(workspaceId, query.collection) ?? refuse("collection", `unknown collection "${query.collection}"`)
-    const scope: Scope = { catalog, workspaceId, now, related: new Map(), clock: { read: false } }
+    const scope: Scope = { catalog, workspaceId, now, related: new Map(), paths: new Map(), clock: { read: false } }
     const where = query.where === undefined ? null : checkExpr(scope, spec, query.where, "where", 0)
     const outputKinds = new Map<string, Field.Kind | "count" | "float">()
     const alias = (as: string, at: string, kind: Field.Kind | "count" | "float") => {
@@ -648,7 +773,7 @@ export const aggregate = (
     }
     const groupBy = (query.groupBy ?? []).map((g, i): GroupKey => {
       const at = `groupBy.${i}`
-      const f = fieldOf(spec, g.field, at)
+      const f = fieldOf(scope, spec, g.field, at)
       if (g._tag === "Field") {
         if (!SCALAR_KINDS.has(f.kind)) refuse(at, `cannot group by a ${f.kind} field`)
         alias(g.as, at, f.kind)
@@ -664,14 +789,14 @@ export const aggregate = (
     query.measures.forEach((m, i) => {
       const at = `measures.${i}`
       if (m._tag === "Count") return alias(m.as, at, "count")
-      const f = fieldOf(spec, m.field, at)
+      const f = fieldOf(scope, spec, m.field, at)
       if (m._tag === "CountDistinct") {
         if (!SCALAR_KINDS.has(f.kind)) refuse(at, `cannot count distinct values of a ${f.kind} field`)
         return alias(m.as, at, "count")
       }
       if (m._tag === "Sum" || m._tag === "Avg") {
         if (f.kind !== "number" && f.kind !== "integer") refuse(at, `cannot ${m._tag} a ${f.kind} field`)
-        const money = moneyOfAmount(spec, m.field)
+        const money = moneyOf(scope, spec, m.field)
         if (
           money !== undefined && !pinsCurrency(where, money) &&
           !groupBy.some((g) => g._tag === "Field" && g.field === `${money}.currency`)
@@ -701,6 +826,7 @@ export const aggregate = (
       orderBy,
       limit: query.limit ?? null,
       related: scope.related,
+      paths: scope.paths,
       clockDependent: scope.clock.read,
       outputKinds
     }

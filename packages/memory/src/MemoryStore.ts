@@ -23,7 +23,7 @@ import { aggregate as runAggregate, countFromIndex } from "./internal/aggregate.
 import { candidates } from "./internal/candidates.js"
 import { Database } from "./internal/database.js"
 import { compile } from "./internal/evaluate.js"
-import type { Resolve } from "./internal/evaluate.js"
+import type { Reach, Resolve } from "./internal/evaluate.js"
 import type { PendingEvent } from "./internal/events.js"
 import { freezeJson } from "./internal/json.js"
 import { sortRows } from "./internal/order.js"
@@ -113,9 +113,9 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
     return entry === undefined ? db.table(workspaceId, collection)?.get(id) : entry.row ?? undefined
   }
 
-  const matching = (view: View, where: Query.Expr | null, resolve: Resolve): Array<Row> => {
+  const matching = (view: View, where: Query.Expr | null, resolve: Resolve, reach?: Reach): Array<Row> => {
     const pick = candidates(view, where)
-    const predicate = compile(where, resolve, pick.size)
+    const predicate = compile(where, resolve, pick.size, reach)
     const out: Array<Row> = []
     for (const row of pick.rows) if (predicate(row)) out.push(row)
     return out
@@ -191,8 +191,12 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
       write("remove", (tx, checkRefs) => Writes.remove(db, tx, workspaceId, collection, id, expectedVersion, checkRefs)),
 
     find: ({ workspaceId }, plan) =>
-      readIn(workspaceId, (view) =>
-        Either.right<ReadonlyArray<Row>>(sortRows(matching(view(plan.spec.name), plan.where, view), plan.orderBy, plan.fetch))),
+      readIn(workspaceId, (view) => {
+        const reach: Reach = { resolve: view, paths: plan.paths, collection: plan.spec.name }
+        return Either.right<ReadonlyArray<Row>>(
+          sortRows(matching(view(plan.spec.name), plan.where, view, reach), plan.orderBy, plan.fetch, reach)
+        )
+      }),
 
     aggregate: ({ workspaceId }, plan) =>
       readIn(workspaceId, (view) => {
@@ -200,8 +204,9 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
         if (counted !== undefined) return Either.right<ReadonlyArray<Query.AggregateRow>>(counted)
         // The predicate runs inside the grouping pass: no array of the matching rows.
         const pick = candidates(view(plan.spec.name), plan.where)
-        const predicate = plan.where === null ? undefined : compile(plan.where, view, pick.size)
-        return Either.right<ReadonlyArray<Query.AggregateRow>>(runAggregate(plan, pick.rows, predicate))
+        const reach: Reach = { resolve: view, paths: plan.paths, collection: plan.spec.name }
+        const predicate = plan.where === null ? undefined : compile(plan.where, view, pick.size, reach)
+        return Either.right<ReadonlyArray<Query.AggregateRow>>(runAggregate(plan, pick.rows, predicate, view))
       }),
 
     append: ({ workspaceId }, events) =>

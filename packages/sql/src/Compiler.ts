@@ -69,7 +69,8 @@ class Builder {
     readonly tables: Tables,
     readonly related_: ReadonlyMap<string, Collection.Spec> = new Map(),
     /** The workspace of the whole statement, when known: lets `related` be uncorrelated. */
-    readonly workspaceId?: string
+    readonly workspaceId?: string,
+    readonly paths: Plan.Paths = new Map()
   ) {}
 
   param(value: unknown): string {
@@ -89,6 +90,8 @@ class Builder {
 
   /** The SQL expression of a field path on a table alias, and its value kind. */
   field(spec: Collection.Spec, alias: string, path: string): { readonly sql: string; readonly kind: ValueKind } {
+    const across = Plan.pathAt(this.paths, spec.name, path)
+    if (across !== undefined) return this.across(spec, alias, across)
     const q = this.dialect.quote
     const direct = Object.hasOwn(spec.fields, path) ? spec.fields[path] : undefined
     if (direct !== undefined) {
@@ -111,6 +114,29 @@ class Builder {
     }
     // Plan refuses unknown paths before the compiler runs.
     throw new CompileError(`unknown field "${path}" on ${spec.name}`)
+  }
+
+  /**
+   * A path across references: one correlated scalar subquery per hop, each a primary key
+   * lookup on `(workspace_id, id)` in the outer row's workspace. A null or dangling
+   * reference finds no row, so the path reads NULL.
+   */
+  across(spec: Collection.Spec, alias: string, path: Plan.Path): { readonly sql: string; readonly kind: ValueKind } {
+    const q = this.dialect.quote
+    const ws = `${alias}.${q("workspace_id")}`
+    let key = this.field(spec, alias, path.hops[0]!.ref).sql
+    let result: { readonly sql: string; readonly kind: ValueKind } = { sql: key, kind: "text" }
+    path.hops.forEach((hop, i) => {
+      const inner = this.alias()
+      const next = path.hops[i + 1]
+      const read = this.field(hop.target, inner, next === undefined ? path.field : next.ref)
+      const sql = `(SELECT ${read.sql} FROM ${q(this.tables(hop.target.name).name)} ${inner} WHERE ${inner}.${
+        q("workspace_id")
+      } = ${ws} AND ${inner}.${q("id")} = ${key})`
+      key = sql
+      result = { sql, kind: read.kind }
+    })
+    return result
   }
 
   value(value: Query.Scalar, kind: ValueKind): string {
@@ -337,7 +363,7 @@ const selectList = (dialect: Dialect, table: Table, alias: string): string =>
  * @category compilers
  */
 export const find = (dialect: Dialect, tables: Tables, workspaceId: string, plan: Plan.FindPlan): Compiled => {
-  const b = new Builder(dialect, tables, plan.related, workspaceId)
+  const b = new Builder(dialect, tables, plan.related, workspaceId, plan.paths)
   const table = tables(plan.spec.name)
   const alias = b.alias()
   const q = dialect.quote
@@ -362,7 +388,7 @@ export const find = (dialect: Dialect, tables: Tables, workspaceId: string, plan
  * @category compilers
  */
 export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string, plan: Plan.AggregatePlan): Compiled => {
-  const b = new Builder(dialect, tables, plan.related, workspaceId)
+  const b = new Builder(dialect, tables, plan.related, workspaceId, plan.paths)
   const table = tables(plan.spec.name)
   const alias = b.alias()
   const q = dialect.quote

@@ -88,7 +88,12 @@ export const dataset = (max: number): fc.Arbitrary<{
     // Ids of mixed case and length so id order (the tie-break) is exercised too.
     const ids = parents.map((_, i) => (i % 3 === 0 ? `P${i}` : `p${String(i).padStart(2, "0")}`))
     return fc.array(dealFields(ids.length === 0 ? ["nobody"] : ids), { maxLength: max, size: "medium" }).map((children) => ({
-      accounts: parents.map((fields, i) => account(ids[i]!, fields as unknown as Record<string, Collection.Json>)),
+      accounts: parents.map((fields, i) => {
+        // Every third account has a referrer: another account, itself, or one that does not exist.
+        const referrer = i % 3 !== 1 ? undefined : i % 2 === 0 ? "ghost" : ids[(i * 7 + 2) % ids.length]!
+        const withReferrer = referrer === undefined ? fields : { ...fields, custom: { ...fields.custom, referrer } }
+        return account(ids[i]!, withReferrer as unknown as Record<string, Collection.Json>)
+      }),
       deals: children.map((fields, i) => deal(`d${i}`, fields as unknown as Record<string, Collection.Json>))
     }))
   })
@@ -119,7 +124,10 @@ const accountPaths: ReadonlyArray<FieldGen> = [
   { path: "custom.vip", kind: "boolean", value: fc.boolean() },
   { path: "custom.renewsOn", kind: "date", value: date },
   { path: "custom.interests", kind: "strings", value: fc.constantFrom(...interests) },
-  { path: "custom.note", kind: "string", value: text }
+  { path: "custom.note", kind: "string", value: text },
+  // A path through the account's own custom reference (a self reference; some dangle).
+  { path: "custom.referrer.name", kind: "string", value: text },
+  { path: "custom.referrer.score", kind: "number", value: quarter }
 ]
 
 const dealPaths: ReadonlyArray<FieldGen> = [
@@ -132,8 +140,22 @@ const dealPaths: ReadonlyArray<FieldGen> = [
   { path: "closedAt", kind: "timestamp", value: instant },
   { path: "createdAt", kind: "timestamp", value: instant },
   { path: "value.amountMinor", kind: "integer", value: fc.integer({ min: -1000, max: 100_000 }) },
-  { path: "value.currency", kind: "string", value: currency }
+  { path: "value.currency", kind: "string", value: currency },
+  // Paths across references: one hop to the account, and two through its custom referrer.
+  { path: "accountId.name", kind: "string", value: text },
+  { path: "accountId.score", kind: "number", value: quarter },
+  { path: "accountId.seats", kind: "integer", value: small },
+  { path: "accountId.active", kind: "boolean", value: fc.boolean() },
+  { path: "accountId.lastSeenAt", kind: "timestamp", value: instant },
+  { path: "accountId.since", kind: "date", value: date },
+  { path: "accountId.tags", kind: "strings", value: fc.constantFrom("vip", "VIP", "eu", "x") },
+  { path: "accountId.custom.tier", kind: "string", value: fc.constantFrom(...tiers) },
+  { path: "accountId.custom.referrer.name", kind: "string", value: text },
+  { path: "accountId.custom.referrer.seats", kind: "integer", value: small }
 ]
+
+/** Whether a generated path follows a reference (`accountId.name`, `custom.referrer.name`). */
+const acrossReferences = (path: string) => path.startsWith("accountId.") || path.startsWith("custom.referrer.")
 
 const pathsOf = (collection: string) => (collection === ACCOUNT ? accountPaths : dealPaths)
 
@@ -391,7 +413,12 @@ const groupKey = (collection: string): fc.Arbitrary<Omit<Query.GroupKey, "as">> 
 
 const measure = (collection: string): fc.Arbitrary<Omit<Query.Measure, "as">> => {
   const paths = pathsOf(collection)
-  const numeric = paths.filter((f) => f.kind === "number" || f.kind === "integer").map((f) => f.path)
+  // A double sum depends on the order of its terms once values are far apart (score holds
+  // 2^64 and 3e19 besides quarters); stores and the reference add a path's values (one
+  // account's score once per deal) in different orders, so paths sum integers only.
+  const numeric = paths.filter((f) => f.kind === "integer" || (f.kind === "number" && !acrossReferences(f.path))).map((f) =>
+    f.path
+  )
   const ordered = paths.filter((f) => ["string", "number", "integer", "timestamp", "date"].includes(f.kind)).map((f) =>
     f.path
   )

@@ -28,6 +28,54 @@ export const read = (row: Collection.Row, path: string): Value => {
   return Object.hasOwn(record, rest) ? record[rest] ?? null : null
 }
 
+/**
+ * Where `readAt` follows paths across references: the catalog and the rows of the query
+ * being evaluated, and the collection each row belongs to. Set by `find` and `aggregate`
+ * for the duration of one (synchronous) evaluation.
+ */
+let scope: {
+  readonly catalog: Catalog.Service
+  readonly workspaceId: string
+  readonly data: Dataset
+  readonly collectionOf: WeakMap<Collection.Row, string>
+} | null = null
+
+const withScope = <A>(catalog: Catalog.Service, workspaceId: string, data: Dataset, f: () => A): A => {
+  const collectionOf = new WeakMap<Collection.Row, string>()
+  for (const [name, rows] of Object.entries(data)) for (const row of rows) collectionOf.set(row, name)
+  const outer = scope
+  scope = { catalog, workspaceId, data, collectionOf }
+  try {
+    return f()
+  } finally {
+    scope = outer
+  }
+}
+
+/**
+ * Reads a path of a row of the dataset, following references: a path whose first segment
+ * (or `custom.<name>`) is a reference field of the row's collection continues on the row
+ * it points at, found by id; a null or dangling reference reads null.
+ */
+const readAt = (row: Collection.Row, path: string): Value => {
+  const collection = scope?.collectionOf.get(row)
+  const spec = collection === undefined ? undefined : scope!.catalog.spec(scope!.workspaceId, collection)
+  if (spec === undefined || Collection.fieldAt(spec, path) !== undefined) return read(row, path)
+  const dot = path.indexOf(".")
+  if (dot < 0) return read(row, path)
+  let head = path.slice(0, dot)
+  if (spec.fields[head]?.kind === "custom") {
+    const next = path.indexOf(".", dot + 1)
+    if (next < 0) return read(row, path)
+    head = path.slice(0, next)
+  }
+  const ref = Collection.fieldAt(spec, head)?.ref
+  if (ref === undefined) return read(row, path)
+  const id = read(row, head)
+  const target = typeof id === "string" ? (scope!.data[ref] ?? []).find((r) => r.id === id) : undefined
+  return target === undefined ? null : readAt(target, path.slice(head.length + 1))
+}
+
 /** Code points of a string, as numbers. */
 const codePoints = (s: string): Array<number> => Array.from(s, (c) => c.codePointAt(0)!)
 
@@ -116,7 +164,7 @@ const text = (v: Value, op: Query.TextOp, needle: string, caseInsensitive: boole
 const numbersOf = (rows: ReadonlyArray<Collection.Row>, field: string): Array<number> => {
   const out: Array<number> = []
   for (const row of rows) {
-    const v = read(row, field)
+    const v = readAt(row, field)
     if (typeof v === "number") out.push(v)
   }
   return out
@@ -151,7 +199,7 @@ const inRange = (x: number): boolean => x === 0 || (Math.abs(x) >= 2 ** -64 && M
 const termValue = (row: Collection.Row, term: Query.Term): Value => {
   switch (term._tag) {
     case "FieldRef":
-      return read(row, term.field)
+      return readAt(row, term.field)
     case "Literal":
       return term.value
     case "Arith": {
@@ -181,30 +229,30 @@ const termValue = (row: Collection.Row, term: Query.Term): Value => {
 export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): boolean => {
   switch (expr._tag) {
     case "Compare":
-      return compare(read(row, expr.field), expr.op, expr.value)
+      return compare(readAt(row, expr.field), expr.op, expr.value)
     case "Between": {
-      const v = read(row, expr.field)
+      const v = readAt(row, expr.field)
       return compare(v, "gte", expr.low) && compare(v, "lte", expr.high)
     }
     case "In": {
-      const v = read(row, expr.field)
+      const v = readAt(row, expr.field)
       return expr.values.some((x) => compare(v, "eq", x))
     }
     case "NotIn": {
-      const v = read(row, expr.field)
+      const v = readAt(row, expr.field)
       if (v === null || !isScalar(v)) return false
       return expr.values.every((x) => !compare(v, "eq", x))
     }
     case "IsNull":
-      return read(row, expr.field) === null
+      return readAt(row, expr.field) === null
     case "Text":
-      return text(read(row, expr.field), expr.op, expr.value, expr.caseInsensitive)
+      return text(readAt(row, expr.field), expr.op, expr.value, expr.caseInsensitive)
     case "Has": {
-      const v = read(row, expr.field)
+      const v = readAt(row, expr.field)
       return Array.isArray(v) && v.includes(expr.value)
     }
     case "HasAny": {
-      const v = read(row, expr.field)
+      const v = readAt(row, expr.field)
       return Array.isArray(v) && v.some((x) => typeof x === "string" && expr.values.includes(x))
     }
     case "Within":
@@ -223,11 +271,11 @@ export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): 
     }
     case "Exists":
       return (data[expr.collection] ?? []).some((child) =>
-        read(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
+        readAt(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
       )
     case "Related": {
       const children = (data[expr.collection] ?? []).filter((child) =>
-        read(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
+        readAt(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
       )
       const measured = relatedMeasure(children, expr.measure)
       return measured === null ? false : compare(measured, expr.op, expr.value)
@@ -238,7 +286,7 @@ export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): 
 const sortRows = (rows: Array<Collection.Row>, orderBy: ReadonlyArray<Query.Order>): Array<Collection.Row> =>
   rows.sort((a, b) => {
     for (const o of orderBy) {
-      const c = compareForSort(read(a, o.field), read(b, o.field), o.direction)
+      const c = compareForSort(readAt(a, o.field), readAt(b, o.field), o.direction)
       if (c !== 0) return c
     }
     return 0
@@ -258,8 +306,10 @@ export const find = (
   now: number
 ): ReadonlyArray<Collection.Row> => {
   const plan = unwrap(Plan.find(catalog, workspaceId, { ...query, cursor: undefined } as Query.Find, now))
-  const rows = (data[query.collection] ?? []).filter((row) => plan.where === null || evaluate(data, row, plan.where))
-  return sortRows([...rows], plan.orderBy)
+  return withScope(catalog, workspaceId, data, () => {
+    const rows = (data[query.collection] ?? []).filter((row) => plan.where === null || evaluate(data, row, plan.where))
+    return sortRows([...rows], plan.orderBy)
+  })
 }
 
 // -- time buckets -----------------------------------------------------------
@@ -298,7 +348,7 @@ export const bucket = (millis: number, unit: Query.BucketUnit, timeZone: string)
 }
 
 const groupValue = (row: Collection.Row, key: Query.GroupKey): Query.Scalar | null => {
-  const v = read(row, key.field)
+  const v = readAt(row, key.field)
   if (key._tag === "Field") return v === null || !isScalar(v) ? null : v
   return typeof v === "number" ? bucket(v, key.unit, key.timeZone) : null
 }
@@ -326,7 +376,7 @@ const measureOf = (
     case "CountDistinct": {
       const seen: Array<Scalar> = []
       for (const row of rows) {
-        const v = read(row, measure.field)
+        const v = readAt(row, measure.field)
         if (v !== null && isScalar(v) && !seen.some((s) => typeof s === typeof v && compareNonNull(s, v) === 0)) seen.push(v)
       }
       return seen.length
@@ -352,7 +402,7 @@ const measureOf = (
     case "Max": {
       let best: Scalar | null = null
       for (const row of rows) {
-        const v = read(row, measure.field)
+        const v = readAt(row, measure.field)
         if (v === null || !isScalar(v)) continue
         if (best === null) best = v
         else {
@@ -366,7 +416,7 @@ const measureOf = (
 }
 
 const integerField = (plan: Plan.AggregatePlan, field: string): boolean =>
-  Collection.fieldAt(plan.spec, field)?.kind === "integer"
+  (Collection.fieldAt(plan.spec, field) ?? Plan.pathAt(plan.paths, plan.spec.name, field)?.spec)?.kind === "integer"
 
 /** The answer of an aggregate. */
 export const aggregate = (
@@ -377,31 +427,33 @@ export const aggregate = (
   now: number
 ): ReadonlyArray<Query.AggregateRow> => {
   const plan = unwrap(Plan.aggregate(catalog, workspaceId, query, now))
-  const rows = (data[query.collection] ?? []).filter((row) => plan.where === null || evaluate(data, row, plan.where))
-  const groups: Array<{ key: ReadonlyArray<Query.Scalar | null>; rows: Array<Collection.Row> }> = []
-  if (plan.groupBy.length === 0) groups.push({ key: [], rows })
-  else {
-    for (const row of rows) {
-      const key = plan.groupBy.map((g) => groupValue(row, g))
-      const found = groups.find((g) => g.key.every((k, i) => k === key[i]))
-      if (found === undefined) groups.push({ key, rows: [row] })
-      else found.rows.push(row)
+  return withScope(catalog, workspaceId, data, () => {
+    const rows = (data[query.collection] ?? []).filter((row) => plan.where === null || evaluate(data, row, plan.where))
+    const groups: Array<{ key: ReadonlyArray<Query.Scalar | null>; rows: Array<Collection.Row> }> = []
+    if (plan.groupBy.length === 0) groups.push({ key: [], rows })
+    else {
+      for (const row of rows) {
+        const key = plan.groupBy.map((g) => groupValue(row, g))
+        const found = groups.find((g) => g.key.every((k, i) => k === key[i]))
+        if (found === undefined) groups.push({ key, rows: [row] })
+        else found.rows.push(row)
+      }
     }
-  }
-  const out: Array<Record<string, Query.AggregateRow[string]>> = groups.map((g) => {
-    const result: Record<string, Query.AggregateRow[string]> = {}
-    plan.groupBy.forEach((k, i) => (result[k.as] = g.key[i] ?? null))
-    for (const m of plan.measures) result[m.as] = measureOf(plan, g.rows, m)
-    return result
+    const out: Array<Record<string, Query.AggregateRow[string]>> = groups.map((g) => {
+      const result: Record<string, Query.AggregateRow[string]> = {}
+      plan.groupBy.forEach((k, i) => (result[k.as] = g.key[i] ?? null))
+      for (const m of plan.measures) result[m.as] = measureOf(plan, g.rows, m)
+      return result
+    })
+    out.sort((a, b) => {
+      for (const o of plan.orderBy) {
+        const c = compareMeasures(a[o.field] ?? null, b[o.field] ?? null, o.direction)
+        if (c !== 0) return c
+      }
+      return 0
+    })
+    return plan.limit === null ? out : out.slice(0, plan.limit)
   })
-  out.sort((a, b) => {
-    for (const o of plan.orderBy) {
-      const c = compareMeasures(a[o.field] ?? null, b[o.field] ?? null, o.direction)
-      if (c !== 0) return c
-    }
-    return 0
-  })
-  return plan.limit === null ? out : out.slice(0, plan.limit)
 }
 
 /** Output kinds of an aggregate's aliases (`float` ones are compared with a tolerance). */

@@ -19,6 +19,17 @@ export const invalidFinds: ReadonlyArray<readonly [string, Query.Find]> = [
   ["unknown custom field", Query.find(ACCOUNT, { where: Query.eq("custom.nope", 1) })],
   ["a whole custom map", Query.find(ACCOUNT, { where: Query.isNull("custom") })],
   ["a json field", Query.find(ACCOUNT, { where: Query.isNull("profile") })],
+  // Paths across references: every segment must be known.
+  ["a path to an unknown field", Query.find(DEAL, { where: Query.eq("accountId.nope", 1) })],
+  ["a path through a field that is no reference", Query.find(DEAL, { where: Query.eq("stage.name", "x") })],
+  ["a path with SQL in a segment", Query.find(DEAL, { where: Query.eq("accountId.name\" OR 1=1 --", "x") })],
+  ["a path to a whole custom map", Query.find(DEAL, { where: Query.isNull("accountId.custom") })],
+  ["a path's value of the wrong kind", Query.find(DEAL, { where: Query.eq("accountId.seats", "many") })],
+  [
+    "a path following more than four references",
+    Query.find(ACCOUNT, { where: Query.eq("custom.referrer.custom.referrer.custom.referrer.custom.referrer.custom.referrer.name", "x") })
+  ],
+  ["sorting by a path to a list", Query.find(DEAL, { orderBy: [{ field: "accountId.tags", direction: "asc" }] })],
   ["a string value on a number field", Query.find(ACCOUNT, { where: Query.eq("score", "10") })],
   ["a number value on a string field", Query.find(ACCOUNT, { where: Query.eq("name", 1) })],
   ["a boolean value on an integer field", Query.find(ACCOUNT, { where: Query.eq("seats", true) })],
@@ -181,6 +192,11 @@ export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]
   ["no measures and no group keys", Query.aggregate(ACCOUNT, { measures: [] })],
   ["an unknown field in where", Query.aggregate(ACCOUNT, { where: Query.eq("nope", 1), measures: [{ _tag: "Count", as: "n" }] })],
   ["summing a string field", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Sum", as: "s", field: "name" }] })],
+  ["summing a string field through a path", Query.aggregate(DEAL, { measures: [{ _tag: "Sum", as: "s", field: "accountId.name" }] })],
+  [
+    "summing money through a path across currencies",
+    Query.aggregate(DEAL, { measures: [{ _tag: "Sum", as: "s", field: "accountId.revenue.amountMinor" }] })
+  ],
   ["averaging a timestamp", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Avg", as: "a", field: "lastSeenAt" }] })],
   ["the min of a boolean", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Min", as: "m", field: "active" }] })],
   ["summing an unknown field", Query.aggregate(ACCOUNT, { measures: [{ _tag: "Sum", as: "s", field: "nope" }] })],

@@ -310,6 +310,43 @@ export const queriesSuite = (it: It) => {
       }))
   }
 
+  it.effect("paths across references: filter, sort and group by a referenced record's fields, null at a dangling hop", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace("paths")
+      yield* insertAccounts(ws, [
+        account("p1", { name: "Root", score: 5 }),
+        account("p2", { name: "Kid", score: 1, custom: { referrer: "p1" } }),
+        account("p3", { name: "Lost", score: 3, custom: { referrer: "gone" } })
+      ])
+      yield* Store.withoutReferenceChecks(insertDeals(ws, [
+        deal("e1", { accountId: "p2", amount: 10 }),
+        deal("e2", { accountId: "p1", amount: 20 }),
+        deal("e3", { accountId: "p3", amount: 30 }),
+        deal("e4", { accountId: "nowhere", amount: 40 }),
+        deal("e5", { amount: 50 })
+      ]))
+      expect(yield* findIds(ws, Query.find(DEAL, { where: Query.eq("accountId.name", "Kid") }))).toEqual(["e1"])
+      expect(yield* findIds(ws, Query.find(DEAL, { where: Query.isNull("accountId.name") }))).toEqual(["e4", "e5"])
+      expect(yield* findIds(ws, Query.find(DEAL, { where: Query.eq("accountId.custom.referrer.name", "Root") })))
+        .toEqual(["e1"])
+      expect(yield* findIds(ws, Query.find(DEAL, { where: Query.not(Query.gte("accountId.score", 3)) })))
+        .toEqual(["e1", "e4", "e5"])
+      expect(
+        yield* findIds(ws, Query.find(DEAL, { where: Query.compare(Query.field("amount"), "gt", Query.multiply(Query.field("accountId.score"), 5)) }))
+      ).toEqual(["e1", "e3"])
+      expect(yield* findIds(ws, Query.find(DEAL, { orderBy: [{ field: "accountId.score", direction: "desc" }] })))
+        .toEqual(["e2", "e3", "e1", "e4", "e5"])
+      expect(
+        yield* findIds(ws, Query.find(ACCOUNT, { where: Query.exists(DEAL, "accountId", Query.isNull("accountId.custom.referrer")) }))
+      ).toEqual(["p1"])
+      const rows = yield* store.aggregate(ws, Query.aggregate(DEAL, {
+        groupBy: [{ _tag: "Field", as: "referrer", field: "accountId.custom.referrer.name" }],
+        measures: [{ _tag: "Count", as: "n" }, { _tag: "Sum", as: "scores", field: "accountId.score" }]
+      }))
+      expect(rows).toEqual([{ referrer: "Root", n: 1, scores: 1 }, { referrer: null, n: 4, scores: 8 }])
+    }))
+
   it.effect("find: deals by foreign key, including orphans", () =>
     Effect.gen(function*() {
       const ws = yield* dataset

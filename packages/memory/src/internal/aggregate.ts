@@ -10,7 +10,8 @@
  */
 import type { Query } from "@rapport/core"
 import { Collection, Plan, TimeBucket } from "@rapport/core"
-import { accessor } from "./evaluate.js"
+import type { Reach, Resolve } from "./evaluate.js"
+import { reader } from "./evaluate.js"
 import type { View } from "./view.js"
 
 type Row = Collection.Row
@@ -56,14 +57,14 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 const scalarOrNull = (v: Collection.Json): Scalar | null => (v === null || typeof v === "object" ? null : v)
 
-const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure): () => Accumulator => {
+const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure, reach: Reach | undefined): () => Accumulator => {
   if (measure._tag === "Count") {
     return () => {
       let n = 0
       return { add: () => void n++, result: () => n }
     }
   }
-  const read = accessor(measure.field)
+  const read = reader(measure.field, reach)
   if (measure._tag === "CountDistinct") {
     return () => {
       // A Set tells values apart as SQL's DISTINCT does (0 and -0 are one value, 1 and "1" two).
@@ -78,7 +79,8 @@ const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure): () => Ac
     }
   }
   const integers = (measure._tag === "Sum" || measure._tag === "Avg") &&
-    Collection.fieldAt(plan.spec, measure.field)?.kind === "integer"
+    (Collection.fieldAt(plan.spec, measure.field) ?? Plan.pathAt(plan.paths, plan.spec.name, measure.field)?.spec)?.kind ===
+      "integer"
   if (integers) {
     return () => {
       const sum = new IntegerSum()
@@ -135,8 +137,8 @@ const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure): () => Ac
   }
 }
 
-const groupKeyReader = (key: Query.GroupKey): (row: Row) => Scalar | null => {
-  const read = accessor(key.field)
+const groupKeyReader = (key: Query.GroupKey, reach: Reach | undefined): (row: Row) => Scalar | null => {
+  const read = reader(key.field, reach)
   if (key._tag === "Field") return (row) => scalarOrNull(read(row))
   const bucket = TimeBucket.bucketer(key.unit, key.timeZone)
   return (row) => {
@@ -154,16 +156,19 @@ interface Group {
 
 /**
  * The answer rows of an aggregate plan over the rows that matched its `where`
- * (`predicate`, when given, is that `where`: rows failing it are skipped).
+ * (`predicate`, when given, is that `where`: rows failing it are skipped). `resolve`
+ * gives the views the plan's paths reach.
  */
 export const aggregate = (
   plan: Plan.AggregatePlan,
   rows: Iterable<Row>,
-  predicate?: (row: Row) => boolean
+  predicate?: (row: Row) => boolean,
+  resolve?: Resolve
 ): Array<Query.AggregateRow> => {
-  const keyReaders = plan.groupBy.map(groupKeyReader)
+  const reach: Reach | undefined = resolve === undefined ? undefined : { resolve, paths: plan.paths, collection: plan.spec.name }
+  const keyReaders = plan.groupBy.map((key) => groupKeyReader(key, reach))
   // Counts are kept by the group itself: no accumulator to call per row.
-  const makers = plan.measures.map((m) => (m._tag === "Count" ? null : accumulator(plan, m)))
+  const makers = plan.measures.map((m) => (m._tag === "Count" ? null : accumulator(plan, m, reach)))
   const measured = makers.filter((make) => make !== null)
   const groups = new Map<unknown, Group>()
   const newGroup = (keys: ReadonlyArray<Scalar | null>): Group => ({
@@ -216,6 +221,7 @@ export const countFromIndex = (plan: Plan.AggregatePlan, view: View): Array<Quer
   if (plan.where !== null || plan.groupBy.length !== 1) return undefined
   const key = plan.groupBy[0]!
   if (key._tag !== "Field" || !plan.measures.every((m) => m._tag === "Count")) return undefined
+  if (Plan.pathAt(plan.paths, plan.spec.name, key.field) !== undefined) return undefined
   const counts = view.counts(key.field)
   if (counts === undefined) return undefined
   const groups: Array<Group> = []

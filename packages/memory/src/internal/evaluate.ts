@@ -44,6 +44,36 @@ export const accessor = (path: string): (row: Row) => Json =>
       return v === undefined ? null : v
     })
 
+/** What a path needs to follow references: the views, the plan's paths, the collection read. */
+export interface Reach {
+  readonly resolve: Resolve
+  readonly paths: Plan.Paths
+  readonly collection: string
+}
+
+/**
+ * A reader for a field path that may cross references (`Plan.Path`): each hop reads the
+ * reference and looks its target up by id in the current view; a null or dangling
+ * reference reads as null.
+ */
+export const reader = (path: string, reach: Reach | undefined): (row: Row) => Json => {
+  const across = reach === undefined ? undefined : Plan.pathAt(reach.paths, reach.collection, path)
+  if (across === undefined) return accessor(path)
+  const steps = across.hops.map((h) => ({ read: accessor(h.ref), view: reach!.resolve(h.target.name) }))
+  const leaf = accessor(across.field)
+  return (row) => {
+    let current = row
+    for (const step of steps) {
+      const id = step.read(current)
+      if (typeof id !== "string") return null
+      const next = step.view.get(id)
+      if (next === undefined) return null
+      current = next
+    }
+    return leaf(current)
+  }
+}
+
 const holds = (op: Query.CompareOp, c: number): boolean => {
   switch (op) {
     case "eq":
@@ -61,8 +91,8 @@ const holds = (op: Query.CompareOp, c: number): boolean => {
   }
 }
 
-const compare = (field: string, op: Query.CompareOp, value: Scalar): Predicate => {
-  const read = accessor(field)
+const compare = (field: string, op: Query.CompareOp, value: Scalar, reach: Reach | undefined): Predicate => {
+  const read = reader(field, reach)
   if (op === "eq") return (row) => read(row) === value
   const type = typeof value
   if (op === "neq") return (row) => {
@@ -106,8 +136,8 @@ const compare = (field: string, op: Query.CompareOp, value: Scalar): Predicate =
   }
 }
 
-const between = (field: string, low: Scalar, high: Scalar): Predicate => {
-  const read = accessor(field)
+const between = (field: string, low: Scalar, high: Scalar, reach: Reach | undefined): Predicate => {
+  const read = reader(field, reach)
   const type = typeof low
   if (type !== typeof high) return FALSE
   if (typeof low === "number" && typeof high === "number") {
@@ -122,8 +152,8 @@ const between = (field: string, low: Scalar, high: Scalar): Predicate => {
   }
 }
 
-const text = (expr: Extract<Expr, { _tag: "Text" }>): Predicate => {
-  const read = accessor(expr.field)
+const text = (expr: Extract<Expr, { _tag: "Text" }>, reach: Reach | undefined): Predicate => {
+  const read = reader(expr.field, reach)
   const fold = expr.caseInsensitive ? (s: string) => s.toLowerCase() : (s: string) => s
   const needle = fold(expr.value)
   const test: (s: string) => boolean = expr.op === "contains"
@@ -145,9 +175,9 @@ type Value = (row: Row) => Json
  * An arithmetic operand: a number within the range of `Plan.inArithRange`, else null
  * (literals were range-checked by the plan; fields are checked per row).
  */
-const operand = (term: Query.Term): (row: Row) => number | null => {
-  if (term._tag === "Arith") return arith(term)
-  const read = termValue(term)
+const operand = (term: Query.Term, reach: Reach | undefined): (row: Row) => number | null => {
+  if (term._tag === "Arith") return arith(term, reach)
+  const read = termValue(term, reach)
   return (row) => {
     const v = read(row)
     return typeof v === "number" && Plan.inArithRange(v) ? v : null
@@ -155,9 +185,9 @@ const operand = (term: Query.Term): (row: Row) => number | null => {
 }
 
 /** Double-precision arithmetic; null in, null out; `x / 0` is null. */
-const arith = (term: Extract<Query.Term, { _tag: "Arith" }>): (row: Row) => number | null => {
-  const l = operand(term.left)
-  const r = operand(term.right)
+const arith = (term: Extract<Query.Term, { _tag: "Arith" }>, reach: Reach | undefined): (row: Row) => number | null => {
+  const l = operand(term.left, reach)
+  const r = operand(term.right, reach)
   const step = term.op === "add"
     ? (a: number, b: number) => a + b
     : term.op === "subtract"
@@ -173,23 +203,23 @@ const arith = (term: Extract<Query.Term, { _tag: "Arith" }>): (row: Row) => numb
   }
 }
 
-const termValue = (term: Query.Term): Value => {
+const termValue = (term: Query.Term, reach: Reach | undefined): Value => {
   switch (term._tag) {
     case "FieldRef":
-      return accessor(term.field)
+      return reader(term.field, reach)
     case "Literal": {
       const v = term.value
       return () => v
     }
     case "Arith":
-      return arith(term)
+      return arith(term, reach)
   }
 }
 
 /** Both sides non-null scalars of one type (the plan checked the kinds), then compared. */
-const compareTerms = (expr: Extract<Expr, { _tag: "CompareTerms" }>): Predicate => {
-  const l = termValue(expr.left)
-  const r = termValue(expr.right)
+const compareTerms = (expr: Extract<Expr, { _tag: "CompareTerms" }>, reach: Reach | undefined): Predicate => {
+  const l = termValue(expr.left, reach)
+  const r = termValue(expr.right, reach)
   const op = expr.op
   return (row) => {
     const a = l(row)
@@ -215,14 +245,15 @@ type RelatedExpr = Extract<Expr, { _tag: "Related" }>
  * often enough that the pass is cheaper. A foreign key without an index (a custom
  * reference field) always takes the pass.
  */
-const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined): Predicate => {
+const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined, paths: Plan.Paths): Predicate => {
   const view = resolve(expr.collection)
-  const where = expr.where === null ? TRUE : compileWith(expr.where, resolve, undefined)
+  const inner: Reach = { resolve, paths, collection: expr.collection }
+  const where = expr.where === null ? TRUE : compileWith(expr.where, resolve, undefined, inner)
   const fk = expr.foreignKey
   const readKey = accessor(fk)
   const { measure, op, value } = expr
   const kind = measure._tag
-  const read = measure._tag === "Count" ? undefined : accessor(measure.field)
+  const read = measure._tag === "Count" ? undefined : reader(measure.field, inner)
   // Count and Sum of nothing are 0; Avg, Min and Max of nothing are null (then the condition is false).
   const empty: number | null = kind === "Count" || kind === "Sum" ? 0 : null
   const add = (acc: number | null, r: Row): number | null => {
@@ -295,20 +326,20 @@ const cost = (expr: Expr): number => {
   }
 }
 
-const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined): Predicate => {
+const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined, reach: Reach | undefined): Predicate => {
   switch (expr._tag) {
     case "Compare":
-      return compare(expr.field, expr.op, expr.value)
+      return compare(expr.field, expr.op, expr.value, reach)
     case "Between":
-      return between(expr.field, expr.low, expr.high)
+      return between(expr.field, expr.low, expr.high, reach)
     case "In": {
       if (expr.values.length === 0) return FALSE
-      const read = accessor(expr.field)
+      const read = reader(expr.field, reach)
       const values = new Set<Json>(expr.values)
       return (row) => values.has(read(row))
     }
     case "NotIn": {
-      const read = accessor(expr.field)
+      const read = reader(expr.field, reach)
       const values = new Set<Json>(expr.values)
       const type = expr.values.length === 0 ? undefined : typeof expr.values[0]
       return (row) => {
@@ -318,13 +349,13 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined): P
       }
     }
     case "IsNull": {
-      const read = accessor(expr.field)
+      const read = reader(expr.field, reach)
       return (row) => read(row) === null
     }
     case "Text":
-      return text(expr)
+      return text(expr, reach)
     case "Has": {
-      const read = accessor(expr.field)
+      const read = reader(expr.field, reach)
       const value = expr.value
       return (row) => {
         const v = read(row)
@@ -333,7 +364,7 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined): P
     }
     case "HasAny": {
       if (expr.values.length === 0) return FALSE
-      const read = accessor(expr.field)
+      const read = reader(expr.field, reach)
       const values = new Set<Json>(expr.values)
       return (row) => {
         const v = read(row)
@@ -344,7 +375,7 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined): P
       // `Plan` resolves windows against the clock before a store sees the query.
       throw new Error("MemoryStore: a `within` condition reached the store unresolved")
     case "And": {
-      const parts = [...expr.exprs].sort((a, b) => cost(a) - cost(b)).map((e) => compileWith(e, resolve, outer))
+      const parts = [...expr.exprs].sort((a, b) => cost(a) - cost(b)).map((e) => compileWith(e, resolve, outer, reach))
       if (parts.length === 0) return TRUE
       if (parts.length === 1) return parts[0]!
       if (parts.length === 2) {
@@ -357,7 +388,7 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined): P
       }
     }
     case "Or": {
-      const parts = [...expr.exprs].sort((a, b) => cost(a) - cost(b)).map((e) => compileWith(e, resolve, outer))
+      const parts = [...expr.exprs].sort((a, b) => cost(a) - cost(b)).map((e) => compileWith(e, resolve, outer, reach))
       if (parts.length === 0) return FALSE
       if (parts.length === 1) return parts[0]!
       return (row) => {
@@ -366,27 +397,31 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined): P
       }
     }
     case "Not": {
-      const inner = compileWith(expr.expr, resolve, outer)
+      const inner = compileWith(expr.expr, resolve, outer, reach)
       return (row) => !inner(row)
     }
     case "CompareTerms":
-      return compareTerms(expr)
+      return compareTerms(expr, reach)
     case "Exists":
       // A count ≥ 1 by the same strategies as `related` (bucket lookups or one pass).
       return related(
         { ...expr, _tag: "Related", measure: { _tag: "Count" }, op: "gte", value: 1 },
         resolve,
-        outer
+        outer,
+        reach?.paths ?? NO_PATHS
       )
     case "Related":
-      return related(expr, resolve, outer)
+      return related(expr, resolve, outer, reach?.paths ?? NO_PATHS)
   }
 }
 
+const NO_PATHS: Plan.Paths = new Map()
+
 /**
  * The predicate of a plan's `where` (`null`: every row). `resolve` gives the views of
- * the collections `related` conditions reach; `outer`, when known, is how many rows the
- * predicate will be asked about (it picks the strategy of `related`).
+ * the collections `related` conditions and paths reach; `outer`, when known, is how many
+ * rows the predicate will be asked about (it picks the strategy of `related`); `reach`
+ * (the plan's paths and the collection of `expr`) lets fields cross references.
  */
-export const compile = (expr: Expr | null, resolve: Resolve, outer?: number): Predicate =>
-  expr === null ? TRUE : compileWith(expr, resolve, outer)
+export const compile = (expr: Expr | null, resolve: Resolve, outer?: number, reach?: Reach): Predicate =>
+  expr === null ? TRUE : compileWith(expr, resolve, outer, reach)

@@ -6,7 +6,8 @@
  */
 import type { Collection, Query } from "@rapport/core"
 import { Plan } from "@rapport/core"
-import { accessor } from "./evaluate.js"
+import type { Reach } from "./evaluate.js"
+import { reader } from "./evaluate.js"
 
 type Row = Collection.Row
 type Key = Query.Scalar | null
@@ -68,9 +69,17 @@ const smallest = <A>(items: ReadonlyArray<A>, k: number, cmp: (a: A, b: A) => nu
   return heap.sort(cmp)
 }
 
-/** The rows in `orderBy` order; with `keep`, only the first `keep` of them. */
-export const sortRows = (rows: ReadonlyArray<Row>, orderBy: ReadonlyArray<Query.Order>, keep: number | null): Array<Row> => {
-  const readers = orderBy.map((o) => accessor(o.field))
+/**
+ * The rows in `orderBy` order; with `keep`, only the first `keep` of them. Sort keys that
+ * are paths across references are read through `reach`.
+ */
+export const sortRows = (
+  rows: ReadonlyArray<Row>,
+  orderBy: ReadonlyArray<Query.Order>,
+  keep: number | null,
+  reach?: Reach
+): Array<Row> => {
+  const readers = orderBy.map((o) => reader(o.field, reach))
   const keyed = rows.map((row): Keyed => ({ row, keys: readers.map((read) => scalarOrNull(read(row))) }))
   const cmp = comparator(orderBy)
   const sorted = keep !== null && keep * 4 < keyed.length ? smallest(keyed, keep, cmp) : keyed.sort(cmp)
