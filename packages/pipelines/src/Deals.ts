@@ -284,7 +284,9 @@ export const make = (pipelines: ReadonlyArray<Pipeline.Any>) =>
         /** Deals of this pipeline. */
         find: (options: FindOptions = {}) => {
           const own: Query.Expr = { _tag: "Compare", field: "pipelineId", op: "eq", value: pipeline.id }
-          return find({ ...options, where: options.where === undefined ? own : { _tag: "And", exprs: [own, options.where] } })
+          // Untyped callers may pass null: no options, as for `Deals.find`.
+          const given: FindOptions = options ?? {}
+          return find({ ...given, where: given.where === undefined ? own : { _tag: "And", exprs: [own, given.where] } })
         }
       }),
 

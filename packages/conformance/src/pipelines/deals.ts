@@ -449,6 +449,8 @@ export const dealsSuite = (it: It, options: { readonly numRuns: number }) => {
       const hired = yield* deals.win(interview)
       expect([hired.stage, hired.status]).toEqual(["hired", "won"])
       expect((yield* deals.in(renewals).find()).items.map((d) => d.id)).toEqual([r.id])
+      // An untyped caller's null is no options, as for Deals.find (it was a TypeError).
+      expect((yield* deals.in(renewals).find(null as never)).items.map((d) => d.id)).toEqual([r.id])
       expect((yield* deals.find()).items.length).toBe(3)
       expect([...deals.pipelines.keys()]).toEqual(["b2b", "renewals", "hiring"])
     })))

@@ -35,9 +35,12 @@ export interface PoolOptions {
 const bind = (params: ReadonlyArray<unknown>): Array<unknown> =>
   params.map((v) => (v === undefined ? null : typeof v === "boolean" ? (v ? 1 : 0) : v))
 
-const open = (filename: string): Sqlite.Database => {
-  const db = new Sqlite(filename)
+const open = (filename: string, busyTimeout: number): Sqlite.Database => {
+  // Switching a fresh file to WAL takes its lock: it waits for another process migrating
+  // the file (which may take long on a loaded machine) as long as any statement would.
+  const db = new Sqlite(filename, { timeout: busyTimeout })
   db.pragma("journal_mode = WAL")
+  // From here on the store retries busy statements itself (see `isRetryable`).
   db.pragma("busy_timeout = 0")
   db.pragma("foreign_keys = ON")
   db.pragma("synchronous = NORMAL")
@@ -194,7 +197,7 @@ export const make = (options: PoolOptions): Effect.Effect<Driver, SqlError, Scop
     const idle: Array<readonly [Sqlite.Database, PoolConnection]> = []
     yield* Effect.addFinalizer(() => Effect.sync(() => all.forEach((db) => db.close())))
     const create = (): readonly [Sqlite.Database, PoolConnection] => {
-      const db = open(options.filename)
+      const db = open(options.filename, options.busyTimeout)
       all.push(db)
       return [db, makeConnection(db, options.busyTimeout)]
     }
