@@ -17,6 +17,7 @@ import type { CustomField, Store } from "@rapport/core"
 import { Catalog } from "@rapport/core"
 import { Layer } from "effect"
 import { aggregatesSuite } from "./suites/aggregates.js"
+import { calendarSuite } from "./suites/calendar.js"
 import { concurrencySuite } from "./suites/concurrency.js"
 import { crudSuite } from "./suites/crud.js"
 import { differentialSuite } from "./suites/differential.js"
@@ -103,6 +104,7 @@ export const run = <E>(options: Options<E>): void => {
       describe("queries", () => queriesSuite(it))
       describe("invalid queries", () => invalidSuite(it))
       describe("aggregates", () => aggregatesSuite(it))
+      describe("calendar windows", () => calendarSuite(it))
       describe("money", () =>
         moneySuite(it, {
           ...(options.numRuns === undefined ? {} : { numRuns: Math.min(40, options.numRuns) }),

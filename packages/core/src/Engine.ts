@@ -35,6 +35,7 @@ import * as EventCollection from "./EventCollection.js"
 import type { Conflict, InvalidQuery, NotFound } from "./Errors.js"
 import { StoreError } from "./Errors.js"
 import { eventDefect } from "./internal/eventCheck.js"
+import { fillGaps } from "./internal/gapFill.js"
 import * as PlanCache from "./internal/planCache.js"
 import * as Plan from "./Plan.js"
 import type { AggregateRow } from "./Query.js"
@@ -303,7 +304,11 @@ export const toStore = (engine: Engine): Effect.Effect<Store.Service, never, Cat
           onRight: (tenant) =>
             Effect.flatMap(
               planned("aggregate", workspaceId, query, (now) => Plan.aggregate(catalog, workspaceId, query, now)),
-              (plan) => engine.aggregate(tenant, plan)
+              (plan) => {
+                const fill = plan.fill
+                const rows = engine.aggregate(tenant, plan)
+                return fill === null ? rows : Effect.map(rows, (rs) => fillGaps(plan, fill, rs))
+              }
             )
         }),
 

@@ -22,9 +22,10 @@ import * as Collection from "./Collection.js"
 import { InvalidQuery, ValidationError } from "./Errors.js"
 import type * as Field from "./Field.js"
 import { IsoDate } from "./Field.js"
-import type { Aggregate, AggregateRow, ArithOp, CompareOp, Expr, Find, GroupKey, Measure, Order, Scalar, Term } from "./Query.js"
-import { Aggregate as AggregateSchema, Find as FindSchema, unitMillis } from "./Query.js"
-import { resolveTimeZone } from "./TimeBucket.js"
+import type { Aggregate, AggregateRow, ArithOp, BucketFill, BucketUnit, CompareOp, Expr, Find, GroupKey, Measure, Order, Scalar, Term } from "./Query.js"
+import { Aggregate as AggregateSchema, Find as FindSchema } from "./Query.js"
+import * as RelativeTime from "./internal/relativeTime.js"
+import * as TimeBucket from "./TimeBucket.js"
 
 /**
  * A checked find: `where` has absolute windows and the cursor folded in; `orderBy`
@@ -64,7 +65,7 @@ export interface FindPlan {
 export interface AggregatePlan {
   readonly spec: Collection.Spec
   readonly where: Expr | null
-  readonly groupBy: ReadonlyArray<GroupKey>
+  readonly groupBy: ReadonlyArray<GroupKeyPlan>
   readonly measures: ReadonlyArray<Measure>
   readonly orderBy: ReadonlyArray<Order>
   readonly limit: number | null
@@ -75,7 +76,53 @@ export interface AggregatePlan {
   readonly clockDependent: boolean
   /** The kind of each output alias, so adapters can decode what the engine returns. */
   readonly outputKinds: ReadonlyMap<string, Field.Kind | "count" | "float">
+  /**
+   * Gap filling (a bucket key's `fill`), done by `Engine.toStore` on the engine's rows;
+   * the plan's `limit` is then null, and the fill carries the query's.
+   */
+  readonly fill: GapFill | null
 }
+
+/**
+ * The buckets a bucket key fills, by name, in order, and the limit to apply after.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GapFill {
+  readonly key: string
+  readonly buckets: ReadonlyArray<string>
+  readonly limit: number | null
+}
+
+
+/**
+ * A checked group key. A bucket says what it buckets (`of`: a timestamp, in the
+ * canonical `timeZone`; or a date, which has no zone and no hours) and carries its
+ * calendar with the defaults filled in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GroupKeyPlan =
+  | Extract<GroupKey, { readonly _tag: "Field" }>
+  | {
+    readonly _tag: "Bucket"
+    readonly as: string
+    readonly field: string
+    readonly of: "timestamp"
+    readonly unit: BucketUnit
+    readonly timeZone: string
+    readonly calendar: TimeBucket.Calendar
+  }
+  | {
+    readonly _tag: "Bucket"
+    readonly as: string
+    readonly field: string
+    readonly of: "date"
+    readonly unit: Exclude<BucketUnit, "hour">
+    readonly calendar: TimeBucket.Calendar
+  }
 
 /**
  * One step of a path: the reference field read on the record reached so far (a field
@@ -494,16 +541,16 @@ const checkExpr = (
       )
       return expr
     }
-    case "Within": {
+    case "Within":
+    case "OlderThan":
+    case "Calendar": {
       const f = fieldOf(scope, spec, expr.field, at)
-      if (f.kind !== "timestamp") refuse(at, `within applies to timestamp fields, "${expr.field}" is ${f.kind}`)
-      if (!Number.isSafeInteger(expr.amount) || expr.amount < 0) refuse(at, "amount must be a whole number ≥ 0")
-      const span = expr.amount * unitMillis[expr.unit]
-      if (!Number.isSafeInteger(span)) refuse(at, "window too long")
       scope.clock.read = true
-      return expr.direction === "past"
-        ? { _tag: "Between", field: expr.field, low: scope.now - span, high: scope.now }
-        : { _tag: "Between", field: expr.field, low: scope.now, high: scope.now + span }
+      return expr._tag === "Within"
+        ? RelativeTime.within(expr, f.kind, scope.now, at, refuse)
+        : expr._tag === "OlderThan"
+        ? RelativeTime.olderThan(expr, f.kind, scope.now, at, refuse)
+        : RelativeTime.calendar(expr, f.kind, scope.now, at, refuse)
     }
     case "And":
       // A conjunct matters only where its siblings hold: they are facts for it (currency pins).
@@ -748,6 +795,38 @@ export const find = (
     }
   })
 
+/** How many buckets a fill may add. */
+const MAX_FILL = 10_000
+const MAX_FILL_UNITS = 1_000_000
+
+const checkFill = (
+  scope: Scope,
+  key: string,
+  fill: BucketFill,
+  at: string,
+  unit: BucketUnit,
+  timeZone: string | null,
+  calendar: TimeBucket.Calendar
+): Omit<GapFill, "limit"> => {
+  const { from, to } = fill
+  if (typeof from === "number" && typeof to === "number") {
+    if (timeZone === null) {
+      refuse(at, "a date has no zone to count from today in: fill buckets of dates with from and to dates")
+    }
+    if (!Number.isSafeInteger(from) || Math.abs(from) > MAX_FILL_UNITS) refuse(`${at}.from`, "a whole number of units")
+    if (!Number.isSafeInteger(to) || Math.abs(to) > MAX_FILL_UNITS) refuse(`${at}.to`, "a whole number of units")
+    scope.clock.read = true
+  } else {
+    for (const k of ["from", "to"] as const) {
+      if (typeof fill[k] !== "string" || !isIsoDate(fill[k])) refuse(`${at}.${k}`, "expects a calendar date as YYYY-MM-DD")
+    }
+  }
+  if (fill.from > fill.to) refuse(`${at}.to`, "the range ends before it starts")
+  const buckets = TimeBucket.bucketsIn(unit, fill, scope.now, timeZone, calendar, MAX_FILL)
+  if (buckets.length > MAX_FILL) refuse(at, `the range holds more than ${MAX_FILL} buckets`)
+  return { key, buckets }
+}
+
 /**
  * Checks and resolves an aggregate query for a workspace at time `now`.
  *
@@ -771,7 +850,8 @@ export const aggregate = (
       if (outputKinds.has(as)) refuse(at, `alias "${as}" is used twice`)
       outputKinds.set(as, kind)
     }
-    const groupBy = (query.groupBy ?? []).map((g, i): GroupKey => {
+    const fills: Array<Omit<GapFill, "limit">> = []
+    const groupBy = (query.groupBy ?? []).map((g, i): GroupKeyPlan => {
       const at = `groupBy.${i}`
       const f = fieldOf(scope, spec, g.field, at)
       if (g._tag === "Field") {
@@ -779,12 +859,23 @@ export const aggregate = (
         alias(g.as, at, f.kind)
         return g
       }
-      if (f.kind !== "timestamp") refuse(at, `buckets apply to timestamp fields, "${g.field}" is ${f.kind}`)
+      const calendar = TimeBucket.calendarOf(g)
+      if (f.kind === "date") {
+        const unit = g.unit === "hour" ? refuse(`${at}.unit`, `"${g.field}" is a date, which has no hours`) : g.unit
+        if (g.timeZone !== undefined) refuse(`${at}.timeZone`, `"${g.field}" is a date, which has no time zone; drop timeZone`)
+        alias(g.as, at, "date")
+        if (g.fill !== undefined) fills.push(checkFill(scope, g.as, g.fill, `${at}.fill`, unit, null, calendar))
+        return { _tag: "Bucket", as: g.as, field: g.field, of: "date", unit, calendar }
+      }
+      if (f.kind !== "timestamp") refuse(at, `buckets apply to timestamp and date fields, "${g.field}" is ${f.kind}`)
+      const named = g.timeZone ?? refuse(`${at}.timeZone`, `buckets of the timestamp "${g.field}" need a timeZone`)
       // Engines get the canonical name, never the one the query spelled.
-      const timeZone = Either.getOrElse(resolveTimeZone(g.timeZone), (reason) => refuse(`${at}.timeZone`, reason))
-      alias(g.as, at, "date")
-      return { ...g, timeZone }
+      const timeZone = Either.getOrElse(TimeBucket.resolveTimeZone(named), (reason) => refuse(`${at}.timeZone`, reason))
+      alias(g.as, at, g.unit === "hour" ? "string" : "date")
+      if (g.fill !== undefined) fills.push(checkFill(scope, g.as, g.fill, `${at}.fill`, g.unit, timeZone, calendar))
+      return { _tag: "Bucket", as: g.as, field: g.field, of: "timestamp", unit: g.unit, timeZone, calendar }
     })
+    if (fills.length > 1) refuse("groupBy", "at most one bucket key fills gaps")
     if (query.measures.length === 0 && groupBy.length === 0) refuse("measures", "name at least one measure or group key")
     query.measures.forEach((m, i) => {
       const at = `measures.${i}`
@@ -824,7 +915,9 @@ export const aggregate = (
       groupBy,
       measures: query.measures,
       orderBy,
-      limit: query.limit ?? null,
+      // Filled rows are sorted in with the engine's, so the engine returns every group.
+      limit: fills.length === 0 ? query.limit ?? null : null,
+      fill: fills.length === 0 ? null : { ...fills[0]!, limit: query.limit ?? null },
       related: scope.related,
       paths: scope.paths,
       clockDependent: scope.clock.read,

@@ -11,7 +11,11 @@
  *   with Unicode's default (locale-free) lowercase mapping.
  * - Sorting puts nulls last in both directions, and breaks ties by `id` ascending,
  *   so keyset pagination is exact.
- * - `within` windows are inclusive and relative to the store's `Clock`.
+ * - `within` windows are inclusive and relative to the store's `Clock`; `olderThan` is
+ *   strictly before. On `date` fields they count days from today's date in a zone (UTC
+ *   unless given). Calendar windows (`calendar`, `thisPeriod`, `lastPeriods`,
+ *   `nextPeriods`) are local calendar units in an IANA zone, resolved against the `Clock`
+ *   into a range: see `CalendarWindow`.
  * - Sums skip nulls and are 0 when nothing is summed (a `related` sum over no records, an
  *   aggregate sum over no rows or only nulls); `avg`, `min`, `max` over nothing are null,
  *   and a `related` condition on a null measure is false. `countDistinct` skips nulls.
@@ -116,6 +120,71 @@ export const unitMillis: Readonly<Record<DurationUnit, number>> = {
 }
 
 /**
+ * A calendar unit: of a calendar window (`Calendar`) or a time bucket (`Bucket`, which
+ * also buckets by `hour`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CalendarUnit = Schema.Literal("day", "week", "month", "quarter", "year")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CalendarUnit = typeof CalendarUnit.Type
+
+/**
+ * Where calendar weeks and fiscal years start: `weekStart` is the ISO weekday weeks
+ * begin on (1 Monday, the default, to 7 Sunday); `fiscalYearStartMonth` the month
+ * quarters and years begin with (1 January, the default, to 12). With
+ * `fiscalYearStartMonth: 4` the year runs April to March and its first quarter is
+ * April to June.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CalendarOptions {
+  readonly weekStart?: number
+  readonly fiscalYearStartMonth?: number
+}
+
+const CalendarOptionFields = {
+  weekStart: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 7)), { exact: true }),
+  fiscalYearStartMonth: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 12)), { exact: true })
+}
+
+/**
+ * A calendar-aligned window, relative to the calendar `unit` holding now in `timeZone`:
+ * from the start of the unit `from` units away to the end of the unit `to` units away,
+ * both inclusive (0 is the current unit, -1 the one before). `from: -3, to: -1` in
+ * months is the three whole calendar months before this one; `from: 0, to: 0` in days
+ * is today.
+ *
+ * A timestamp is in the window from the first instant the zone's clock reads the
+ * window's first day (local midnight, or the instant a DST gap skips it) up to, not
+ * including, the first instant it reads the day after the window. A `date` is in it when
+ * it lies between the window's first and last day.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CalendarWindow extends CalendarOptions {
+  readonly unit: CalendarUnit
+  readonly from: number
+  readonly to: number
+  readonly timeZone: string
+}
+
+const CalendarWindowFields = {
+  unit: CalendarUnit,
+  from: Schema.Int,
+  to: Schema.Int,
+  timeZone: Schema.String,
+  ...CalendarOptionFields
+}
+
+/**
  * The measure of a `related` condition: how many related records, or the sum, average,
  * min or max of one of their fields (an average of no values is null, so the condition
  * is false; it is a double, like an aggregate's `avg`).
@@ -190,7 +259,18 @@ export type Expr =
     readonly direction: "past" | "future"
     readonly amount: number
     readonly unit: DurationUnit
+    /** For a `date` field: the zone whose today the window counts from (default `UTC`). */
+    readonly timeZone?: string
   }
+  | {
+    readonly _tag: "OlderThan"
+    readonly field: string
+    readonly amount: number
+    readonly unit: DurationUnit
+    /** As `Within.timeZone`. */
+    readonly timeZone?: string
+  }
+  | ({ readonly _tag: "Calendar"; readonly field: string } & CalendarWindow)
   | { readonly _tag: "And"; readonly exprs: ReadonlyArray<Expr> }
   | { readonly _tag: "Or"; readonly exprs: ReadonlyArray<Expr> }
   | { readonly _tag: "Not"; readonly expr: Expr }
@@ -243,8 +323,16 @@ export const Expr: Schema.Schema<Expr> = Schema.Union(
     field: Field,
     direction: Schema.Literal("past", "future"),
     amount: Schema.Int.pipe(Schema.nonNegative()),
-    unit: DurationUnit
+    unit: DurationUnit,
+    timeZone: Schema.optionalWith(Schema.String, { exact: true })
   }),
+  Schema.TaggedStruct("OlderThan", {
+    field: Field,
+    amount: Schema.Int.pipe(Schema.nonNegative()),
+    unit: DurationUnit,
+    timeZone: Schema.optionalWith(Schema.String, { exact: true })
+  }),
+  Schema.TaggedStruct("Calendar", { field: Field, ...CalendarWindowFields }),
   Schema.TaggedStruct("And", { exprs: Schema.Array(Schema.suspend(() => Expr)) }),
   Schema.TaggedStruct("Or", { exprs: Schema.Array(Schema.suspend(() => Expr)) }),
   Schema.TaggedStruct("Not", { expr: Schema.suspend(() => Expr) }),
@@ -301,12 +389,12 @@ export const Find = Schema.Struct({
 export type Find = typeof Find.Type
 
 /**
- * A calendar unit to bucket timestamps by, in a time zone.
+ * A calendar unit to bucket timestamps or dates by (`hour` for timestamps only).
  *
  * @since 0.1.0
  * @category models
  */
-export const BucketUnit = Schema.Literal("day", "week", "month", "year")
+export const BucketUnit = Schema.Literal("hour", "day", "week", "month", "quarter", "year")
 
 /**
  * @since 0.1.0
@@ -315,9 +403,37 @@ export const BucketUnit = Schema.Literal("day", "week", "month", "year")
 export type BucketUnit = typeof BucketUnit.Type
 
 /**
- * A group key: a field's value, or the calendar bucket a timestamp falls in, in an IANA
- * time zone. A bucket's value is the local date its bucket starts on (`YYYY-MM-DD`;
- * weeks start on Monday).
+ * The range of buckets a bucket group key fills (gap filling): every bucket in it appears
+ * in the answer, those no row falls in with the measures of no rows (0 for counts and
+ * sums, null for the rest). Either units relative to the one holding now (`{ from: -11,
+ * to: 0 }` is the last twelve months, this one included; timestamps only, counted in the
+ * key's zone), or local dates (`{ from: "2026-01-01", to: "2026-03-31" }`: every bucket
+ * from the one holding `from` to the one holding `to`). With other group keys, each
+ * combination of their values that the answer holds gets every bucket. At most 10,000
+ * buckets.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const BucketFill = Schema.Union(
+  Schema.Struct({ from: Schema.Int, to: Schema.Int }),
+  Schema.Struct({ from: Schema.String, to: Schema.String })
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type BucketFill = typeof BucketFill.Type
+
+/**
+ * A group key: a field's value, or the calendar bucket a timestamp (in an IANA time zone)
+ * or a `date` falls in. A bucket's value is the local date its bucket starts on
+ * (`YYYY-MM-DD`); weeks start on `weekStart` (Monday unless set), quarters and years
+ * with `fiscalYearStartMonth` (January unless set). An `hour` bucket of a timestamp is
+ * named by its local start and the zone's offset then, `2026-10-25T02:00+02:00`, so the
+ * two hours a DST change repeats stay apart. A `date` has no zone: its buckets take no
+ * `timeZone`; a timestamp's need one.
  *
  * `timeZone` is a region zone (`Europe/Berlin`), `UTC` or a whole-hour `Etc/GMT±N`
  * (POSIX sign: `Etc/GMT+5` is UTC−5). Aliases and other spellings resolve to their zone
@@ -329,7 +445,14 @@ export type BucketUnit = typeof BucketUnit.Type
  */
 export const GroupKey = Schema.Union(
   Schema.TaggedStruct("Field", { as: Field, field: Field }),
-  Schema.TaggedStruct("Bucket", { as: Field, field: Field, unit: BucketUnit, timeZone: Schema.String })
+  Schema.TaggedStruct("Bucket", {
+    as: Field,
+    field: Field,
+    unit: BucketUnit,
+    timeZone: Schema.optionalWith(Schema.String, { exact: true }),
+    ...CalendarOptionFields,
+    fill: Schema.optionalWith(BucketFill, { exact: true })
+  })
 )
 
 /**
@@ -572,7 +695,9 @@ export const has = (field: string, value: string): Expr => ({ _tag: "Has", field
 export const hasAny = (field: string, values: ReadonlyArray<string>): Expr => ({ _tag: "HasAny", field, values })
 
 /**
- * A timestamp within the last `amount` units, up to now (inclusive).
+ * A timestamp within the last `amount` units, up to now (inclusive). On a `date` field
+ * (units `day` and `week`): a date from `amount` days or weeks before today up to today,
+ * today being the date in `options.timeZone` (UTC unless set).
  *
  * @example
  * ```ts
@@ -583,27 +708,131 @@ export const hasAny = (field: string, values: ReadonlyArray<string>): Expr => ({
  * @since 0.1.0
  * @category constructors
  */
-export const withinLast = (field: string, amount: number, unit: DurationUnit): Expr => ({
-  _tag: "Within",
-  field,
-  direction: "past",
-  amount,
-  unit
-})
+export const withinLast = (
+  field: string,
+  amount: number,
+  unit: DurationUnit,
+  options?: { readonly timeZone?: string }
+): Expr => ({ _tag: "Within", field, direction: "past", amount, unit, ...zoneOption(options) })
 
 /**
- * A timestamp from now up to `amount` units ahead (inclusive).
+ * A timestamp from now up to `amount` units ahead (inclusive); on a `date` field, a date
+ * from today up to `amount` days or weeks ahead.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const withinNext = (field: string, amount: number, unit: DurationUnit): Expr => ({
-  _tag: "Within",
+export const withinNext = (
+  field: string,
+  amount: number,
+  unit: DurationUnit,
+  options?: { readonly timeZone?: string }
+): Expr => ({ _tag: "Within", field, direction: "future", amount, unit, ...zoneOption(options) })
+
+const zoneOption = (options: { readonly timeZone?: string } | undefined) =>
+  options?.timeZone === undefined ? {} : { timeZone: options.timeZone }
+
+/**
+ * Older than `amount` units: a timestamp before now minus `amount` units, or a `date`
+ * before today minus `amount` days or weeks (today in `timeZone`, UTC unless set). Null
+ * is never older.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * // Not contacted for more than 30 days
+ * const stale = Query.olderThan("lastContactedAt", 30, "day")
+ * // A renewal date more than two weeks past, counting days in Berlin
+ * const lapsed = Query.olderThan("custom.renewsOn", 2, "week", { timeZone: "Europe/Berlin" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const olderThan = (
+  field: string,
+  amount: number,
+  unit: DurationUnit,
+  options?: { readonly timeZone?: string }
+): Expr => ({ _tag: "OlderThan", field, amount, unit, ...zoneOption(options) })
+
+/**
+ * A calendar-aligned window on a timestamp or `date` field (see `CalendarWindow`): units
+ * `from` to `to` relative to the one holding now in `timeZone`.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * // The two whole weeks before this one, weeks starting on Sunday, in New York
+ * const q = Query.calendar("closedAt", "week", { from: -2, to: -1, timeZone: "America/New_York", weekStart: 7 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const calendar = (field: string, unit: CalendarUnit, window: Omit<CalendarWindow, "unit">): Expr => ({
+  _tag: "Calendar",
   field,
-  direction: "future",
-  amount,
-  unit
+  unit,
+  ...window
 })
+
+/**
+ * In the current calendar `unit` (today, this week, this fiscal quarter) in `timeZone`.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const closedThisQuarter = Query.thisPeriod("closedAt", "quarter", "Europe/Berlin", { fiscalYearStartMonth: 4 })
+ * const dueToday = Query.thisPeriod("dueOn", "day", "America/Los_Angeles")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const thisPeriod = (field: string, unit: CalendarUnit, timeZone: string, options: CalendarOptions = {}): Expr =>
+  calendar(field, unit, { from: 0, to: 0, timeZone, ...options })
+
+/**
+ * In the `count` whole calendar units before the current one ("last month" is
+ * `lastPeriods(field, 1, "month", zone)`; the current month is not included).
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const lastThreeMonths = Query.lastPeriods("placedAt", 3, "month", "Europe/Berlin")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const lastPeriods = (
+  field: string,
+  count: number,
+  unit: CalendarUnit,
+  timeZone: string,
+  options: CalendarOptions = {}
+): Expr => calendar(field, unit, { from: -count, to: -1, timeZone, ...options })
+
+/**
+ * In the `count` whole calendar units after the current one.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const renewsNextQuarter = Query.nextPeriods("custom.renewsOn", 1, "quarter", "UTC")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const nextPeriods = (
+  field: string,
+  count: number,
+  unit: CalendarUnit,
+  timeZone: string,
+  options: CalendarOptions = {}
+): Expr => calendar(field, unit, { from: 1, to: count, timeZone, ...options })
 
 /**
  * All conditions hold; `and()` is true.

@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { Either } from "effect"
-import type { BucketUnit } from "./Query.js"
+import type { BucketUnit, CalendarOptions, CalendarUnit, CalendarWindow } from "./Query.js"
 import * as Zone from "./Zone.js"
 
 /** Areas of the tz database's region zones, and the backward areas of its region aliases (`US/Pacific`). */
@@ -147,7 +147,41 @@ export const formatDate = (year: number, month: number, day: number): string => 
 }
 
 /**
- * The bucket an instant falls in, named by the local date the bucket starts on.
+ * Where weeks and fiscal years start, every option set (see `Query.CalendarOptions`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Calendar {
+  /** ISO weekday weeks start on: 1 Monday to 7 Sunday. */
+  readonly weekStart: number
+  /** The month quarters and years start with: 1 January to 12 December. */
+  readonly fiscalYearStartMonth: number
+}
+
+/**
+ * The ISO calendar: weeks from Monday, years from January.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ISO: Calendar = { weekStart: 1, fiscalYearStartMonth: 1 }
+
+/**
+ * The calendar of a query's options, defaults filled in.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const calendarOf = (options: CalendarOptions = {}): Calendar =>
+  options.weekStart === undefined && options.fiscalYearStartMonth === undefined ? ISO : {
+    weekStart: options.weekStart ?? 1,
+    fiscalYearStartMonth: options.fiscalYearStartMonth ?? 1
+  }
+
+/**
+ * The bucket an instant falls in, named by the local date the bucket starts on; an
+ * `hour` bucket by its local start and the offset then (`2026-10-25T02:00+02:00`).
  *
  * @example
  * ```ts
@@ -155,30 +189,233 @@ export const formatDate = (year: number, month: number, day: number): string => 
  * // 2026-03-29T00:30Z is still Saturday 28 March in New York
  * TimeBucket.bucketOf(Date.UTC(2026, 2, 29, 0, 30), "day", "America/New_York") // "2026-03-28"
  * TimeBucket.bucketOf(Date.UTC(2026, 2, 29, 0, 30), "week", "Europe/Berlin") // "2026-03-23"
+ * // Fiscal years from April: 15 May 2026 is in the quarter starting 1 April
+ * TimeBucket.bucketOf(Date.UTC(2026, 4, 15), "quarter", "UTC", { fiscalYearStartMonth: 4 }) // "2026-04-01"
+ * TimeBucket.bucketOf(Date.UTC(2026, 9, 25, 0, 30), "hour", "Europe/Berlin") // "2026-10-25T02:00+02:00"
  * ```
  *
  * @since 0.1.0
  * @category combinators
  */
-export const bucketOf = (millis: number, unit: BucketUnit, timeZone: string): string =>
-  bucketOfWall(Zone.wallAt(timeZone, millis), unit)
+export const bucketOf = (millis: number, unit: BucketUnit, timeZone: string, options?: CalendarOptions): string => {
+  const offset = Zone.offsetAt(timeZone, millis)
+  return unit === "hour" ? hourName(millis + offset, offset) : bucketOfWall(millis + offset, unit, calendarOf(options))
+}
+
+/**
+ * The bucket a `date` (`YYYY-MM-DD`) falls in, named by the date the bucket starts on.
+ * Dates have no zone and no hours: `unit` is a day or longer.
+ *
+ * @example
+ * ```ts
+ * import { TimeBucket } from "@rapport/core"
+ * TimeBucket.dateBucketOf("2026-03-29", "week") // "2026-03-23"
+ * TimeBucket.dateBucketOf("2026-03-29", "week", { weekStart: 7 }) // "2026-03-29"
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const dateBucketOf = (date: string, unit: Exclude<BucketUnit, "hour">, options?: CalendarOptions): string =>
+  bucketOfWall(Zone.wallMillis(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))), unit, calendarOf(options))
+
+/** `2026-10-25T02:00+02:00`: the local hour holding `wall`, and the offset (minutes, truncated). */
+const hourName = (wall: number, offset: number): string => {
+  const start = Math.floor(wall / Zone.HOUR) * Zone.HOUR
+  const [year, month, day] = Zone.wallDate(start)
+  const minutes = Math.trunc(Math.abs(offset) / 60_000)
+  const sign = offset < 0 && minutes > 0 ? "-" : "+"
+  return `${formatDate(year, month, day)}T${pad(Math.floor((start - Math.floor(start / Zone.DAY) * Zone.DAY) / Zone.HOUR), 2)}:00` +
+    `${sign}${pad(Math.floor(minutes / 60), 2)}:${pad(minutes % 60, 2)}`
+}
 
 /** The bucket of local wall milliseconds; calendar arithmetic in UTC, where every day has 24 hours. */
-const bucketOfWall = (wall: number, unit: BucketUnit): string => {
-  const [year, month, day] = Zone.wallDate(unit === "week" ? wall - ((dayOfWeek(wall) + 6) % 7) * Zone.DAY : wall)
-  switch (unit) {
-    case "day":
-    case "week":
-      return formatDate(year, month, day)
-    case "month":
-      return formatDate(year, month, 1)
-    case "year":
-      return formatDate(year, 1, 1)
-  }
+const bucketOfWall = (wall: number, unit: Exclude<BucketUnit, "hour">, calendar: Calendar): string => {
+  const [year, month, day] = Zone.wallDate(periodStart(wall, unit, calendar))
+  return formatDate(year, month, day)
 }
 
 /** 0 for Sunday to 6 for Saturday; 1970-01-01 was a Thursday. */
 const dayOfWeek = (wall: number): number => ((Math.floor(wall / Zone.DAY) + 4) % 7 + 7) % 7
+
+/** Months since year 0 of a wall time's date. */
+const monthIndex = (wall: number): number => {
+  const [year, month] = Zone.wallDate(wall)
+  return year * 12 + month - 1
+}
+
+const monthStart = (index: number): number => Zone.wallMillis(Math.floor(index / 12), (index % 12 + 12) % 12 + 1, 1)
+
+/** The first month of the quarter or year (`months` 3 or 12) holding month `index`. */
+const fiscalStart = (index: number, months: number, calendar: Calendar): number => {
+  const shift = calendar.fiscalYearStartMonth - 1
+  return Math.floor((index - shift) / months) * months + shift
+}
+
+/** The local midnight (wall milliseconds) starting the calendar unit that holds `wall`. */
+const periodStart = (wall: number, unit: CalendarUnit, calendar: Calendar): number => {
+  const midnight = Math.floor(wall / Zone.DAY) * Zone.DAY
+  switch (unit) {
+    case "day":
+      return midnight
+    case "week": {
+      const iso = dayOfWeek(midnight) === 0 ? 7 : dayOfWeek(midnight)
+      return midnight - ((iso - calendar.weekStart + 7) % 7) * Zone.DAY
+    }
+    case "month":
+      return monthStart(monthIndex(wall))
+    case "quarter":
+      return monthStart(fiscalStart(monthIndex(wall), 3, calendar))
+    case "year":
+      return monthStart(fiscalStart(monthIndex(wall), 12, calendar))
+  }
+}
+
+/** The start of the unit `count` units after the one starting at the local midnight `start`. */
+const shiftPeriod = (start: number, unit: CalendarUnit, count: number): number => {
+  switch (unit) {
+    case "day":
+      return start + count * Zone.DAY
+    case "week":
+      return start + count * 7 * Zone.DAY
+    case "month":
+      return monthStart(monthIndex(start) + count)
+    case "quarter":
+      return monthStart(monthIndex(start) + 3 * count)
+    case "year":
+      return monthStart(monthIndex(start) + 12 * count)
+  }
+}
+
+/**
+ * A calendar window resolved at an instant: its first day and the day after its last,
+ * as local dates, and the instants the zone's clock first reads them (`start` inclusive,
+ * `end` exclusive).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Window {
+  readonly firstDay: string
+  readonly lastDay: string
+  readonly start: number
+  readonly end: number
+}
+
+/**
+ * Resolves a calendar window (`Query.CalendarWindow`) at `now`: the units `from` to `to`
+ * relative to the unit holding `now` in `timeZone` (a name `resolveTimeZone` accepted).
+ *
+ * @example
+ * ```ts
+ * import { TimeBucket } from "@rapport/core"
+ * const now = Date.UTC(2026, 4, 15, 12)
+ * // Last month in Berlin: 1 to 30 April, from 31 March 22:00Z up to 30 April 22:00Z
+ * TimeBucket.windowAt(now, { unit: "month", from: -1, to: -1, timeZone: "Europe/Berlin" })
+ * // { firstDay: "2026-04-01", lastDay: "2026-04-30", start: Date.UTC(2026, 2, 31, 22), end: Date.UTC(2026, 3, 30, 22) }
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const windowAt = (now: number, window: CalendarWindow): Window => {
+  const current = periodStart(Zone.wallAt(window.timeZone, now), window.unit, calendarOf(window))
+  const first = shiftPeriod(current, window.unit, window.from)
+  const after = shiftPeriod(current, window.unit, window.to + 1)
+  const name = (wall: number) => {
+    const [y, m, d] = Zone.wallDate(wall)
+    return formatDate(y, m, d)
+  }
+  return {
+    firstDay: name(first),
+    lastDay: name(after - Zone.DAY),
+    start: Zone.firstInstantAtOrAfter(window.timeZone, first),
+    end: Zone.firstInstantAtOrAfter(window.timeZone, after)
+  }
+}
+
+/** Local midnight (wall milliseconds) of a `YYYY-MM-DD` date. */
+const wallOfDate = (date: string): number =>
+  Zone.wallMillis(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)))
+
+const dayName = (wall: number): string => {
+  const [y, m, d] = Zone.wallDate(wall)
+  return formatDate(y, m, d)
+}
+
+/**
+ * The names of every bucket in a range, in order, stopping past `max` (so a caller can
+ * refuse a range that long). `range` is units relative to the unit holding `now`, or local
+ * dates (`from` and `to` are the buckets holding them). `timeZone` is null for buckets of
+ * `date` fields, which take date ranges only.
+ *
+ * @example
+ * ```ts
+ * import { TimeBucket } from "@rapport/core"
+ * TimeBucket.bucketsIn("month", { from: -2, to: 0 }, Date.UTC(2026, 4, 15), "Europe/Berlin", TimeBucket.ISO, 100)
+ * // ["2026-03-01", "2026-04-01", "2026-05-01"]
+ * TimeBucket.bucketsIn("week", { from: "2026-03-01", to: "2026-03-10" }, 0, null, TimeBucket.ISO, 100)
+ * // ["2026-02-23", "2026-03-02", "2026-03-09"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const bucketsIn = (
+  unit: BucketUnit,
+  range: { readonly from: number | string; readonly to: number | string },
+  now: number,
+  timeZone: string | null,
+  calendar: Calendar,
+  max: number
+): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  if (unit === "hour") {
+    // Local hours are not all an hour long (a zone may shift by 30 minutes): step through
+    // the range's instants by quarter hours and name each new hour once.
+    const zone = timeZone ?? "UTC"
+    let start: number
+    let end: number
+    if (typeof range.from === "number" && typeof range.to === "number") {
+      const wall = Zone.wallAt(zone, now)
+      const hourStart = now - (wall - Math.floor(wall / Zone.HOUR) * Zone.HOUR)
+      start = hourStart + range.from * Zone.HOUR
+      end = hourStart + (range.to + 1) * Zone.HOUR
+    } else {
+      start = Zone.firstInstantAtOrAfter(zone, wallOfDate(String(range.from)))
+      end = Zone.firstInstantAtOrAfter(zone, wallOfDate(String(range.to)) + Zone.DAY)
+    }
+    const name = bucketer("hour", zone)
+    for (let t = start; t < end && out.length <= max; t += 15 * 60_000) {
+      const n = name(t)
+      if (out[out.length - 1] !== n) out.push(n)
+    }
+    return out
+  }
+  let first: number
+  let last: number
+  if (typeof range.from === "number" && typeof range.to === "number") {
+    const current = periodStart(Zone.wallAt(timeZone ?? "UTC", now), unit, calendar)
+    first = shiftPeriod(current, unit, range.from)
+    last = shiftPeriod(current, unit, range.to)
+  } else {
+    first = periodStart(wallOfDate(String(range.from)), unit, calendar)
+    last = periodStart(wallOfDate(String(range.to)), unit, calendar)
+  }
+  for (let k = 0, wall = first; wall <= last && out.length <= max; wall = shiftPeriod(first, unit, ++k)) out.push(dayName(wall))
+  return out
+}
+
+/**
+ * Today's date in a zone, as `YYYY-MM-DD`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const dateAt = (now: number, timeZone: string): string => {
+  const [y, m, d] = Zone.localDate(now, timeZone)
+  return formatDate(y, m, d)
+}
 
 /**
  * A function from instants to their buckets, the same as `bucketOf`'s, for naming many
@@ -199,9 +436,10 @@ const dayOfWeek = (wall: number): number => ((Math.floor(wall / Zone.DAY) + 4) %
  * @since 0.1.0
  * @category combinators
  */
-export const bucketer = (unit: BucketUnit, timeZone: string): (millis: number) => string => {
+export const bucketer = (unit: BucketUnit, timeZone: string, options?: CalendarOptions): (millis: number) => string => {
+  const calendar = calendarOf(options)
   const slots = new Map<number, number | null>()
-  const days = new Map<number, string>()
+  const names = new Map<number, string>()
   return (millis) => {
     const slot = Math.floor(millis / Zone.HOUR)
     let offset = slots.get(slot)
@@ -210,10 +448,16 @@ export const bucketer = (unit: BucketUnit, timeZone: string): (millis: number) =
       offset = start === Zone.offsetAt(timeZone, slot * Zone.HOUR + Zone.HOUR - 1) ? start : null
       slots.set(slot, offset)
     }
-    if (offset === null) return bucketOf(millis, unit, timeZone)
-    const day = Math.floor((millis + offset) / Zone.DAY)
-    let bucket = days.get(day)
-    if (bucket === undefined) days.set(day, bucket = bucketOfWall(millis + offset, unit))
-    return bucket
+    if (offset === null) return bucketOf(millis, unit, timeZone, calendar)
+    // A repeated local hour (clocks set back) is two buckets: the offset is part of an hour's key.
+    const key = unit === "hour"
+      ? Math.floor((millis + offset) / Zone.HOUR) * 4096 + Math.trunc(offset / 60_000) + 2048
+      : Math.floor((millis + offset) / Zone.DAY)
+    let name = names.get(key)
+    if (name === undefined) {
+      name = unit === "hour" ? hourName(millis + offset, offset) : bucketOfWall(millis + offset, unit, calendar)
+      names.set(key, name)
+    }
+    return name
   }
 }

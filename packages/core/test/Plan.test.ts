@@ -154,12 +154,13 @@ describe("Plan.find refusals", () => {
     expectRefused(find(Query.find("invoice", { where: deep })), `where${".exprs.0".repeat(33)}`, /deeper/)
   })
 
-  it("refuses within on a non-timestamp field and bad amounts", () => {
+  it("refuses within on a field that is neither a timestamp nor a date, and bad amounts", () => {
     expectRefused(
-      find(Query.find("invoice", { where: Query.withinLast("dueOn", 3, "day") })),
+      find(Query.find("invoice", { where: Query.withinLast("memo", 3, "day") })),
       "where",
-      /within applies to timestamp fields, "dueOn" is date/
+      /within applies to timestamp and date fields, "memo" is string/
     )
+    expectRefused(find(Query.find("invoice", { where: Query.withinLast("dueOn", 3, "hour") })), "where.unit", /a date has no hours/)
     expectRefused(find(Query.find("invoice", { where: Query.withinLast("issuedAt", -1, "day") })), "where", /whole number|non-negative|integer/)
     expectRefused(find(Query.find("invoice", { where: Query.withinLast("issuedAt", 1.5, "day") })), "where", /whole number|non-negative|integer/)
     expectRefused(
@@ -471,8 +472,16 @@ describe("Plan.aggregate", () => {
         groupBy: [{ _tag: "Bucket", as: "day", field: "dueOn", unit: "day", timeZone: "UTC" }],
         measures: [count]
       })),
+      "groupBy.0.timeZone",
+      /"dueOn" is a date, which has no time zone/
+    )
+    expectRefused(
+      aggregate(Query.aggregate("invoice", {
+        groupBy: [{ _tag: "Bucket", as: "day", field: "amount", unit: "day", timeZone: "UTC" }],
+        measures: [count]
+      })),
       "groupBy.0",
-      /buckets apply to timestamp fields, "dueOn" is date/
+      /buckets apply to timestamp and date fields, "amount" is number/
     )
     expectRefused(
       aggregate(Query.aggregate("invoice", { groupBy: [{ _tag: "Field", as: "t", field: "tags" }], measures: [] })),
@@ -592,7 +601,15 @@ describe("Plan: what engines would read differently", () => {
         measures: [count]
       }))
     expect(planOf(bucketIn("US/Pacific")).groupBy).toEqual([
-      { _tag: "Bucket", as: "day", field: "issuedAt", unit: "day", timeZone: "America/Los_Angeles" }
+      {
+        _tag: "Bucket",
+        as: "day",
+        field: "issuedAt",
+        of: "timestamp",
+        unit: "day",
+        timeZone: "America/Los_Angeles",
+        calendar: { weekStart: 1, fiscalYearStartMonth: 1 }
+      }
     ])
     expect(planOf(bucketIn("Etc/UTC")).groupBy[0]).toMatchObject({ timeZone: "UTC" })
     expectRefused(bucketIn("CET"), "groupBy.0.timeZone", /"CET" is not a region zone.*"Europe\/Brussels"/)

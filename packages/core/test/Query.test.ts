@@ -338,9 +338,18 @@ describe("schemas refuse malformed JSON", () => {
     refusesAggregate({
       collection: "order",
       measures: [],
-      groupBy: [{ _tag: "Bucket", as: "q", field: "placedAt", unit: "quarter", timeZone: "UTC" }]
+      groupBy: [{ _tag: "Bucket", as: "q", field: "placedAt", unit: "minute", timeZone: "UTC" }]
     })
-    refusesAggregate({ collection: "order", measures: [], groupBy: [{ _tag: "Bucket", as: "d", field: "placedAt", unit: "day" }] })
+    refusesAggregate({
+      collection: "order",
+      measures: [],
+      groupBy: [{ _tag: "Bucket", as: "d", field: "placedAt", unit: "day", timeZone: 5 }]
+    })
+    refusesAggregate({
+      collection: "order",
+      measures: [],
+      groupBy: [{ _tag: "Bucket", as: "w", field: "placedAt", unit: "week", timeZone: "UTC", weekStart: 0 }]
+    })
     refusesAggregate({ collection: "order", measures: [], groupBy: [{ _tag: "Field", field: "status" }] })
   })
 })

@@ -196,7 +196,9 @@ class Builder {
         return this.dialect.hasAny(f.sql, this.param(this.dialect.listParam(expr.values, "text")))
       }
       case "Within":
-        throw new CompileError("a `within` condition reached the compiler unresolved; run Plan first")
+      case "OlderThan":
+      case "Calendar":
+        throw new CompileError(`a ${expr._tag} condition reached the compiler unresolved; run Plan first`)
       case "And":
         return expr.exprs.length === 0 ? "(1=1)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" AND ")})`
       case "Or":
@@ -399,7 +401,13 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
   for (const g of plan.groupBy) {
     const f = b.field(plan.spec, alias, g.field)
     select.push(
-      `${g._tag === "Field" ? f.sql : dialect.bucket(f.sql, g.unit, b.param(g.timeZone))} AS ${q(g.as)}`
+      `${
+        g._tag === "Field"
+          ? f.sql
+          : g.of === "date"
+          ? dialect.dateBucket(f.sql, g.unit, g.calendar)
+          : dialect.bucket(f.sql, g.unit, b.param(g.timeZone), g.calendar)
+      } AS ${q(g.as)}`
     )
   }
   for (const m of plan.measures) {

@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import type { Field, Query } from "@rapport/core"
+import type { Field, Query, TimeBucket } from "@rapport/core"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Effect } from "effect"
@@ -112,8 +112,14 @@ export interface Dialect {
   readonly readJson: (value: unknown) => unknown
   /** The Unicode default lowercase of a text expression (JavaScript's `toLowerCase`). */
   readonly lower: (expr: string) => string
-  /** The bucket of an epoch-millis expression: a `YYYY-MM-DD` text. `zone` is a placeholder. */
-  readonly bucket: (expr: string, unit: Query.BucketUnit, zone: string) => string
+  /**
+   * The bucket of an epoch-millis expression, named as `TimeBucket.bucketOf` names it
+   * (`YYYY-MM-DD`; `YYYY-MM-DDTHH:00±HH:MM` for hours). `zone` is a placeholder; the
+   * calendar's numbers are checked integers, safe to write into the statement.
+   */
+  readonly bucket: (expr: string, unit: Query.BucketUnit, zone: string, calendar: TimeBucket.Calendar) => string
+  /** The bucket of a `YYYY-MM-DD` text expression, as `TimeBucket.dateBucketOf` names it. */
+  readonly dateBucket: (expr: string, unit: Exclude<Query.BucketUnit, "hour">, calendar: TimeBucket.Calendar) => string
   /** A parameter value for a boolean. */
   readonly bool: (value: boolean) => unknown
   /** `expr` is one of the values of a bound list parameter (`param`, bound with `listParam`). */

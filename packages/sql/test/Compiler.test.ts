@@ -48,11 +48,11 @@ describe("Compiler", () => {
       measures: [{ _tag: "Sum", as: "s", field: "seats" }]
     }), 0))
     const pg = Compiler.aggregate(Dialect.postgres(), tables, "ws", p)
-    expect(pg.sql).toContain(`date_trunc('week', to_timestamp(t0."createdAt" / 1000.0) AT TIME ZONE $1)`)
+    expect(pg.sql).toContain(`date_trunc('week', (to_timestamp(t0."createdAt" / 1000.0) AT TIME ZONE $1))`)
     expect(pg.sql).toContain("GROUP BY 1 ORDER BY \"day\" ASC NULLS LAST")
     expect(pg.params).toEqual(["Europe/Berlin", "ws"])
     const lite = Compiler.aggregate(Dialect.sqlite, tables, "ws", p)
-    expect(lite.sql).toContain(`rapport_bucket(t0."createdAt", 'week', ?)`)
+    expect(lite.sql).toContain(`rapport_bucket(t0."createdAt", 'week', ?, 1, 1)`)
   })
 
   it("compiles `related` as one grouped IN only when a record without related rows fails the test", () => {

@@ -3,7 +3,8 @@
  * duplicates, unicode, negatives, equal sort keys) and random finds and aggregates
  * over them.
  */
-import type { Collection, Query } from "@rapport/core"
+import type { Collection } from "@rapport/core"
+import { Query } from "@rapport/core"
 import { FastCheck as fc } from "effect"
 import { ACCOUNT, DEAL } from "../TestCatalog.js"
 import { account, deal, HOUR, NOW } from "./harness.js"
@@ -22,7 +23,11 @@ const bigInteger = fc.constantFrom(2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 52 + 1, 3_0
 const seatsValue = fc.oneof({ arbitrary: small, weight: 6 }, { arbitrary: bigInteger, weight: 1 })
 /** Doubles at and past the arithmetic range (2^64); positive only, so sums keep no rounding residue. */
 const scoreValue = fc.oneof({ arbitrary: quarter, weight: 8 }, { arbitrary: fc.constantFrom(2 ** 64, 3e19), weight: 1 })
-const dates = ["2023-12-31", "2024-01-01", "2024-02-29", "2024-03-01", "2025-06-15"]
+/** Dates at year and month ends, a leap day, and around NOW (2025-06-15), where relative and calendar windows end. */
+const dates = [
+  "2023-12-31", "2024-01-01", "2024-02-29", "2024-03-01", "2025-03-31", "2025-04-01", "2025-05-31", "2025-06-01",
+  "2025-06-08", "2025-06-09", "2025-06-14", "2025-06-15", "2025-06-16", "2025-06-30", "2025-07-01"
+]
 const date = fc.constantFrom(...dates)
 /** Instants around NOW and around the DST switches, with off-by-one-millisecond neighbours. */
 const bases = [
@@ -204,18 +209,47 @@ const leaf = (f: FieldGen): fc.Arbitrary<Query.Expr> => {
           caseInsensitive: fc.boolean()
         }))
       }
-      if (f.kind === "timestamp") {
-        common.push(fc.record({
-          _tag: fc.constant("Within" as const),
-          field: fc.constant(f.path),
-          direction: fc.constantFrom("past" as const, "future" as const),
-          amount: fc.integer({ min: 0, max: 10 }),
-          unit: fc.constantFrom<Query.DurationUnit>("hour", "day", "week")
-        }))
-      }
+      if (f.kind === "timestamp" || f.kind === "date") common.push(...timeWindows(f.path, f.kind))
       return fc.oneof(...common)
     }
   }
+}
+
+/** Zones east and west of UTC, with and without DST (southern too), and odd offsets. */
+export const windowZones = [
+  "UTC", "Europe/Berlin", "America/New_York", "America/Sao_Paulo", "Australia/Sydney", "Asia/Kolkata",
+  "Pacific/Chatham", "America/St_Johns", "Pacific/Kiritimati", "Australia/Lord_Howe", "America/Santiago"
+]
+
+const calendarOptions = fc.record(
+  { weekStart: fc.integer({ min: 1, max: 7 }), fiscalYearStartMonth: fc.integer({ min: 1, max: 12 }) },
+  { requiredKeys: [] }
+)
+
+/** A calendar window on `field`: a few units either side of now's, in a zone. */
+export const calendarWindow = (field: string): fc.Arbitrary<Query.Expr> =>
+  fc.tuple(
+    fc.constantFrom<Query.CalendarUnit>("day", "week", "month", "quarter", "year"),
+    fc.integer({ min: -3, max: 1 }),
+    fc.integer({ min: 0, max: 2 }),
+    fc.constantFrom(...windowZones),
+    calendarOptions
+  ).map(([unit, from, length, timeZone, options]) => Query.calendar(field, unit, { from, to: from + length, timeZone, ...options }))
+
+/** Relative (`within`, `olderThan`) and calendar windows; dates count days and weeks from today in a zone. */
+const timeWindows = (field: string, kind: "timestamp" | "date"): ReadonlyArray<fc.Arbitrary<Query.Expr>> => {
+  const unit = kind === "date" ? fc.constantFrom<Query.DurationUnit>("day", "week") : fc.constantFrom<Query.DurationUnit>("hour", "day", "week")
+  const zone = kind === "date" ? fc.option(fc.constantFrom(...windowZones), { nil: undefined }) : fc.constant(undefined)
+  const options = (timeZone: string | undefined) => (timeZone === undefined ? undefined : { timeZone })
+  return [
+    fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 10 }), unit, zone).map(([past, amount, u, timeZone]) =>
+      (past ? Query.withinLast : Query.withinNext)(field, amount, u, options(timeZone))
+    ),
+    fc.tuple(fc.integer({ min: 0, max: 10 }), unit, zone).map(([amount, u, timeZone]) =>
+      Query.olderThan(field, amount, u, options(timeZone))
+    ),
+    calendarWindow(field)
+  ]
 }
 
 const relatedMeasure: fc.Arbitrary<Query.RelatedMeasure> = fc.oneof(
@@ -393,21 +427,50 @@ export const find: fc.Arbitrary<Query.Find> = fc.constantFrom(ACCOUNT, ACCOUNT, 
   )
 )
 
-const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]
+const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "America/St_Johns"]
+
+/** Gap filling: a few units around now's, or a range of dates (a day to a few months). */
+const relativeFill = fc.tuple(fc.integer({ min: -3, max: 0 }), fc.integer({ min: 0, max: 3 })).map(([from, length]) => ({
+  from,
+  to: from + length
+}))
+const nearNow = dates.filter((d) => d >= "2025-05-31")
+const dateFill = fc.tuple(fc.constantFrom(...nearNow), fc.constantFrom(...nearNow)).map(([a, b]) => ({
+  from: a < b ? a : b,
+  to: a < b ? b : a
+}))
+const fillOption = <A>(arb: fc.Arbitrary<A>) => fc.option(arb, { nil: undefined, freq: 3 })
+const withFill = (fill: Query.BucketFill | undefined) => (fill === undefined ? {} : { fill })
 
 const groupKey = (collection: string): fc.Arbitrary<Omit<Query.GroupKey, "as">> => {
-  const timestamp = collection === ACCOUNT ? "lastSeenAt" : "closedAt"
+  const timestamps = collection === ACCOUNT ? ["lastSeenAt"] : ["closedAt", "accountId.lastSeenAt"]
+  const dateFields = collection === ACCOUNT ? ["since", "custom.renewsOn"] : ["accountId.since"]
   return fc.oneof(
     fc.record({
       _tag: fc.constant("Field" as const),
       field: fc.constantFrom(...sortable(collection).filter((f) => f.path !== "id").map((f) => f.path))
     }),
-    fc.record({
-      _tag: fc.constant("Bucket" as const),
-      field: fc.constant(timestamp),
-      unit: fc.constantFrom<Query.BucketUnit>("day", "week", "month", "year"),
-      timeZone: fc.constantFrom(...zones)
-    })
+    fc.tuple(
+      fc.constantFrom(...timestamps),
+      fc.constantFrom<Query.BucketUnit>("hour", "day", "week", "month", "quarter", "year"),
+      fc.constantFrom(...zones),
+      calendarOptions,
+      fillOption(fc.oneof(relativeFill, dateFill))
+    ).map(([field, unit, timeZone, options, fill]) => ({
+      _tag: "Bucket" as const,
+      field,
+      unit,
+      timeZone,
+      ...options,
+      // Hours of a range of dates are many: fill hours only a few around now.
+      ...withFill(unit === "hour" && fill !== undefined && typeof fill.from === "string" ? undefined : fill)
+    })),
+    fc.tuple(
+      fc.constantFrom(...dateFields),
+      fc.constantFrom<Exclude<Query.BucketUnit, "hour">>("day", "week", "month", "quarter", "year"),
+      calendarOptions,
+      fillOption(dateFill)
+    ).map(([field, unit, options, fill]) => ({ _tag: "Bucket" as const, field, unit, ...options, ...withFill(fill) }))
   )
 }
 
@@ -443,7 +506,14 @@ export const aggregate: fc.Arbitrary<Query.Aggregate> = fc.constantFrom(ACCOUNT,
     fc.constantFrom("group", "eq", "in"),
     currency
   ).chain(([keys, measures, generatedWhere, limit, pin, c]) => {
-    const groupBy = keys.map((k, i) => ({ ...k, as: `g${i}` }) as Query.GroupKey)
+    // One bucket key at most fills gaps.
+    const firstFill = keys.findIndex((k) => k._tag === "Bucket" && "fill" in k)
+    const groupBy = keys.map((k, i) => {
+      const key = { ...k, as: `g${i}` } as Query.GroupKey
+      if (key._tag !== "Bucket" || i === firstFill || key.fill === undefined) return key
+      const { fill: _dropped, ...rest } = key
+      return rest
+    })
     const ms = measures.map((m, i) => ({ ...m, as: `m${i}` }) as Query.Measure)
     let where = generatedWhere
     for (const m of ms) {

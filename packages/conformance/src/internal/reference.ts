@@ -4,12 +4,14 @@
  * properties compare each store's answers with these.
  *
  * Only the pure, shared checking step (`Plan.find` / `Plan.aggregate`: catalog checks,
- * `within` windows resolved against `now`, the total order) comes from core; every
- * condition, sort, group, bucket and measure is evaluated here.
+ * canonical zone names, the total order) comes from core; every condition (relative and
+ * calendar windows too: the query's own `where` is evaluated, not the plan's resolved
+ * one), sort, group, bucket and measure is evaluated here.
  */
 import type { Catalog, Query } from "@rapport/core"
 import { Collection, Plan } from "@rapport/core"
 import { Either } from "effect"
+import * as ReferenceTime from "./referenceTime.js"
 
 /** The rows of one workspace, by collection. */
 export type Dataset = Readonly<Record<string, ReadonlyArray<Collection.Row>>>
@@ -38,13 +40,15 @@ let scope: {
   readonly workspaceId: string
   readonly data: Dataset
   readonly collectionOf: WeakMap<Collection.Row, string>
+  /** The clock relative and calendar windows count from. */
+  readonly now: number
 } | null = null
 
-const withScope = <A>(catalog: Catalog.Service, workspaceId: string, data: Dataset, f: () => A): A => {
+const withScope = <A>(catalog: Catalog.Service, workspaceId: string, data: Dataset, now: number, f: () => A): A => {
   const collectionOf = new WeakMap<Collection.Row, string>()
   for (const [name, rows] of Object.entries(data)) for (const row of rows) collectionOf.set(row, name)
   const outer = scope
-  scope = { catalog, workspaceId, data, collectionOf }
+  scope = { catalog, workspaceId, data, collectionOf, now }
   try {
     return f()
   } finally {
@@ -256,7 +260,9 @@ export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): 
       return Array.isArray(v) && v.some((x) => typeof x === "string" && expr.values.includes(x))
     }
     case "Within":
-      throw new Error("reference: `within` must be resolved by the plan first")
+    case "OlderThan":
+    case "Calendar":
+      return ReferenceTime.inWindow(readAt(row, expr.field), expr, scope!.now)
     case "And":
       return expr.exprs.every((e) => evaluate(data, row, e))
     case "Or":
@@ -306,51 +312,20 @@ export const find = (
   now: number
 ): ReadonlyArray<Collection.Row> => {
   const plan = unwrap(Plan.find(catalog, workspaceId, { ...query, cursor: undefined } as Query.Find, now))
-  return withScope(catalog, workspaceId, data, () => {
-    const rows = (data[query.collection] ?? []).filter((row) => plan.where === null || evaluate(data, row, plan.where))
+  return withScope(catalog, workspaceId, data, now, () => {
+    const where = query.where
+    const rows = (data[query.collection] ?? []).filter((row) => where === undefined || evaluate(data, row, where))
     return sortRows([...rows], plan.orderBy)
   })
 }
 
-// -- time buckets -----------------------------------------------------------
+// -- time buckets: see referenceTime.ts -------------------------------------
 
-const localParts = (millis: number, timeZone: string): [number, number, number] => {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "numeric",
-    day: "numeric"
-  }).formatToParts(new Date(millis))
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
-  return [get("year"), get("month"), get("day")]
-}
-
-const iso = (y: number, m: number, d: number): string =>
-  `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
-
-/** The local date a bucket starts on. */
-export const bucket = (millis: number, unit: Query.BucketUnit, timeZone: string): string => {
-  const [y, m, d] = localParts(millis, timeZone)
-  switch (unit) {
-    case "day":
-      return iso(y, m, d)
-    case "month":
-      return iso(y, m, 1)
-    case "year":
-      return iso(y, 1, 1)
-    case "week": {
-      // Walk back to Monday on the calendar (a noon UTC date avoids any DST question).
-      const date = new Date(Date.UTC(y, m - 1, d, 12))
-      while (date.getUTCDay() !== 1) date.setUTCDate(date.getUTCDate() - 1)
-      return iso(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())
-    }
-  }
-}
-
-const groupValue = (row: Collection.Row, key: Query.GroupKey): Query.Scalar | null => {
+const groupValue = (row: Collection.Row, key: Plan.GroupKeyPlan): Query.Scalar | null => {
   const v = readAt(row, key.field)
   if (key._tag === "Field") return v === null || !isScalar(v) ? null : v
-  return typeof v === "number" ? bucket(v, key.unit, key.timeZone) : null
+  if (key.of === "date") return typeof v === "string" ? ReferenceTime.dateBucket(v, key.unit, key.calendar) : null
+  return typeof v === "number" ? ReferenceTime.bucket(v, key.unit, key.timeZone, key.calendar) : null
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
@@ -427,8 +402,9 @@ export const aggregate = (
   now: number
 ): ReadonlyArray<Query.AggregateRow> => {
   const plan = unwrap(Plan.aggregate(catalog, workspaceId, query, now))
-  return withScope(catalog, workspaceId, data, () => {
-    const rows = (data[query.collection] ?? []).filter((row) => plan.where === null || evaluate(data, row, plan.where))
+  return withScope(catalog, workspaceId, data, now, () => {
+    const where = query.where
+    const rows = (data[query.collection] ?? []).filter((row) => where === undefined || evaluate(data, row, where))
     const groups: Array<{ key: ReadonlyArray<Query.Scalar | null>; rows: Array<Collection.Row> }> = []
     if (plan.groupBy.length === 0) groups.push({ key: [], rows })
     else {
@@ -437,6 +413,21 @@ export const aggregate = (
         const found = groups.find((g) => g.key.every((k, i) => k === key[i]))
         if (found === undefined) groups.push({ key, rows: [row] })
         else found.rows.push(row)
+      }
+    }
+    // Gap filling: each combination of the other keys gets every bucket of the range.
+    const filled = (query.groupBy ?? []).findIndex((g) => g._tag === "Bucket" && g.fill !== undefined)
+    const key = plan.groupBy[filled]
+    const fill = (query.groupBy ?? [])[filled]
+    if (key !== undefined && key._tag === "Bucket" && fill?._tag === "Bucket" && fill.fill !== undefined) {
+      const names = ReferenceTime.bucketsIn(key.unit, fill.fill, now, key.of === "date" ? null : key.timeZone, key.calendar)
+      const others = (k: ReadonlyArray<Query.Scalar | null>) => k.filter((_, i) => i !== filled)
+      const combos = plan.groupBy.length === 1 ? [[]] : groups.map((g) => others(g.key))
+      for (const combo of combos) {
+        for (const name of names) {
+          const k = [...combo.slice(0, filled), name, ...combo.slice(filled)]
+          if (!groups.some((g) => g.key.every((v, i) => v === k[i]))) groups.push({ key: k, rows: [] })
+        }
       }
     }
     const out: Array<Record<string, Query.AggregateRow[string]>> = groups.map((g) => {
@@ -452,7 +443,7 @@ export const aggregate = (
       }
       return 0
     })
-    return plan.limit === null ? out : out.slice(0, plan.limit)
+    return query.limit === undefined ? out : out.slice(0, query.limit)
   })
 }
 

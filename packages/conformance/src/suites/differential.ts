@@ -3,11 +3,12 @@
  * and by the reference evaluator; the answers must be equal.
  */
 import { expect } from "@effect/vitest"
-import { Catalog, type Collection, Plan, Query, Store } from "@rapport/core"
+import { Catalog, type Collection, Plan, Query, Store, TimeBucket } from "@rapport/core"
 import { Effect, Either, FastCheck as fc, TestClock } from "effect"
 import * as Arbitraries from "../internal/arbitraries.js"
 import { deal, expectFailure, findAll, freshWorkspace, insertAll, type It, NOW } from "../internal/harness.js"
 import * as Reference from "../internal/reference.js"
+import * as ReferenceTime from "../internal/referenceTime.js"
 import { ACCOUNT, DEAL } from "../TestCatalog.js"
 
 /** How hard the differential properties push. */
@@ -105,7 +106,7 @@ const midnightsNear = (zone: string, base: number): ReadonlyArray<number> => {
   if (cached !== undefined) return cached
   const out: Array<number> = []
   try {
-    const day = (t: number) => Reference.bucket(t, "day", zone)
+    const day = (t: number) => ReferenceTime.bucket(t, "day", zone, TimeBucket.ISO)
     const step = 15 * 60_000
     for (let t = base - 30 * 3_600_000; t < base + 30 * 3_600_000; t += step) {
       if (day(t) === day(t + step)) continue
@@ -125,7 +126,8 @@ const midnightsNear = (zone: string, base: number): ReadonlyArray<number> => {
 }
 
 /**
- * Buckets `instants` by day, week, month and year in `zone` on the store: the answer is
+ * Buckets `instants` by every unit (weeks from Monday and Sunday, quarters and years
+ * from January and April) in `zone` on the store: the answer is
  * Intl's reading of the name as given (so an alias buckets like its zone), or, when the
  * planner refuses the name, an `InvalidQuery` on the time zone.
  */
@@ -138,11 +140,19 @@ const checkZone = (zone: string, instants: ReadonlyArray<number>) =>
     yield* store.transaction(
       Effect.forEach(instants, (closedAt, i) => store.insert(ws, DEAL, deal(ids[i]!, { closedAt })), { discard: true })
     )
-    const units = ["day", "week", "month", "year"] as const
+    // Every unit, and weeks from Sunday and fiscal quarters and years from April.
+    const buckets = [
+      ...(["hour", "day", "week", "month", "quarter", "year"] as const).map((unit) => ({ as: unit, unit, calendar: TimeBucket.ISO })),
+      { as: "sundayWeek", unit: "week", calendar: { weekStart: 7, fiscalYearStartMonth: 1 } },
+      { as: "fiscalQuarter", unit: "quarter", calendar: { weekStart: 1, fiscalYearStartMonth: 4 } },
+      { as: "fiscalYear", unit: "year", calendar: { weekStart: 1, fiscalYearStartMonth: 4 } }
+    ] as const
     const query = Query.aggregate(DEAL, {
       groupBy: [
         { _tag: "Field", as: "id", field: "id" },
-        ...units.map((unit) => ({ _tag: "Bucket", as: unit, field: "closedAt", unit, timeZone: zone }) as const)
+        ...buckets.map(({ as, calendar, unit }) =>
+          ({ _tag: "Bucket", as, field: "closedAt", unit, timeZone: zone, ...calendar }) as const
+        )
       ],
       measures: []
     })
@@ -153,7 +163,7 @@ const checkZone = (zone: string, instants: ReadonlyArray<number>) =>
     }
     const expected = instants.map((t, i) => ({
       id: ids[i]!,
-      ...Object.fromEntries(units.map((unit) => [unit, Reference.bucket(t, unit, zone)]))
+      ...Object.fromEntries(buckets.map(({ as, calendar, unit }) => [as, ReferenceTime.bucket(t, unit, zone, calendar)]))
     }))
     const actual = yield* store.aggregate(ws, query)
     expect(actual, JSON.stringify(zone)).toEqual(expected)

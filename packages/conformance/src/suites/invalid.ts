@@ -46,7 +46,38 @@ export const invalidFinds: ReadonlyArray<readonly [string, Query.Find]> = [
   ["a text operator on a strings field", Query.find(ACCOUNT, { where: Query.startsWith("tags", "v") })],
   ["has on a string field", Query.find(ACCOUNT, { where: Query.has("name", "Ada") })],
   ["hasAny on a number field", Query.find(ACCOUNT, { where: Query.hasAny("seats", ["1"]) })],
-  ["within on a date field", Query.find(ACCOUNT, { where: Query.withinLast("since", 1, "day") })],
+  ["within on a string field", Query.find(ACCOUNT, { where: Query.withinLast("name", 1, "day") })],
+  ["within hours on a date field", Query.find(ACCOUNT, { where: Query.withinLast("since", 1, "hour") })],
+  ["within with a time zone on a timestamp", Query.find(ACCOUNT, {
+    where: Query.withinLast("lastSeenAt", 1, "day", { timeZone: "Europe/Berlin" })
+  })],
+  ["within on a date in an unknown zone", Query.find(ACCOUNT, {
+    where: Query.withinLast("since", 1, "day", { timeZone: "Mars/Olympus_Mons" })
+  })],
+  ["olderThan on a number field", Query.find(ACCOUNT, { where: Query.olderThan("score", 1, "day") })],
+  ["olderThan with a negative amount", Query.find(ACCOUNT, { where: Query.olderThan("lastSeenAt", -1, "day") })],
+  ["olderThan minutes on a date field", Query.find(ACCOUNT, { where: Query.olderThan("since", 5, "minute") })],
+  ["a date window reaching past year 9999", Query.find(ACCOUNT, { where: Query.withinNext("since", 5_000_000, "day") })],
+  ["a calendar window on a boolean field", Query.find(ACCOUNT, { where: Query.thisPeriod("active", "day", "UTC") })],
+  ["a calendar window ending before it starts", Query.find(ACCOUNT, {
+    where: Query.calendar("lastSeenAt", "month", { from: 0, to: -1, timeZone: "UTC" })
+  })],
+  ["a calendar window zone that looks like SQL", Query.find(ACCOUNT, {
+    where: Query.thisPeriod("lastSeenAt", "day", "UTC'; DROP TABLE account; --")
+  })],
+  ["a calendar window in an abbreviation zone", Query.find(ACCOUNT, { where: Query.thisPeriod("lastSeenAt", "week", "CET") })],
+  ["a calendar window of a fractional unit", Query.find(ACCOUNT, {
+    where: Query.calendar("lastSeenAt", "day", { from: -1.5, to: 0, timeZone: "UTC" })
+  })],
+  ["a calendar window too far away", Query.find(ACCOUNT, {
+    where: Query.calendar("lastSeenAt", "year", { from: -2_000_000, to: 0, timeZone: "UTC" })
+  })],
+  ["a calendar week starting on day 8", Query.find(ACCOUNT, {
+    where: Query.thisPeriod("lastSeenAt", "week", "UTC", { weekStart: 8 })
+  })],
+  ["a fiscal year starting in month 0", Query.find(ACCOUNT, {
+    where: Query.thisPeriod("since", "year", "UTC", { fiscalYearStartMonth: 0 })
+  })],
   ["within with a negative amount", Query.find(ACCOUNT, { where: Query.withinLast("lastSeenAt", -1, "day") })],
   ["within with a fractional amount", Query.find(ACCOUNT, { where: Query.withinLast("lastSeenAt", 1.5, "day") })],
   ["an unknown field deep inside and/or/not", Query.find(ACCOUNT, {
@@ -223,8 +254,47 @@ export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]
     groupBy: [{ _tag: "Field", as: "r", field: "revenue" }],
     measures: [{ _tag: "Count", as: "n" }]
   })],
-  ["a bucket on a date field", Query.aggregate(ACCOUNT, {
+  ["a bucket of a date with a time zone", Query.aggregate(ACCOUNT, {
     groupBy: [{ _tag: "Bucket", as: "b", field: "since", unit: "month", timeZone: "UTC" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["an hour bucket of a date", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "since", unit: "hour" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a bucket of a timestamp without a time zone", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a bucket of a number field", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "score", unit: "day", timeZone: "UTC" }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["two bucket keys filling gaps", Query.aggregate(ACCOUNT, {
+    groupBy: [
+      { _tag: "Bucket", as: "a", field: "lastSeenAt", unit: "day", timeZone: "UTC", fill: { from: -1, to: 0 } },
+      { _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "week", timeZone: "UTC", fill: { from: -1, to: 0 } }
+    ],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a gap fill of dates relative to today", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "since", unit: "month", fill: { from: -1, to: 0 } }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a gap fill ending before it starts", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "since", unit: "month", fill: { from: "2025-06-01", to: "2025-01-01" } }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a gap fill of more than 10000 buckets", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "hour", timeZone: "UTC", fill: { from: -20_000, to: 0 } }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a gap fill with a malformed date", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "since", unit: "month", fill: { from: "2025-02-30", to: "2025-06-01" } }],
+    measures: [{ _tag: "Count", as: "n" }]
+  })],
+  ["a bucket week starting on day 0", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "week", timeZone: "UTC", weekStart: 0 }],
     measures: [{ _tag: "Count", as: "n" }]
   })],
   ["an unknown time zone", Query.aggregate(ACCOUNT, {

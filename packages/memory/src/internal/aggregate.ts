@@ -137,10 +137,21 @@ const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure, reach: Re
   }
 }
 
-const groupKeyReader = (key: Query.GroupKey, reach: Reach | undefined): (row: Row) => Scalar | null => {
+const groupKeyReader = (key: Plan.GroupKeyPlan, reach: Reach | undefined): (row: Row) => Scalar | null => {
   const read = reader(key.field, reach)
   if (key._tag === "Field") return (row) => scalarOrNull(read(row))
-  const bucket = TimeBucket.bucketer(key.unit, key.timeZone)
+  if (key.of === "date") {
+    const unit = key.unit
+    const names = new Map<string, string>()
+    return (row) => {
+      const v = read(row)
+      if (typeof v !== "string") return null
+      let name = names.get(v)
+      if (name === undefined) names.set(v, name = TimeBucket.dateBucketOf(v, unit, key.calendar))
+      return name
+    }
+  }
+  const bucket = TimeBucket.bucketer(key.unit, key.timeZone, key.calendar)
   return (row) => {
     const v = read(row)
     return typeof v === "number" ? bucket(v) : null

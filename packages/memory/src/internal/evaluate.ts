@@ -372,8 +372,10 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined, re
       }
     }
     case "Within":
+    case "OlderThan":
+    case "Calendar":
       // `Plan` resolves windows against the clock before a store sees the query.
-      throw new Error("MemoryStore: a `within` condition reached the store unresolved")
+      throw new Error(`MemoryStore: a ${expr._tag} condition reached the store unresolved`)
     case "And": {
       const parts = [...expr.exprs].sort((a, b) => cost(a) - cost(b)).map((e) => compileWith(e, resolve, outer, reach))
       if (parts.length === 0) return TRUE

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL dialect (documented at `Dialect.postgres`).
  */
-import type { Query } from "@rapport/core"
+import type { Query, TimeBucket } from "@rapport/core"
 import { EventCollection } from "@rapport/core"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { Effect } from "effect"
@@ -9,7 +9,33 @@ import type { Dialect, ValueKind } from "../Dialect.js"
 
 export const quoteIdentifier = (identifier: string) => `"${identifier.replace(/"/g, "\"\"")}"`
 
-const UNITS: Readonly<Record<Query.BucketUnit, string>> = { day: "day", week: "week", month: "month", year: "year" }
+/**
+ * The local timestamp `wall` truncated to the start of its calendar unit. Weeks from
+ * another weekday and fiscal quarters and years are ISO ones of the time shifted back
+ * by the calendar's offset, shifted forward again (a month shift only moves the month:
+ * the day is truncated away).
+ */
+const truncate = (wall: string, unit: Exclude<Query.BucketUnit, "hour">, calendar: TimeBucket.Calendar): string => {
+  const [shift, field] = unit === "week"
+    ? [calendar.weekStart - 1, "days"]
+    : unit === "quarter" || unit === "year"
+    ? [calendar.fiscalYearStartMonth - 1, "months"]
+    : [0, ""]
+  return shift === 0
+    ? `date_trunc('${unit}', ${wall})`
+    : `(date_trunc('${unit}', ${wall} - interval '${shift} ${field}') + interval '${shift} ${field}')`
+}
+
+const dayText = (timestamp: string) => `(to_char(${timestamp}, 'YYYY-MM-DD') COLLATE "C")`
+
+/** `2026-10-25T02:00+02:00`: the local hour and the offset in whole minutes toward zero. */
+const hourText = (instant: string, zone: string): string => {
+  const wall = `(${instant} AT TIME ZONE ${zone})`
+  const m = `(trunc(extract(epoch from ${wall} - (${instant} AT TIME ZONE 'UTC')) / 60)::int)`
+  return `(to_char(date_trunc('hour', ${wall}), 'YYYY-MM-DD"T"HH24:00') || ` +
+    `CASE WHEN ${m} < 0 THEN '-' ELSE '+' END || lpad((abs(${m}) / 60)::text, 2, '0') || ':' || ` +
+    `lpad((abs(${m}) % 60)::text, 2, '0') COLLATE "C")`
+}
 
 /** The array type a list parameter of a value kind is cast to. */
 const ARRAY: Readonly<Record<ValueKind, string>> = {
@@ -68,8 +94,13 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
     // jsonb arrives parsed.
     readJson: (value) => value,
     lower: (expr) => (fold === null ? `lower(${expr})` : `lower(${expr} COLLATE ${quoteIdentifier(fold)})`),
-    bucket: (expr, unit, zone) =>
-      `(to_char(date_trunc('${UNITS[unit]}', to_timestamp(${expr} / 1000.0) AT TIME ZONE ${zone}), 'YYYY-MM-DD') COLLATE "C")`,
+    bucket: (expr, unit, zone, calendar) => {
+      const instant = `to_timestamp(${expr} / 1000.0)`
+      return unit === "hour"
+        ? hourText(instant, zone)
+        : dayText(truncate(`(${instant} AT TIME ZONE ${zone})`, unit, calendar))
+    },
+    dateBucket: (expr, unit, calendar) => dayText(truncate(`(${expr})::timestamp`, unit, calendar)),
     bool: (value) => value,
     inList: (expr, param, kind) => `${expr} = ANY(${param}::${ARRAY[kind]})`,
     listParam: (values) => values,

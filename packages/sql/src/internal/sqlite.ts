@@ -65,7 +65,10 @@ export const sqlite: Dialect = {
   readJson: (value) =>
     typeof value === "string" ? (value === "[]" ? [] : value === "{}" ? {} : JSON.parse(value)) : value,
   lower: (expr) => `rapport_lower(${expr})`,
-  bucket: (expr, unit, zone) => `rapport_bucket(${expr}, '${unit}', ${zone})`,
+  bucket: (expr, unit, zone, calendar) =>
+    `rapport_bucket(${expr}, '${unit}', ${zone}, ${calendar.weekStart}, ${calendar.fiscalYearStartMonth})`,
+  dateBucket: (expr, unit, calendar) =>
+    `rapport_date_bucket(${expr}, '${unit}', ${calendar.weekStart}, ${calendar.fiscalYearStartMonth})`,
   bool: (value) => (value ? 1 : 0),
   inList: (expr, param) => `${expr} IN (SELECT value FROM json_each(${param}))`,
   listParam: (values) => JSON.stringify(values),

@@ -45,12 +45,30 @@ const open = (filename: string, busyTimeout: number): Sqlite.Database => {
   db.pragma("foreign_keys = ON")
   db.pragma("synchronous = NORMAL")
   db.function("rapport_lower", { deterministic: true }, (s: unknown) => (typeof s === "string" ? s.toLowerCase() : s))
-  db.function("rapport_bucket", { deterministic: true }, (ms: unknown, unit: unknown, zone: unknown) =>
-    typeof ms === "number" || typeof ms === "bigint"
-      ? TimeBucket.bucketOf(Number(ms), unit as Query.BucketUnit, String(zone))
-      : null)
+  db.function(
+    "rapport_bucket",
+    { deterministic: true },
+    (ms: unknown, unit: unknown, zone: unknown, weekStart: unknown, fiscalYearStartMonth: unknown) =>
+      typeof ms === "number" || typeof ms === "bigint"
+        ? TimeBucket.bucketOf(Number(ms), unit as Query.BucketUnit, String(zone), calendarOf(weekStart, fiscalYearStartMonth))
+        : null
+  )
+  db.function(
+    "rapport_date_bucket",
+    { deterministic: true },
+    (date: unknown, unit: unknown, weekStart: unknown, fiscalYearStartMonth: unknown) =>
+      typeof date === "string"
+        ? TimeBucket.dateBucketOf(date, unit as Exclude<Query.BucketUnit, "hour">, calendarOf(weekStart, fiscalYearStartMonth))
+        : null
+  )
   return db
 }
+
+/** The calendar the SQLite dialect writes into a bucket call (checked integers). */
+const calendarOf = (weekStart: unknown, fiscalYearStartMonth: unknown): TimeBucket.Calendar => ({
+  weekStart: Number(weekStart),
+  fiscalYearStartMonth: Number(fiscalYearStartMonth)
+})
 
 /** A pooled connection, plus one prepared statement run once per row (bulk inserts). */
 interface PoolConnection extends Connection {
