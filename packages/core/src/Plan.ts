@@ -926,8 +926,8 @@ const decodeAggregateCursor = (orderBy: ReadonlyArray<Order>, kinds: ReadonlyMap
       return BigInt(digits as string)
     }
     const checked = outputValue("cursor", alias, kind, value)
-    if (INTEGER_OUTPUTS.has(kind) && !Number.isInteger(checked)) refuse("cursor", "not a cursor returned by this query")
-    return checked
+    if (!INTEGER_OUTPUTS.has(kind)) return checked
+    return Number.isInteger(checked) ? BigInt(checked as number) : refuse("cursor", "not a cursor returned by this query")
   })
   return afterOutputs(orderBy, values)
 }
