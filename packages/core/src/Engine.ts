@@ -18,7 +18,7 @@
  *   the engine receives the plan. Every new query node lands in the planner and the
  *   engines' executors, never in a second planner.
  * - **Paging.** The engine returns up to `plan.fetch` rows (one past the page); `toStore`
- *   cuts the page and writes its `nextCursor`.
+ *   cuts the page and writes its `nextCursor`, for finds and aggregates alike.
  * - **Events.** Appended events are checked (shape and JSON payload) before the engine
  *   sees them, so engines store them as given.
  * - **Collections.** An operation naming a collection the catalog lacks fails here with a
@@ -38,7 +38,7 @@ import { eventDefect } from "./internal/eventCheck.js"
 import { fillGaps } from "./internal/gapFill.js"
 import * as PlanCache from "./internal/planCache.js"
 import * as Plan from "./Plan.js"
-import type { AggregateRow } from "./Query.js"
+import type { Aggregate, AggregateRow } from "./Query.js"
 import type * as Store from "./Store.js"
 
 /**
@@ -92,7 +92,7 @@ export interface Engine {
    * A plan of the event log (`EventCollection`) reads committed events only.
    */
   readonly find: (tenant: Tenant, plan: Plan.FindPlan) => Effect.Effect<ReadonlyArray<Row>, StoreError>
-  /** The rows of `plan`, in its order, at most `plan.limit`. */
+  /** The rows of `plan` that pass its `having`, in its order, at most `plan.fetch` (all when null). */
   readonly aggregate: (tenant: Tenant, plan: Plan.AggregatePlan) => Effect.Effect<ReadonlyArray<AggregateRow>, StoreError>
   /** Appends events `toStore` has checked, in the current transaction (one of its own outside one). */
   readonly append: (tenant: Tenant, events: ReadonlyArray<NewEvent>) => Effect.Effect<void, StoreError>
@@ -259,6 +259,23 @@ export const toStore = (engine: Engine): Effect.Effect<Store.Service, never, Cat
       })
     }
 
+    const aggregatePage = (operation: string, workspaceId: string, query: Aggregate) =>
+      Either.match(tenantOf(operation, workspaceId), {
+        onLeft: Effect.fail,
+        onRight: (tenant) =>
+          Effect.flatMap(
+            planned("aggregate", workspaceId, query, (now) => Plan.aggregate(catalog, workspaceId, query, now)),
+            (plan) =>
+              Effect.map(engine.aggregate(tenant, plan), (rows): Store.AggregatePage => {
+                // A filled answer is one page (the planner refuses cursors with fill).
+                if (plan.fill !== null) return { rows: fillGaps(plan, plan.fill, rows), nextCursor: null }
+                if (plan.limit === null || rows.length <= plan.limit) return { rows, nextCursor: null }
+                const page = rows.slice(0, plan.limit)
+                return { rows: page, nextCursor: Plan.aggregateCursorAfter(plan, page[page.length - 1]!) }
+              })
+          )
+      })
+
     const service: Store.Service = {
       transaction: engine.transaction,
 
@@ -298,19 +315,9 @@ export const toStore = (engine: Engine): Effect.Effect<Store.Service, never, Cat
             )
         }),
 
-      aggregate: (workspaceId, query) =>
-        Either.match(tenantOf("aggregate", workspaceId), {
-          onLeft: Effect.fail,
-          onRight: (tenant) =>
-            Effect.flatMap(
-              planned("aggregate", workspaceId, query, (now) => Plan.aggregate(catalog, workspaceId, query, now)),
-              (plan) => {
-                const fill = plan.fill
-                const rows = engine.aggregate(tenant, plan)
-                return fill === null ? rows : Effect.map(rows, (rs) => fillGaps(plan, fill, rs))
-              }
-            )
-        }),
+      aggregate: (workspaceId, query) => Effect.map(aggregatePage("aggregate", workspaceId, query), (page) => page.rows),
+
+      aggregatePage: (workspaceId, query) => aggregatePage("aggregatePage", workspaceId, query),
 
       append: (workspaceId, events) =>
         Either.match(tenantOf("append", workspaceId), {

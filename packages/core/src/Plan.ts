@@ -22,7 +22,22 @@ import * as Collection from "./Collection.js"
 import { InvalidQuery, ValidationError } from "./Errors.js"
 import type * as Field from "./Field.js"
 import { IsoDate } from "./Field.js"
-import type { Aggregate, AggregateRow, ArithOp, BucketFill, BucketUnit, CompareOp, Expr, Find, GroupKey, Measure, Order, Scalar, Term } from "./Query.js"
+import type {
+  Aggregate,
+  AggregateRow,
+  ArithOp,
+  BucketFill,
+  BucketUnit,
+  CompareOp,
+  Expr,
+  Find,
+  GroupKey,
+  Having,
+  Measure,
+  Order,
+  Scalar,
+  Term
+} from "./Query.js"
 import { Aggregate as AggregateSchema, Find as FindSchema } from "./Query.js"
 import * as RelativeTime from "./internal/relativeTime.js"
 import * as TimeBucket from "./TimeBucket.js"
@@ -66,9 +81,17 @@ export interface AggregatePlan {
   readonly spec: Collection.Spec
   readonly where: Expr | null
   readonly groupBy: ReadonlyArray<GroupKeyPlan>
+  /**
+   * The measures, checked: filters resolved like `where`, a `term` that is a lone field
+   * given as that `field`.
+   */
   readonly measures: ReadonlyArray<Measure>
+  /** Which output rows to keep: the query's `having` and the cursor's position, checked. */
+  readonly having: HavingPlan | null
   readonly orderBy: ReadonlyArray<Order>
   readonly limit: number | null
+  /** As `FindPlan.fetch`: the engine returns up to `limit + 1` rows, `toStore` cuts the page. */
+  readonly fetch: number | null
   readonly related: ReadonlyMap<string, Collection.Spec>
   /** As `FindPlan.paths`. */
   readonly paths: Paths
@@ -95,7 +118,6 @@ export interface GapFill {
   readonly limit: number | null
 }
 
-
 /**
  * A checked group key. A bucket says what it buckets (`of`: a timestamp, in the
  * canonical `timeZone`; or a date, which has no zone and no hours) and carries its
@@ -105,7 +127,7 @@ export interface GapFill {
  * @category models
  */
 export type GroupKeyPlan =
-  | Extract<GroupKey, { readonly _tag: "Field" }>
+  | Extract<GroupKey, { readonly _tag: "Field" | "Term" }>
   | {
     readonly _tag: "Bucket"
     readonly as: string
@@ -123,6 +145,22 @@ export type GroupKeyPlan =
     readonly unit: Exclude<BucketUnit, "hour">
     readonly calendar: TimeBucket.Calendar
   }
+
+/**
+ * A checked `Having`: aliases known, values of the alias's kind. Against an integer alias
+ * (counts, exact sums, integer and timestamp keys) the value is an exact `bigint` and never
+ * a fraction (`> 2.5` is `>= 3`, `= 2.5` matches nothing), so engines compare integers with
+ * integers however large the sum.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HavingPlan =
+  | { readonly _tag: "Compare"; readonly alias: string; readonly op: CompareOp; readonly value: Scalar | bigint }
+  | { readonly _tag: "IsNull"; readonly alias: string }
+  | { readonly _tag: "And"; readonly conditions: ReadonlyArray<HavingPlan> }
+  | { readonly _tag: "Or"; readonly conditions: ReadonlyArray<HavingPlan> }
+  | { readonly _tag: "Not"; readonly condition: HavingPlan }
 
 /**
  * One step of a path: the reference field read on the record reached so far (a field
@@ -827,6 +865,166 @@ const checkFill = (
   return { key, buckets }
 }
 
+type OutputKind = Field.Kind | "count" | "float"
+
+/** Output kinds whose values are integers: a `having` or cursor value for them is a `bigint`. */
+const INTEGER_OUTPUTS: ReadonlySet<OutputKind> = new Set(["count", "integer", "timestamp"])
+
+/**
+ * A numeric term of a measure or group key: a number naming a field. A term that is one
+ * field is that field (`undefined` here), so it keeps the field's own semantics (exact
+ * integer sums).
+ */
+const checkMeasuredTerm = (
+  scope: Scope,
+  spec: Collection.Spec,
+  facts: ReadonlyArray<Expr>,
+  term: Term,
+  at: string
+): TermType | undefined => {
+  if (term._tag === "FieldRef") return undefined
+  const t = checkTerm(scope, spec, facts, term, at, false)
+  if (t.kind !== "number") refuse(at, `measures and group keys compute numbers, not ${t.kind === "text" ? "text" : `${t.kind}s`}`)
+  if (t.fields === 0) refuse(at, "names no field: a measure or group key of literals only is a constant")
+  return t
+}
+
+/** The value of a `having` comparison or a cursor for an output of `kind`, or why it does not fit. */
+const outputValue = (at: string, alias: string, kind: OutputKind, value: unknown): Scalar | bigint => {
+  if (INTEGER_OUTPUTS.has(kind) && typeof value === "bigint") return value
+  if (INTEGER_OUTPUTS.has(kind) || kind === "number" || kind === "float") {
+    return typeof value === "number" && Number.isFinite(value) ? value : refuse(at, `"${alias}" is a number: compare it with a finite number`)
+  }
+  if (kind === "date") {
+    return typeof value === "string" && isIsoDate(value) ? value : refuse(at, `"${alias}" is a calendar date: compare it with YYYY-MM-DD`)
+  }
+  if (kind === "string") return typeof value === "string" ? checkText(at, alias, value) : refuse(at, `"${alias}" is text: compare it with a string`)
+  return typeof value === "boolean" ? value : refuse(at, `"${alias}" is a boolean: compare it with true or false`)
+}
+
+const NOTHING: HavingPlan = { _tag: "Or", conditions: [] }
+
+/**
+ * A comparison of an integer output with a number, as integers: `> 2.5` is `>= 3`,
+ * `= 2.5` matches nothing and `<> 2.5` every non-null value.
+ */
+const integerCompare = (alias: string, op: CompareOp, value: number): HavingPlan => {
+  if (Number.isInteger(value)) return { _tag: "Compare", alias, op, value: BigInt(value) }
+  switch (op) {
+    case "eq":
+      return NOTHING
+    case "neq":
+      return { _tag: "Not", condition: { _tag: "IsNull", alias } }
+    case "gt":
+    case "gte":
+      return { _tag: "Compare", alias, op: "gte", value: BigInt(Math.ceil(value)) }
+    case "lt":
+    case "lte":
+      return { _tag: "Compare", alias, op: "lte", value: BigInt(Math.floor(value)) }
+  }
+}
+
+const checkHaving = (having: Having, kinds: ReadonlyMap<string, OutputKind>, at: string, depth: number): HavingPlan => {
+  if (depth > MAX_DEPTH) refuse(at, `conditions nest deeper than ${MAX_DEPTH}`)
+  const kindOf = (alias: string) => kinds.get(alias) ?? refuse(`${at}.alias`, `"${alias}" is not an alias of this query`)
+  switch (having._tag) {
+    case "Compare": {
+      const kind = kindOf(having.alias)
+      if (kind === "boolean" && having.op !== "eq" && having.op !== "neq") refuse(at, `booleans support eq and neq, not ${having.op}`)
+      const value = outputValue(`${at}.value`, having.alias, kind, having.value)
+      return INTEGER_OUTPUTS.has(kind) && typeof value === "number"
+        ? integerCompare(having.alias, having.op, value)
+        : { ...having, value }
+    }
+    case "IsNull":
+      kindOf(having.alias)
+      return having
+    case "And":
+    case "Or":
+      return {
+        _tag: having._tag,
+        conditions: having.conditions.map((c, i) => checkHaving(c, kinds, `${at}.conditions.${i}`, depth + 1))
+      }
+    case "Not":
+      return { _tag: "Not", condition: checkHaving(having.condition, kinds, `${at}.condition`, depth + 1) }
+    default:
+      return refuse(at, `unknown condition ${JSON.stringify((having as { _tag?: unknown })._tag)}`)
+  }
+}
+
+/** A cursor value as JSON holds it: an exact sum past the safe range as its decimal digits. */
+type CursorValue = Scalar | null | { readonly big: string }
+
+/**
+ * The cursor that continues after `row` under an aggregate plan's order (`Engine.toStore`
+ * writes it for `Store.aggregatePage`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const aggregateCursorAfter = (plan: AggregatePlan, row: AggregateRow): string => {
+  const payload = {
+    k: plan.orderBy.map((o) => `${o.field}:${o.direction}`),
+    v: plan.orderBy.map((o): CursorValue => {
+      const v = row[o.field] ?? null
+      return typeof v === "bigint" ? { big: v.toString() } : v
+    })
+  }
+  return encodeBase64Url(JSON.stringify(payload))
+}
+
+/** "Comes after these output values" in a total order with nulls last, as a `having`. */
+const afterOutputs = (orderBy: ReadonlyArray<Order>, values: ReadonlyArray<Scalar | bigint | null>): HavingPlan => {
+  const alternatives: Array<HavingPlan> = []
+  const equalSoFar: Array<HavingPlan> = []
+  orderBy.forEach((o, i) => {
+    const value = values[i] ?? null
+    const alias = o.field
+    if (value !== null) {
+      const further: HavingPlan = { _tag: "Compare", alias, op: o.direction === "asc" ? "gt" : "lt", value }
+      alternatives.push({ _tag: "And", conditions: [...equalSoFar, { _tag: "Or", conditions: [further, { _tag: "IsNull", alias }] }] })
+      equalSoFar.push({ _tag: "Compare", alias, op: "eq", value })
+    } else {
+      equalSoFar.push({ _tag: "IsNull", alias })
+    }
+  })
+  return { _tag: "Or", conditions: alternatives }
+}
+
+const decodeAggregateCursor = (orderBy: ReadonlyArray<Order>, kinds: ReadonlyMap<string, OutputKind>, cursor: string): HavingPlan => {
+  let payload: { readonly k?: unknown; readonly v?: unknown }
+  try {
+    payload = JSON.parse(decodeBase64Url(cursor)) as typeof payload
+  } catch {
+    return refuse("cursor", "not a cursor returned by this query")
+  }
+  const keys = orderBy.map((o) => `${o.field}:${o.direction}`)
+  const k = payload?.k
+  const v = payload?.v
+  if (
+    typeof payload !== "object" || payload === null || !Array.isArray(k) || !Array.isArray(v) ||
+    k.length !== keys.length || v.length !== keys.length || k.some((key, i) => key !== keys[i])
+  ) {
+    refuse("cursor", "the cursor belongs to a query with another order")
+  }
+  const values = (v as ReadonlyArray<unknown>).map((value, i) => {
+    if (value === null) return null
+    const alias = orderBy[i]!.field
+    const kind = kinds.get(alias)!
+    if (typeof value === "object") {
+      const digits = (value as { readonly big?: unknown }).big
+      if (!INTEGER_OUTPUTS.has(kind) || typeof digits !== "string" || !/^-?\d{1,400}$/.test(digits)) {
+        refuse("cursor", "not a cursor returned by this query")
+      }
+      return BigInt(digits as string)
+    }
+    const checked = outputValue("cursor", alias, kind, value)
+    if (!INTEGER_OUTPUTS.has(kind)) return checked
+    return Number.isInteger(checked) ? BigInt(checked as number) : refuse("cursor", "not a cursor returned by this query")
+  })
+  return afterOutputs(orderBy, values)
+}
+
 /**
  * Checks and resolves an aggregate query for a workspace at time `now`.
  *
@@ -844,20 +1042,29 @@ export const aggregate = (
     const spec = catalog.spec(workspaceId, query.collection) ?? refuse("collection", `unknown collection "${query.collection}"`)
     const scope: Scope = { catalog, workspaceId, now, related: new Map(), paths: new Map(), clock: { read: false } }
     const where = query.where === undefined ? null : checkExpr(scope, spec, query.where, "where", 0)
-    const outputKinds = new Map<string, Field.Kind | "count" | "float">()
-    const alias = (as: string, at: string, kind: Field.Kind | "count" | "float") => {
+    const outputKinds = new Map<string, OutputKind>()
+    const alias = (as: string, at: string, kind: OutputKind) => {
       if (!ALIAS.test(as)) refuse(at, "aliases are letters, digits and _, starting with a letter or _")
       if (outputKinds.has(as)) refuse(at, `alias "${as}" is used twice`)
       outputKinds.set(as, kind)
     }
     const fills: Array<Omit<GapFill, "limit">> = []
+    const whereFacts = where === null ? [] : [where]
     const groupBy = (query.groupBy ?? []).map((g, i): GroupKeyPlan => {
       const at = `groupBy.${i}`
-      const f = fieldOf(scope, spec, g.field, at)
-      if (g._tag === "Field") {
+      if (g._tag === "Term") {
+        const t = checkMeasuredTerm(scope, spec, whereFacts, g.term, `${at}.term`)
+        if (t !== undefined) {
+          alias(g.as, at, "float")
+          return g
+        }
+      }
+      const field = g._tag === "Term" ? (g.term as { readonly field: string }).field : g.field
+      const f = fieldOf(scope, spec, field, at)
+      if (g._tag !== "Bucket") {
         if (!SCALAR_KINDS.has(f.kind)) refuse(at, `cannot group by a ${f.kind} field`)
         alias(g.as, at, f.kind)
-        return g
+        return { _tag: "Field", as: g.as, field }
       }
       const calendar = TimeBucket.calendarOf(g)
       if (f.kind === "date") {
@@ -877,31 +1084,55 @@ export const aggregate = (
     })
     if (fills.length > 1) refuse("groupBy", "at most one bucket key fills gaps")
     if (query.measures.length === 0 && groupBy.length === 0) refuse("measures", "name at least one measure or group key")
-    query.measures.forEach((m, i) => {
+    const currencyKept = (money: string, filter: Expr | null) =>
+      pinsCurrency(where, money) || pinsCurrency(filter, money) ||
+      groupBy.some((g) => g._tag === "Field" && g.field === `${money}.currency`)
+    const acrossCurrencies = (at: string, tag: string, what: string, money: string): never =>
+      refuse(
+        at,
+        `cannot ${tag} "${what}" across currencies: group by "${money}.currency" too, or keep one ` +
+          `currency with where eq("${money}.currency", "EUR") (alone or inside and, or in the measure's filter)`
+      )
+    const measures = query.measures.map((m, i): Measure => {
       const at = `measures.${i}`
-      if (m._tag === "Count") return alias(m.as, at, "count")
-      const f = fieldOf(scope, spec, m.field, at)
+      const filter = m.filter === undefined ? null : checkExpr(scope, spec, m.filter, `${at}.filter`, 0)
+      const withFilter = <M extends Measure>(checked: M): M => (filter === null ? checked : { ...checked, filter })
+      if (m._tag === "Count") {
+        alias(m.as, at, "count")
+        return withFilter({ _tag: "Count", as: m.as })
+      }
+      if ("term" in m) {
+        const facts = filter === null ? whereFacts : [...whereFacts, filter]
+        const t = checkMeasuredTerm(scope, spec, facts, m.term, `${at}.term`)
+        if (t !== undefined) {
+          const money = typeof t.unit === "object" ? t.unit.money : undefined
+          if (m._tag !== "Min" && m._tag !== "Max" && money !== undefined && !currencyKept(money, filter)) {
+            acrossCurrencies(at, m._tag, "the term", money)
+          }
+          alias(m.as, at, "float")
+          const { filter: _, ...rest } = m
+          return withFilter(rest)
+        }
+      }
+      const field = "term" in m ? (m.term as { readonly field: string }).field : m.field
+      const f = fieldOf(scope, spec, field, at)
+      const { filter: _, ...rest } = m
+      const checked = ("term" in rest ? (({ term: _t, ...r }) => ({ ...r, field }))(rest) : rest) as Measure
       if (m._tag === "CountDistinct") {
         if (!SCALAR_KINDS.has(f.kind)) refuse(at, `cannot count distinct values of a ${f.kind} field`)
-        return alias(m.as, at, "count")
+        alias(m.as, at, "count")
+        return withFilter(checked)
       }
-      if (m._tag === "Sum" || m._tag === "Avg") {
-        if (f.kind !== "number" && f.kind !== "integer") refuse(at, `cannot ${m._tag} a ${f.kind} field`)
-        const money = moneyOf(scope, spec, m.field)
-        if (
-          money !== undefined && !pinsCurrency(where, money) &&
-          !groupBy.some((g) => g._tag === "Field" && g.field === `${money}.currency`)
-        ) {
-          refuse(
-            at,
-            `cannot ${m._tag} "${m.field}" across currencies: group by "${money}.currency" too, or keep one ` +
-              `currency with where eq("${money}.currency", "EUR") (alone or inside and)`
-          )
-        }
-        return alias(m.as, at, m._tag === "Avg" ? "float" : f.kind)
+      if (m._tag === "Sum" || m._tag === "Avg" || m._tag === "Percentile") {
+        if (!AVERAGED_KINDS.has(f.kind)) refuse(at, `cannot ${m._tag === "Percentile" ? "take a percentile of" : m._tag} a ${f.kind} field`)
+        const money = moneyOf(scope, spec, field)
+        if (money !== undefined && !currencyKept(money, filter)) acrossCurrencies(at, m._tag, field, money)
+        alias(m.as, at, m._tag === "Sum" ? f.kind : "float")
+        return withFilter(checked)
       }
       if (!ORDERED_KINDS.has(f.kind)) refuse(at, `cannot take the ${m._tag} of a ${f.kind} field`)
-      return alias(m.as, at, f.kind)
+      alias(m.as, at, f.kind)
+      return withFilter(checked)
     })
     const explicit = query.orderBy ?? []
     explicit.forEach((o, i) => outputKinds.has(o.field) || refuse(`orderBy.${i}`, `"${o.field}" is not an alias of this query`))
@@ -909,14 +1140,25 @@ export const aggregate = (
     for (const g of groupBy) {
       if (!orderBy.some((o) => o.field === g.as)) orderBy.push({ field: g.as, direction: "asc" })
     }
+    if (fills.length > 0 && query.having !== undefined) {
+      refuse("having", "having and gap filling do not combine: filled buckets would escape the condition; drop fill")
+    }
+    if (fills.length > 0 && query.cursor !== undefined) refuse("cursor", "a gap-filled answer is one page; drop the cursor")
+    const having = query.having === undefined ? null : checkHaving(query.having, outputKinds, "having", 0)
+    const after = query.cursor === undefined ? null : decodeAggregateCursor(orderBy, outputKinds, query.cursor)
+    if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > 10_000)) {
+      refuse("limit", "a whole number from 1 to 10000")
+    }
     return {
       spec,
       where,
       groupBy,
-      measures: query.measures,
+      measures,
+      having: having === null ? after : after === null ? having : { _tag: "And", conditions: [having, after] },
       orderBy,
       // Filled rows are sorted in with the engine's, so the engine returns every group.
       limit: fills.length === 0 ? query.limit ?? null : null,
+      fetch: fills.length === 0 && query.limit !== undefined ? query.limit + 1 : null,
       fill: fills.length === 0 ? null : { ...fills[0]!, limit: query.limit ?? null },
       related: scope.related,
       paths: scope.paths,

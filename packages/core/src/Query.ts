@@ -445,6 +445,8 @@ export type BucketFill = typeof BucketFill.Type
  */
 export const GroupKey = Schema.Union(
   Schema.TaggedStruct("Field", { as: Field, field: Field }),
+  /** Arithmetic on the record's numeric fields (`Term`), a double; see "Aggregates for reports". */
+  Schema.TaggedStruct("Term", { as: Field, term: Term }),
   Schema.TaggedStruct("Bucket", {
     as: Field,
     field: Field,
@@ -461,11 +463,29 @@ export const GroupKey = Schema.Union(
  */
 export type GroupKey = typeof GroupKey.Type
 
+const MeasureFilter = Schema.optional(Expr)
+const Fraction = Schema.Number.pipe(Schema.between(0, 1))
+
 /**
  * An aggregate measure. `sum` of no rows is 0; `avg`, `min`, `max` of no rows are null;
  * `countDistinct` counts the different non-null values of a field (0 of no rows).
- * A `sum` or `avg` of a money amount (`total.amountMinor`) needs the query to group by
- * its currency (`total.currency`) or to keep one currency in `where`.
+ * A `sum`, `avg` or `percentile` of a money amount (`total.amountMinor`) needs the query to
+ * group by its currency (`total.currency`) or to keep one currency in `where` (or in the
+ * measure's own `filter`).
+ *
+ * `Percentile` is the continuous percentile `p` (0 to 1; `median` is 0.5) of a number or
+ * integer field, a double, null over no values: with the n non-null values sorted
+ * ascending as x[0] … x[n−1] and h = p·(n−1), it is x[⌊h⌋] + (x[⌈h⌉] − x[⌊h⌋])·(h − ⌊h⌋),
+ * linear interpolation between the closest ranks (PostgreSQL's `percentile_cont`).
+ *
+ * `Sum`, `Avg`, `Min`, `Max` and `Percentile` take a `term` instead of a `field`: the
+ * measure of arithmetic on each record's fields (`Query.multiply(Query.field("amount.amountMinor"),
+ * Query.field("probability"))`), computed in doubles under the rules of `compare` (a null
+ * or out-of-range operand, or a division by zero, makes the record's value null, which
+ * the measure skips); its result is a double.
+ *
+ * Every measure may carry a `filter`: only the records matching it (besides the query's
+ * `where`) are measured (SQL's `FILTER (WHERE …)`); a filtered `count` of no records is 0.
  *
  * @example
  * ```ts
@@ -479,18 +499,33 @@ export type GroupKey = typeof GroupKey.Type
  *   groupBy: [{ _tag: "Field", as: "status", field: "status" }],
  *   measures: [{ _tag: "CountDistinct", as: "buyers", field: "contactId" }]
  * })
+ * // Median order value, and how many orders were refunded, per currency
+ * const medians = Query.aggregate("order", {
+ *   groupBy: [{ _tag: "Field", as: "currency", field: "total.currency" }],
+ *   measures: [
+ *     Query.median("median", "total.amountMinor"),
+ *     { _tag: "Count", as: "refunded", filter: Query.eq("status", "refunded") }
+ *   ]
+ * })
  * ```
  *
  * @since 0.1.0
  * @category models
  */
 export const Measure = Schema.Union(
-  Schema.TaggedStruct("Count", { as: Field }),
-  Schema.TaggedStruct("CountDistinct", { as: Field, field: Field }),
-  Schema.TaggedStruct("Sum", { as: Field, field: Field }),
-  Schema.TaggedStruct("Avg", { as: Field, field: Field }),
-  Schema.TaggedStruct("Min", { as: Field, field: Field }),
-  Schema.TaggedStruct("Max", { as: Field, field: Field })
+  Schema.TaggedStruct("Count", { as: Field, filter: MeasureFilter }),
+  Schema.TaggedStruct("CountDistinct", { as: Field, field: Field, filter: MeasureFilter }),
+  Schema.TaggedStruct("Sum", { as: Field, field: Field, filter: MeasureFilter }),
+  Schema.TaggedStruct("Avg", { as: Field, field: Field, filter: MeasureFilter }),
+  Schema.TaggedStruct("Min", { as: Field, field: Field, filter: MeasureFilter }),
+  Schema.TaggedStruct("Max", { as: Field, field: Field, filter: MeasureFilter }),
+  Schema.TaggedStruct("Percentile", { as: Field, field: Field, p: Fraction, filter: MeasureFilter }),
+  // The same measures of arithmetic on each record's fields instead of one field (doubles).
+  Schema.TaggedStruct("Sum", { as: Field, term: Term, filter: MeasureFilter }),
+  Schema.TaggedStruct("Avg", { as: Field, term: Term, filter: MeasureFilter }),
+  Schema.TaggedStruct("Min", { as: Field, term: Term, filter: MeasureFilter }),
+  Schema.TaggedStruct("Max", { as: Field, term: Term, filter: MeasureFilter }),
+  Schema.TaggedStruct("Percentile", { as: Field, term: Term, p: Fraction, filter: MeasureFilter })
 )
 
 /**
@@ -500,9 +535,41 @@ export const Measure = Schema.Union(
 export type Measure = typeof Measure.Type
 
 /**
+ * A condition on an aggregate's output rows (SQL's `HAVING`): aliases of its group keys
+ * and measures compared with values of their kind (numbers for counts, sums, averages and
+ * numeric keys; text for text and date keys; booleans, `eq`/`neq` only), combined with
+ * and, or, not. Two-valued like `Expr`: a comparison on a null value is false.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Having =
+  | { readonly _tag: "Compare"; readonly alias: string; readonly op: CompareOp; readonly value: Scalar }
+  | { readonly _tag: "IsNull"; readonly alias: string }
+  | { readonly _tag: "And"; readonly conditions: ReadonlyArray<Having> }
+  | { readonly _tag: "Or"; readonly conditions: ReadonlyArray<Having> }
+  | { readonly _tag: "Not"; readonly condition: Having }
+
+/**
+ * The schema of `Having`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Having: Schema.Schema<Having> = Schema.Union(
+  Schema.TaggedStruct("Compare", { alias: Field, op: CompareOp, value: Scalar }),
+  Schema.TaggedStruct("IsNull", { alias: Field }),
+  Schema.TaggedStruct("And", { conditions: Schema.Array(Schema.suspend(() => Having)) }),
+  Schema.TaggedStruct("Or", { conditions: Schema.Array(Schema.suspend(() => Having)) }),
+  Schema.TaggedStruct("Not", { condition: Schema.suspend(() => Having) })
+)
+
+/**
  * Aggregate records: filter, group, measure. Without `groupBy` the answer is exactly
  * one row. Rows come sorted by `orderBy` (aliases of keys or measures), then by every
- * group key ascending with nulls last.
+ * group key ascending with nulls last. `having` keeps the rows that match it. `limit`
+ * caps the rows; `cursor` is the `nextCursor` of the previous page (opaque, see
+ * `Store.aggregatePage`).
  *
  * @since 0.1.0
  * @category models
@@ -512,8 +579,10 @@ export const Aggregate = Schema.Struct({
   where: Schema.optional(Expr),
   groupBy: Schema.optional(Schema.Array(GroupKey)),
   measures: Schema.Array(Measure),
+  having: Schema.optional(Having),
   orderBy: Schema.optional(Schema.Array(Order)),
-  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 10_000)))
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 10_000))),
+  cursor: Schema.optional(Schema.String)
 })
 
 /**
@@ -1057,3 +1126,82 @@ export const aggregate = (collection: string, options: Omit<Aggregate, "collecti
   collection,
   ...options
 })
+
+/**
+ * The continuous percentile `p` (0 to 1) of a number or integer field, or of a `term`
+ * (see `Measure` for the interpolation).
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * // 90th percentile of resolution time, in milliseconds
+ * const p90 = Query.percentile("p90", Query.subtract(Query.field("closedAt"), Query.field("createdAt")), 0.9)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const percentile = (as: string, of: string | Term, p: number): Measure =>
+  typeof of === "string" ? { _tag: "Percentile", as, field: of, p } : { _tag: "Percentile", as, term: of, p }
+
+/**
+ * The median: `percentile(as, of, 0.5)`.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const median = Query.median("medianAmount", "amount.amountMinor")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const median = (as: string, of: string | Term): Measure => percentile(as, of, 0.5)
+
+/**
+ * An output alias compared with a value (`Having`).
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const busyOwners = Query.aggregate("deal", {
+ *   groupBy: [{ _tag: "Field", as: "owner", field: "ownerId" }],
+ *   measures: [{ _tag: "Count", as: "deals" }],
+ *   having: Query.havingCompare("deals", "gte", 10)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const havingCompare = (alias: string, op: CompareOp, value: Scalar): Having => ({ _tag: "Compare", alias, op, value })
+
+/**
+ * An output alias is null (an empty average, a null group key).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const havingNull = (alias: string): Having => ({ _tag: "IsNull", alias })
+
+/**
+ * Every condition holds; `havingAnd()` is true.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const havingAnd = (...conditions: ReadonlyArray<Having>): Having => ({ _tag: "And", conditions })
+
+/**
+ * Some condition holds; `havingOr()` is false.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const havingOr = (...conditions: ReadonlyArray<Having>): Having => ({ _tag: "Or", conditions })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const havingNot = (condition: Having): Having => ({ _tag: "Not", condition })

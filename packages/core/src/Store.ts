@@ -59,6 +59,17 @@ export interface Page {
 }
 
 /**
+ * One page of an aggregate's rows, and the cursor of the next page (`null` on the last).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AggregatePage {
+  readonly rows: ReadonlyArray<AggregateRow>
+  readonly nextCursor: string | null
+}
+
+/**
  * The port. Every operation names the workspace; no operation reads or writes another
  * workspace's rows or events.
  *
@@ -137,11 +148,21 @@ export interface Service {
   /** Runs a find query (checked with `Plan.find` against the `Catalog`). */
   readonly find: (workspaceId: string, query: Find) => Effect.Effect<Page, InvalidQuery | StoreError>
 
-  /** Runs an aggregate query (checked with `Plan.aggregate`). */
+  /** Runs an aggregate query (checked with `Plan.aggregate`): its rows, at most `limit`, after `cursor`. */
   readonly aggregate: (
     workspaceId: string,
     query: Aggregate
   ) => Effect.Effect<ReadonlyArray<AggregateRow>, InvalidQuery | StoreError>
+
+  /**
+   * Runs an aggregate query as `aggregate` does, with the cursor of the next page: pass it
+   * as the query's `cursor` to read the rows after this page, in the query's total order
+   * (`orderBy`, then every group key), each group exactly once.
+   */
+  readonly aggregatePage: (
+    workspaceId: string,
+    query: Aggregate
+  ) => Effect.Effect<AggregatePage, InvalidQuery | StoreError>
 
   /** Appends events to the workspace's log, in the current transaction. */
   readonly append: (workspaceId: string, events: ReadonlyArray<NewEvent>) => Effect.Effect<void, StoreError>

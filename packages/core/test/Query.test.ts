@@ -180,12 +180,59 @@ const findArb: fc.Arbitrary<Query.Find> = fc.record({
   cursor: fc.string()
 }, { requiredKeys: ["collection"] })
 
+const term: fc.Arbitrary<Query.Term> = fc.letrec<{ term: Query.Term }>((tie) => ({
+  term: fc.oneof(
+    { depthSize: "small" },
+    fc.record({ _tag: fc.constant("FieldRef" as const), field }),
+    fc.record({ _tag: fc.constant("Literal" as const), value: scalar }),
+    fc.record({
+      _tag: fc.constant("Arith" as const),
+      op: fc.constantFrom<Query.ArithOp>("add", "subtract", "multiply", "divide"),
+      left: tie("term"),
+      right: tie("term")
+    })
+  )
+})).term
+
+const { having } = fc.letrec<{ having: Query.Having }>((tie) => ({
+  having: fc.oneof(
+    { depthSize: "small" },
+    fc.record({ _tag: fc.constant("Compare" as const), alias: field, op: compareOp, value: scalar }),
+    fc.record({ _tag: fc.constant("IsNull" as const), alias: field }),
+    fc.record({ _tag: fc.constantFrom("And" as const, "Or" as const), conditions: fc.array(tie("having"), { maxLength: 3 }) }),
+    fc.record({ _tag: fc.constant("Not" as const), condition: tie("having") })
+  )
+}))
+
+const fraction = fc.double({ min: 0, max: 1, noNaN: true }).map((n) => (Object.is(n, -0) ? 0 : n))
+
+const measureArb: fc.Arbitrary<Query.Measure> = fc.oneof(
+  fc.record({ _tag: fc.constant("Count" as const), as: field, filter: expr }, { requiredKeys: ["_tag", "as"] }),
+  fc.record({
+    _tag: fc.constantFrom("Sum" as const, "Avg" as const, "Min" as const, "Max" as const),
+    as: field,
+    field,
+    filter: expr
+  }, { requiredKeys: ["_tag", "as", "field"] }),
+  fc.record({
+    _tag: fc.constantFrom("Sum" as const, "Avg" as const, "Min" as const, "Max" as const),
+    as: field,
+    term,
+    filter: expr
+  }, { requiredKeys: ["_tag", "as", "term"] }),
+  fc.record({ _tag: fc.constant("Percentile" as const), as: field, field, p: fraction }),
+  fc.record({ _tag: fc.constant("Percentile" as const), as: field, term, p: fraction })
+).map((m) => m as Query.Measure)
+
 const aggregateArb: fc.Arbitrary<Query.Aggregate> = fc.record({
   collection: field,
   where: expr,
+  having,
+  cursor: fc.string(),
   groupBy: fc.array(
     fc.oneof(
       fc.record({ _tag: fc.constant("Field" as const), as: field, field }),
+      fc.record({ _tag: fc.constant("Term" as const), as: field, term }),
       fc.record({
         _tag: fc.constant("Bucket" as const),
         as: field,
@@ -196,13 +243,7 @@ const aggregateArb: fc.Arbitrary<Query.Aggregate> = fc.record({
     ),
     { maxLength: 3 }
   ),
-  measures: fc.array(
-    fc.oneof(
-      fc.record({ _tag: fc.constant("Count" as const), as: field }),
-      fc.record({ _tag: fc.constantFrom("Sum" as const, "Avg" as const, "Min" as const, "Max" as const), as: field, field })
-    ),
-    { maxLength: 3 }
-  ),
+  measures: fc.array(measureArb, { maxLength: 3 }),
   orderBy: fc.array(order, { maxLength: 3 }),
   limit: fc.integer({ min: 1, max: 10_000 })
 }, { requiredKeys: ["collection", "measures"] })

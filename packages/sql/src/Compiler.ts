@@ -24,7 +24,7 @@
  */
 import type { Collection, Query } from "@rapport/core"
 import { Plan } from "@rapport/core"
-import type { Dialect, ValueKind } from "./Dialect.js"
+import type { Dialect, IntegerSum, ValueKind } from "./Dialect.js"
 import { valueKind } from "./Dialect.js"
 import type { Table } from "./Layout.js"
 import { moneyColumn } from "./Layout.js"
@@ -382,9 +382,12 @@ export const find = (dialect: Dialect, tables: Tables, workspaceId: string, plan
 }
 
 /**
- * The statement of an aggregate plan. Groups are referred to by position in
- * `GROUP BY` (a bucket expression holds a parameter, which PostgreSQL would not match
- * between the select list and the group list), rows sorted by the plan's total order.
+ * The statement of an aggregate plan: the grouped select, wrapped so that `having` (with
+ * the cursor's position) and the order read its output columns by alias. Groups are
+ * referred to by position in `GROUP BY` (a bucket expression holds a parameter, which
+ * PostgreSQL would not match between the select list and the group list); a measure's
+ * `filter` is `FILTER (WHERE …)`; rows are sorted by the plan's total order, at most
+ * `plan.fetch` of them.
  *
  * @since 0.1.0
  * @category compilers
@@ -396,9 +399,14 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
   const q = dialect.quote
   // SQLite's `?` are positional: build the clauses in the order they appear.
   const select: Array<string> = []
-  /** Sort expressions of aliases not sorted by their own column (SQLite's split sums). */
-  const sortBy = new Map<string, ReadonlyArray<string>>()
+  /** The exact integer sums, by alias: sorted and compared by their dialect's keys. */
+  const sums = new Map<string, IntegerSum>()
   for (const g of plan.groupBy) {
+    if (g._tag === "Term") {
+      // Adding 0.0 turns -0 into 0, one group shown as 0 on every engine.
+      select.push(`(${b.term(plan.spec, alias, g.term, "float")} + 0.0) AS ${q(g.as)}`)
+      continue
+    }
     const f = b.field(plan.spec, alias, g.field)
     select.push(
       `${
@@ -411,39 +419,124 @@ export const aggregate = (dialect: Dialect, tables: Tables, workspaceId: string,
     )
   }
   for (const m of plan.measures) {
+    const filter = () => (m.filter === undefined ? "" : ` FILTER (WHERE ${b.expr(plan.spec, alias, m.filter)})`)
     if (m._tag === "Count") {
-      select.push(`count(*) AS ${q(m.as)}`)
+      select.push(`count(*)${filter()} AS ${q(m.as)}`)
       continue
     }
-    const f = b.field(plan.spec, alias, m.field).sql
+    const value = "term" in m ? b.term(plan.spec, alias, m.term, "float") : b.field(plan.spec, alias, m.field).sql
     if (m._tag === "CountDistinct") {
-      select.push(`count(DISTINCT ${f}) AS ${q(m.as)}`)
+      select.push(`count(DISTINCT ${value})${filter()} AS ${q(m.as)}`)
       continue
     }
     if (isIntegerSum(plan, m)) {
-      const sum = dialect.integerSum(f)
+      const sum = dialect.integerSum(value, filter)
       select.push(`${sum.columns[0]} AS ${q(m.as)}`)
       if (sum.columns.length === 2) select.push(`${sum.columns[1]} AS ${q(lowAlias(m.as))}`)
-      sortBy.set(m.as, sum.sortKeys)
+      sums.set(m.as, sum)
       continue
     }
-    const fn = m._tag === "Sum" ? `coalesce(sum(${f}), 0)` : `${m._tag.toLowerCase()}(${f})`
+    if (m._tag === "Percentile") {
+      const pct = dialect.percentile(() => dialect.asDouble(value), () => dialect.numberParam(b.param(m.p), m.p, "float"))
+      select.push(`${pct}${filter()} AS ${q(m.as)}`)
+      continue
+    }
+    const fn = m._tag === "Sum" ? `coalesce(sum(${value})${filter()}, 0)` : `${m._tag.toLowerCase()}(${value})${filter()}`
     select.push(`${fn} AS ${q(m.as)}`)
   }
-  let sql = `SELECT ${select.join(", ")} FROM ${q(table.name)} ${alias} WHERE ${alias}.${q("workspace_id")} = ${
+  let inner = `SELECT ${select.join(", ")} FROM ${q(table.name)} ${alias} WHERE ${alias}.${q("workspace_id")} = ${
     b.param(workspaceId)
   }`
-  if (plan.where !== null) sql += ` AND ${b.expr(plan.spec, alias, plan.where)}`
-  if (plan.groupBy.length > 0) sql += ` GROUP BY ${plan.groupBy.map((_, i) => String(i + 1)).join(", ")}`
+  if (plan.where !== null) inner += ` AND ${b.expr(plan.spec, alias, plan.where)}`
+  if (plan.groupBy.length > 0) inner += ` GROUP BY ${plan.groupBy.map((_, i) => String(i + 1)).join(", ")}`
+  const out = (as: string) => `r.${q(as)}`
+  const columnsOf = (as: string) => [out(as), out(lowAlias(as))]
+  let sql = `SELECT * FROM (${inner}) r`
+  if (plan.having !== null) sql += ` WHERE ${having(b, plan, sums, columnsOf, plan.having)}`
   if (plan.orderBy.length > 0) {
     sql += ` ORDER BY ${
       plan.orderBy.flatMap((o) =>
-        (sortBy.get(o.field) ?? [q(o.field)]).map((e) => `${e} ${o.direction === "asc" ? "ASC" : "DESC"}${dialect.nullsLast}`)
+        (sums.get(o.field)?.sortKeys(columnsOf(o.field)) ?? [out(o.field)]).map((e) =>
+          `${e} ${o.direction === "asc" ? "ASC" : "DESC"}${dialect.nullsLast}`
+        )
       ).join(", ")
     }`
   }
-  if (plan.limit !== null) sql += ` LIMIT ${b.param(plan.limit)}`
+  if (plan.fetch !== null) sql += ` LIMIT ${b.param(plan.fetch)}`
   return { sql, params: b.params }
+}
+
+/** Integer outputs: their `having` and cursor values are exact `bigint`s (`Plan.HavingPlan`). */
+const INTEGER_OUTPUTS: ReadonlySet<string> = new Set(["count", "integer", "timestamp"])
+
+/**
+ * A checked `having` over the output columns. An exact sum compares through its
+ * dialect's keys, lexicographically (SQLite's split halves); other integers as exact integers.
+ */
+const having = (
+  b: Builder,
+  plan: Plan.AggregatePlan,
+  sums: ReadonlyMap<string, IntegerSum>,
+  columnsOf: (as: string) => ReadonlyArray<string>,
+  condition: Plan.HavingPlan
+): string => {
+  const q = b.dialect.quote
+  const bind = (value: unknown) => b.param(value)
+  switch (condition._tag) {
+    case "Compare": {
+      const column = `r.${q(condition.alias)}`
+      const kind = plan.outputKinds.get(condition.alias)!
+      const value = condition.value
+      const sum = sums.get(condition.alias)
+      if (sum !== undefined && typeof value === "bigint") {
+        return lexicographic(sum.sortKeys(columnsOf(condition.alias)), sum.keyOf(value), condition.op, bind)
+      }
+      const operand = typeof value === "bigint"
+        ? b.dialect.exactInteger(value, bind)
+        : typeof value === "boolean"
+        ? bind(b.dialect.bool(value))
+        : typeof value === "number"
+        ? b.dialect.numberParam(bind(value), value, INTEGER_OUTPUTS.has(kind) ? "int" : "float")
+        : bind(value)
+      return `(${column} ${OPS[condition.op]} ${operand})`
+    }
+    case "IsNull":
+      return `(r.${q(condition.alias)} IS NULL)`
+    case "And":
+      return condition.conditions.length === 0
+        ? "(1=1)"
+        : `(${condition.conditions.map((c) => having(b, plan, sums, columnsOf, c)).join(" AND ")})`
+    case "Or":
+      return condition.conditions.length === 0
+        ? "(1=0)"
+        : `(${condition.conditions.map((c) => having(b, plan, sums, columnsOf, c)).join(" OR ")})`
+    case "Not":
+      return `((${having(b, plan, sums, columnsOf, condition.condition)}) IS NOT TRUE)`
+  }
+}
+
+/**
+ * `keys op values` in lexicographic order; each value part binds its parameter where it
+ * appears (a fresh one for every use: SQLite's `?` are positional).
+ */
+const lexicographic = (
+  keys: ReadonlyArray<string>,
+  values: ReadonlyArray<(bind: (value: unknown) => string) => string>,
+  op: Query.CompareOp,
+  bind: (value: unknown) => string
+): string => {
+  const equal = (i: number) => `${keys[i]} = ${values[i]!(bind)}`
+  const prefix = (n: number) => Array.from({ length: n }, (_, i) => equal(i))
+  if (op === "eq") return `(${prefix(keys.length).join(" AND ")})`
+  if (op === "neq") return `(NOT (${prefix(keys.length).join(" AND ")}))`
+  const strict = op === "lt" || op === "lte" ? "<" : ">"
+  const alternatives = keys.map((key, i) => {
+    const equalBefore = prefix(i)
+    const last = i === keys.length - 1
+    const test = `${key} ${last && (op === "lte" || op === "gte") ? `${strict}=` : strict} ${values[i]!(bind)}`
+    return `(${[...equalBefore, test].join(" AND ")})`
+  })
+  return `(${alternatives.join(" OR ")})`
 }
 
 const TWO_32 = 2n ** 32n
@@ -454,7 +547,7 @@ const lowAlias = (as: string): string => `${as}:low`
 
 /** A `sum` of an integer field: exact, a number or a bigint (`Query.AggregateRow`). */
 const isIntegerSum = (plan: Plan.AggregatePlan, m: Query.Measure): boolean =>
-  m._tag === "Sum" && plan.outputKinds.get(m.as) === "integer"
+  m._tag === "Sum" && "field" in m && plan.outputKinds.get(m.as) === "integer"
 
 /** An exact integer as `AggregateRow` holds one: a number while safe, else a bigint. */
 const exactInteger = (n: bigint): number | bigint => (n >= -MAX_SAFE && n <= MAX_SAFE ? Number(n) : n)

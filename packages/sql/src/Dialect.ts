@@ -30,14 +30,18 @@ export type ValueKind = "text" | "float" | "int" | "bool" | "json"
 /**
  * How a dialect computes an exact sum of a 64-bit integer expression: `columns` are the
  * select-list expressions (one: the sum itself; two: its high and low 32-bit halves, put
- * together by `Compiler.aggregateRow`), `sortKeys` the expressions that sort like the sum.
+ * together by `Compiler.aggregateRow`). An aggregate reads them back by alias in an outer
+ * query: `sortKeys` are the expressions over those output columns that sort like the sum
+ * (lexicographically), `keyOf` splits a value the same way, each part binding its own
+ * parameter (so a `having` or a cursor compares the sum exactly).
  *
  * @since 0.1.0
  * @category models
  */
 export interface IntegerSum {
   readonly columns: readonly [string] | readonly [string, string]
-  readonly sortKeys: ReadonlyArray<string>
+  readonly sortKeys: (columns: ReadonlyArray<string>) => ReadonlyArray<string>
+  readonly keyOf: (value: bigint) => ReadonlyArray<(bind: (value: unknown) => string) => string>
 }
 
 /**
@@ -145,8 +149,20 @@ export interface Dialect {
    * JavaScript).
    */
   readonly asDouble: (expr: string) => string
-  /** The exact sum of a 64-bit integer expression (money amounts), see `IntegerSum`. */
-  readonly integerSum: (expr: string) => IntegerSum
+  /**
+   * The exact sum of a 64-bit integer expression (money amounts), see `IntegerSum`;
+   * `filter()` is the measure's `FILTER (WHERE …)` clause (or empty), to call after each
+   * `sum(…)` it restricts (it binds parameters anew each call).
+   */
+  readonly integerSum: (expr: string, filter: () => string) => IntegerSum
+  /**
+   * The continuous percentile (PostgreSQL's `percentile_cont`: linear interpolation between
+   * the closest ranks) of a double expression, `p` a placeholder of a double from 0 to 1;
+   * each thunk is called once, in the order its text appears.
+   */
+  readonly percentile: (value: () => string, p: () => string) => string
+  /** An exact integer of any size compared with an integer or numeric expression, bound by `bind`. */
+  readonly exactInteger: (value: bigint, bind: (value: unknown) => string) => string
   /** How many parameters one statement may bind. */
   readonly maxParams: number
   /** Whether a failed statement poisons the whole transaction (PostgreSQL): writes that may fail run in a savepoint. */
@@ -232,7 +248,8 @@ export const valueKind = (kind: Field.Kind): ValueKind => {
 export const postgres: (options?: { readonly lowerCollation?: string | null }) => Dialect = makePostgres
 
 /**
- * SQLite (3.35+). Text compares with `BINARY` (UTF-8 bytes: code point order). Case
+ * SQLite (3.35+, built with `SQLITE_ENABLE_PERCENTILE` as better-sqlite3 builds it, for
+ * `percentile_cont`). Text compares with `BINARY` (UTF-8 bytes: code point order). Case
  * folding and time buckets call the functions `rapport_lower` and `rapport_bucket`,
  * which the SQLite driver registers on every connection (JavaScript's `toLowerCase`
  * and `TimeBucket.bucketOf`), because SQLite has neither Unicode case mapping nor

@@ -49,7 +49,7 @@ describe("Compiler", () => {
     }), 0))
     const pg = Compiler.aggregate(Dialect.postgres(), tables, "ws", p)
     expect(pg.sql).toContain(`date_trunc('week', (to_timestamp(t0."createdAt" / 1000.0) AT TIME ZONE $1))`)
-    expect(pg.sql).toContain("GROUP BY 1 ORDER BY \"day\" ASC NULLS LAST")
+    expect(pg.sql).toContain("GROUP BY 1) r ORDER BY r.\"day\" ASC NULLS LAST")
     expect(pg.params).toEqual(["Europe/Berlin", "ws"])
     const lite = Compiler.aggregate(Dialect.sqlite, tables, "ws", p)
     expect(lite.sql).toContain(`rapport_bucket(t0."createdAt", 'week', ?, 1, 1)`)
@@ -119,8 +119,36 @@ describe("Compiler", () => {
       measures: [{ _tag: "CountDistinct", as: "things", field: "thingId" }]
     }), 0))
     expect(Compiler.aggregate(Dialect.sqlite, tables, "ws", p).sql).toBe(
-      `SELECT count(DISTINCT t0."thingId") AS "things" FROM "part" t0 WHERE t0."workspace_id" = ?`
+      `SELECT * FROM (SELECT count(DISTINCT t0."thingId") AS "things" FROM "part" t0 WHERE t0."workspace_id" = ?) r`
     )
     expect(p.outputKinds.get("things")).toBe("count")
+  })
+
+  it("compiles filters, percentiles and having in text order (SQLite's ? are positional)", () => {
+    const p = Either.getOrThrow(Plan.aggregate(catalog, "ws", Query.aggregate("part", {
+      groupBy: [{ _tag: "Field", as: "thing", field: "thingId" }],
+      measures: [
+        { _tag: "Count", as: "big", filter: Query.gt("qty", 5) },
+        { _tag: "Sum", as: "qty", field: "qty", filter: Query.lt("qty", 9) },
+        Query.percentile("p90", "qty", 0.9)
+      ],
+      having: Query.havingAnd(Query.havingCompare("qty", "gt", 2.5), Query.havingCompare("big", "gte", 1))
+    }), 0))
+    const lite = Compiler.aggregate(Dialect.sqlite, tables, "ws", p)
+    expect(lite.sql).toBe(
+      `SELECT * FROM (SELECT t0."thingId" AS "thing", count(*) FILTER (WHERE t0."qty" > ?) AS "big", ` +
+        `CAST(coalesce(sum(t0."qty" >> 32) FILTER (WHERE t0."qty" < ?), 0) AS TEXT) AS "qty", ` +
+        `CAST(coalesce(sum(t0."qty" & 4294967295) FILTER (WHERE t0."qty" < ?), 0) AS TEXT) AS "qty:low", ` +
+        `percentile_cont(CAST(t0."qty" AS REAL), ?) AS "p90" FROM "part" t0 WHERE t0."workspace_id" = ? GROUP BY 1) r ` +
+        `WHERE ((((CAST(r."qty" AS INTEGER) + (CAST(r."qty:low" AS INTEGER) >> 32)) > ?) OR ` +
+        `((CAST(r."qty" AS INTEGER) + (CAST(r."qty:low" AS INTEGER) >> 32)) = ? AND (CAST(r."qty:low" AS INTEGER) & 4294967295) >= ?)) ` +
+        `AND (r."big" >= ?)) ORDER BY r."thing" ASC NULLS LAST`
+    )
+    // `> 2.5` on an exact sum is `>= 3`, split in halves like the sum.
+    expect(lite.params).toEqual([5, 9, 9, 0.9, "ws", 0n, 0n, 3, 1])
+    const pg = Compiler.aggregate(Dialect.postgres(), tables, "ws", p)
+    expect(pg.sql).toContain(`percentile_cont($3::double precision) WITHIN GROUP (ORDER BY (t0."qty")::double precision) AS "p90"`)
+    expect(pg.sql).toContain(`WHERE (((r."qty" >= $5::numeric)) AND (r."big" >= $6::numeric))`)
+    expect(pg.params).toEqual([5, 9, 0.9, "ws", "3", "1"])
   })
 })

@@ -442,6 +442,49 @@ const dateFill = fc.tuple(fc.constantFrom(...nearNow), fc.constantFrom(...nearNo
 const fillOption = <A>(arb: fc.Arbitrary<A>) => fc.option(arb, { nil: undefined, freq: 3 })
 const withFill = (fill: Query.BucketFill | undefined) => (fill === undefined ? {} : { fill })
 
+const ref = (field: string): Query.Term => ({ _tag: "FieldRef", field })
+const lit = (value: number): Query.Term => ({ _tag: "Literal", value })
+const arithOf = (op: Query.ArithOp, left: Query.Term, right: Query.Term): Query.Term => ({ _tag: "Arith", op, left, right })
+
+/**
+ * Terms a group key or a measure computes. Sums and averages add in whatever order an
+ * engine reads the rows, so `summable` ones stay exact in doubles (quarters, small
+ * integers, millisecond differences) or nearly so; percentiles, mins, maxes and group keys
+ * do not add, so they take any term, big integers, divisions by zero and money included.
+ */
+const measureTerms = (collection: string, summable: boolean): ReadonlyArray<Query.Term> => {
+  if (collection === ACCOUNT) {
+    const safe = [
+      arithOf("multiply", ref("custom.quota"), lit(2)),
+      arithOf("divide", ref("revenue.amountMinor"), lit(100)),
+      arithOf("subtract", ref("custom.quota"), lit(0.5))
+    ]
+    return summable ? safe : [
+      ...safe,
+      arithOf("subtract", ref("seats"), lit(1)),
+      arithOf("divide", ref("score"), ref("seats")),
+      arithOf("multiply", ref("seats"), ref("custom.referrer.score"))
+    ]
+  }
+  const safe = [
+    arithOf("subtract", ref("closedAt"), ref("createdAt")),
+    arithOf("multiply", ref("amount"), ref("qty")),
+    arithOf("multiply", ref("value.amountMinor"), ref("amount")),
+    arithOf("add", ref("qty"), lit(2)),
+    arithOf("divide", arithOf("subtract", ref("closedAt"), ref("createdAt")), lit(86_400_000))
+  ]
+  return summable ? safe : [
+    ...safe,
+    arithOf("divide", ref("amount"), ref("qty")),
+    arithOf("multiply", ref("accountId.seats"), lit(0.5)),
+    arithOf("subtract", ref("value.amountMinor"), ref("value.amountMinor"))
+  ]
+}
+
+/** The money a generated term is an amount of, if any (its sum needs one currency). */
+const moneyOfTerm = (t: Query.Term): string | undefined =>
+  t._tag === "FieldRef" ? moneyOf(t.field) : t._tag === "Arith" ? moneyOfTerm(t.left) ?? moneyOfTerm(t.right) : undefined
+
 const groupKey = (collection: string): fc.Arbitrary<Omit<Query.GroupKey, "as">> => {
   const timestamps = collection === ACCOUNT ? ["lastSeenAt"] : ["closedAt", "accountId.lastSeenAt"]
   const dateFields = collection === ACCOUNT ? ["since", "custom.renewsOn"] : ["accountId.since"]
@@ -450,6 +493,7 @@ const groupKey = (collection: string): fc.Arbitrary<Omit<Query.GroupKey, "as">> 
       _tag: fc.constant("Field" as const),
       field: fc.constantFrom(...sortable(collection).filter((f) => f.path !== "id").map((f) => f.path))
     }),
+    fc.record({ _tag: fc.constant("Term" as const), term: fc.constantFrom(...measureTerms(collection, false)) }),
     fc.tuple(
       fc.constantFrom(...timestamps),
       fc.constantFrom<Query.BucketUnit>("hour", "day", "week", "month", "quarter", "year"),
@@ -485,11 +529,43 @@ const measure = (collection: string): fc.Arbitrary<Omit<Query.Measure, "as">> =>
   const ordered = paths.filter((f) => ["string", "number", "integer", "timestamp", "date"].includes(f.kind)).map((f) =>
     f.path
   )
-  return fc.oneof(
+  // Percentiles sort, never add: any number or integer field, across references too.
+  const ranked = paths.filter((f) => f.kind === "integer" || f.kind === "number").map((f) => f.path)
+  const p = fc.constantFrom(0, 0.1, 0.25, 0.5, 0.9, 1, 1 / 3)
+  const measured: fc.Arbitrary<Omit<Query.Measure, "as">> = fc.oneof(
     fc.constant({ _tag: "Count" as const }),
     fc.record({ _tag: fc.constantFrom("Sum" as const, "Avg" as const), field: fc.constantFrom(...numeric) }),
     fc.record({ _tag: fc.constantFrom("Min" as const, "Max" as const), field: fc.constantFrom(...ordered) }),
-    fc.record({ _tag: fc.constant("CountDistinct" as const), field: fc.constantFrom(...sortable(collection).map((f) => f.path)) })
+    fc.record({ _tag: fc.constant("CountDistinct" as const), field: fc.constantFrom(...sortable(collection).map((f) => f.path)) }),
+    fc.record({ _tag: fc.constant("Percentile" as const), field: fc.constantFrom(...ranked), p }),
+    fc.record({ _tag: fc.constantFrom("Sum" as const, "Avg" as const), term: fc.constantFrom(...measureTerms(collection, true)) }),
+    fc.record({ _tag: fc.constantFrom("Min" as const, "Max" as const), term: fc.constantFrom(...measureTerms(collection, false)) }),
+    fc.record({ _tag: fc.constant("Percentile" as const), term: fc.constantFrom(...measureTerms(collection, false)), p })
+  )
+  // Some measures count or measure only the rows of their own filter.
+  return fc.tuple(measured, fc.option(expr(collection, 1), { nil: undefined, freq: 3 })).map(([m, filter]) =>
+    filter === undefined ? m : { ...m, filter }
+  )
+}
+
+/** Whether a generated measure's value is a number (so `having` compares it with numbers). */
+const numericMeasure = (m: Query.Measure): boolean => (m._tag !== "Min" && m._tag !== "Max") || "term" in m
+
+/** A random `having` over the numeric measures' aliases (and null tests on any alias). */
+const having = (numeric: ReadonlyArray<string>, all: ReadonlyArray<string>, depth: number): fc.Arbitrary<Query.Having> => {
+  const compare = numeric.length === 0 ? [] : [fc.record({
+    _tag: fc.constant("Compare" as const),
+    alias: fc.constantFrom(...numeric),
+    op: compareOp,
+    value: fc.constantFrom(-1, 0, 1, 2, 2.5, 3, 100, 2 ** 53)
+  })]
+  const leaf = fc.oneof(...compare, fc.record({ _tag: fc.constant("IsNull" as const), alias: fc.constantFrom(...all) }))
+  if (depth <= 0) return leaf
+  const sub = having(numeric, all, depth - 1)
+  return fc.oneof(
+    { arbitrary: leaf, weight: 3 },
+    { arbitrary: fc.record({ _tag: fc.constantFrom("And" as const, "Or" as const), conditions: fc.array(sub, { maxLength: 3 }) }), weight: 1 },
+    { arbitrary: fc.record({ _tag: fc.constant("Not" as const), condition: sub }), weight: 1 }
   )
 }
 
@@ -517,20 +593,27 @@ export const aggregate: fc.Arbitrary<Query.Aggregate> = fc.constantFrom(ACCOUNT,
     const ms = measures.map((m, i) => ({ ...m, as: `m${i}` }) as Query.Measure)
     let where = generatedWhere
     for (const m of ms) {
-      const money = m._tag === "Sum" || m._tag === "Avg" ? moneyOf(m.field) : undefined
+      const summed = m._tag === "Sum" || m._tag === "Avg" || m._tag === "Percentile"
+      const money = !summed ? undefined : "term" in m ? moneyOfTerm(m.term) : moneyOf(m.field)
       if (money === undefined || groupBy.some((g) => g._tag === "Field" && g.field === `${money}.currency`)) continue
       if (pin === "group") groupBy.push({ _tag: "Field", as: `g${groupBy.length}`, field: `${money}.currency` })
       else where = pinCurrency(where, money, c, pin === "in")
     }
     const aliases = [...groupBy.map((g) => g.as), ...ms.map((m) => m.as)]
-    return fc.uniqueArray(
-      fc.record({ field: fc.constantFrom(...aliases), direction: fc.constantFrom("asc" as const, "desc" as const) }),
-      { maxLength: 2, selector: (o) => o.field }
-    ).map((order): Query.Aggregate => ({
+    const numeric = ms.filter(numericMeasure).map((m) => m.as)
+    return fc.tuple(
+      fc.uniqueArray(
+        fc.record({ field: fc.constantFrom(...aliases), direction: fc.constantFrom("asc" as const, "desc" as const) }),
+        { maxLength: 2, selector: (o) => o.field }
+      ),
+      fc.option(having(numeric, aliases, 2), { nil: undefined, freq: 2 })
+    ).map(([order, condition]): Query.Aggregate => ({
       collection,
       groupBy,
       measures: ms,
       ...(where === undefined ? {} : { where }),
+      // Gap filling refuses having (filled buckets would escape it).
+      ...(condition === undefined || firstFill >= 0 ? {} : { having: condition }),
       ...(order.length === 0 ? {} : { orderBy: order }),
       ...(limit === undefined ? {} : { limit })
     }))

@@ -322,6 +322,11 @@ export const find = (
 // -- time buckets: see referenceTime.ts -------------------------------------
 
 const groupValue = (row: Collection.Row, key: Plan.GroupKeyPlan): Query.Scalar | null => {
+  if (key._tag === "Term") {
+    const t = termValue(row, key.term)
+    // 0 and -0 are one group, shown as 0.
+    return typeof t === "number" ? (t === 0 ? 0 : t) : null
+  }
   const v = readAt(row, key.field)
   if (key._tag === "Field") return v === null || !isScalar(v) ? null : v
   if (key.of === "date") return typeof v === "string" ? ReferenceTime.dateBucket(v, key.unit, key.calendar) : null
@@ -340,12 +345,51 @@ const exactSum = (xs: ReadonlyArray<number>): bigint => {
 /** How `AggregateRow` holds an exact integer: a number while safe, else a bigint. */
 const exactValue = (n: bigint): number | bigint => (n >= -MAX_SAFE && n <= MAX_SAFE ? Number(n) : n)
 
+/** The numbers a measure of a term reads: the term's value on each row, nulls skipped. */
+const termNumbers = (rows: ReadonlyArray<Collection.Row>, term: Query.Term): Array<number> => {
+  const out: Array<number> = []
+  for (const row of rows) {
+    const v = termValue(row, term)
+    if (typeof v === "number") out.push(v)
+  }
+  return out
+}
+
+/** Linear interpolation between the closest ranks (the `Measure` doc's formula). */
+const percentile = (xs: ReadonlyArray<number>, p: number): number | null => {
+  if (xs.length === 0) return null
+  const sorted = [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const h = p * (sorted.length - 1)
+  const lo = Math.floor(h)
+  const hi = Math.ceil(h)
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (h - lo)
+}
+
 const measureOf = (
   plan: Plan.AggregatePlan,
-  rows: ReadonlyArray<Collection.Row>,
+  data: Dataset,
+  groupRows: ReadonlyArray<Collection.Row>,
   measure: Query.Measure
 ): Query.AggregateRow[string] => {
+  const rows = measure.filter === undefined ? groupRows : groupRows.filter((row) => evaluate(data, row, measure.filter!))
+  if ("term" in measure) {
+    const xs = termNumbers(rows, measure.term)
+    switch (measure._tag) {
+      case "Sum":
+        return xs.reduce((a, b) => a + b, 0)
+      case "Avg":
+        return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length
+      case "Min":
+        return xs.length === 0 ? null : xs.reduce((a, b) => (b < a ? b : a))
+      case "Max":
+        return xs.length === 0 ? null : xs.reduce((a, b) => (b > a ? b : a))
+      case "Percentile":
+        return percentile(xs, measure.p)
+    }
+  }
   switch (measure._tag) {
+    case "Percentile":
+      return percentile(numbersOf(rows, measure.field), measure.p)
     case "Count":
       return rows.length
     case "CountDistinct": {
@@ -401,7 +445,7 @@ export const aggregate = (
   query: Query.Aggregate,
   now: number
 ): ReadonlyArray<Query.AggregateRow> => {
-  const plan = unwrap(Plan.aggregate(catalog, workspaceId, query, now))
+  const plan = unwrap(Plan.aggregate(catalog, workspaceId, { ...query, cursor: undefined } as Query.Aggregate, now))
   return withScope(catalog, workspaceId, data, now, () => {
     const where = query.where
     const rows = (data[query.collection] ?? []).filter((row) => where === undefined || evaluate(data, row, where))
@@ -433,9 +477,9 @@ export const aggregate = (
     const out: Array<Record<string, Query.AggregateRow[string]>> = groups.map((g) => {
       const result: Record<string, Query.AggregateRow[string]> = {}
       plan.groupBy.forEach((k, i) => (result[k.as] = g.key[i] ?? null))
-      for (const m of plan.measures) result[m.as] = measureOf(plan, g.rows, m)
+      for (const m of plan.measures) result[m.as] = measureOf(plan, data, g.rows, m)
       return result
-    })
+    }).filter((row) => plan.having === null || havingHolds(plan.having, row))
     out.sort((a, b) => {
       for (const o of plan.orderBy) {
         const c = compareMeasures(a[o.field] ?? null, b[o.field] ?? null, o.direction)
@@ -445,6 +489,37 @@ export const aggregate = (
     })
     return query.limit === undefined ? out : out.slice(0, query.limit)
   })
+}
+
+/** A `having` on an answer row: exact for integers (a bigint or a number), false on null. */
+const havingHolds = (having: Plan.HavingPlan, row: Query.AggregateRow): boolean => {
+  switch (having._tag) {
+    case "Compare": {
+      const v = row[having.alias] ?? null
+      const w = having.value
+      if (v === null) return false
+      let c: number
+      if ((typeof v === "number" || typeof v === "bigint") && (typeof w === "number" || typeof w === "bigint")) {
+        c = v < w ? -1 : v > w ? 1 : 0
+      } else c = compareNonNull(v as Scalar, w as Scalar)
+      return {
+        eq: c === 0,
+        neq: c !== 0,
+        lt: c < 0,
+        lte: c <= 0,
+        gt: c > 0,
+        gte: c >= 0
+      }[having.op]
+    }
+    case "IsNull":
+      return (row[having.alias] ?? null) === null
+    case "And":
+      return having.conditions.every((c) => havingHolds(c, row))
+    case "Or":
+      return having.conditions.some((c) => havingHolds(c, row))
+    case "Not":
+      return !havingHolds(having.condition, row)
+  }
 }
 
 /** Output kinds of an aggregate's aliases (`float` ones are compared with a tolerance). */

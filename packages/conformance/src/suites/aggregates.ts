@@ -379,4 +379,191 @@ export const aggregatesSuite = (it: It) => {
       }))
       expect(rows).toEqual([{ n: 3 }])
     }))
+
+  // -- aggregates for reports ------------------------------------------------
+
+  it.effect("percentiles interpolate linearly between the closest ranks; null over no values, nulls skipped", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      // Amounts 1, 2, 4, 10 (and a null) in "open"; nothing but a null in "lost".
+      yield* insertDeals(ws, [
+        deal("p1", { stage: "open", amount: 10 }),
+        deal("p2", { stage: "open", amount: 1 }),
+        deal("p3", { stage: "open", amount: 4 }),
+        deal("p4", { stage: "open", amount: 2 }),
+        deal("p5", { stage: "open", amount: null }),
+        deal("p6", { stage: "lost", amount: null }),
+        deal("p7", { stage: "won", amount: 7, qty: 3 })
+      ])
+      const rows = yield* store.aggregate(ws, Query.aggregate(DEAL, {
+        groupBy: [{ _tag: "Field", as: "stage", field: "stage" }],
+        measures: [
+          Query.median("median", "amount"),
+          Query.percentile("p0", "amount", 0),
+          Query.percentile("p25", "amount", 0.25),
+          Query.percentile("p90", "amount", 0.9),
+          Query.percentile("p100", "amount", 1),
+          Query.percentile("qty", "qty", 0.5)
+        ]
+      }))
+      // h = p·(n−1) over [1, 2, 4, 10]: median h = 1.5 → 2 + (4−2)·0.5 = 3; p25 h = 0.75 → 1.75; p90 h = 2.7 → 4 + 6·0.7.
+      expect(rows.map((r) => r.stage)).toEqual(["lost", "open", "won"])
+      const [lost, open, won] = rows
+      expect(lost).toEqual({ stage: "lost", median: null, p0: null, p25: null, p90: null, p100: null, qty: null })
+      closeTo(open!.median, 3)
+      closeTo(open!.p0, 1)
+      closeTo(open!.p25, 1.75)
+      closeTo(open!.p90, 8.2)
+      closeTo(open!.p100, 10)
+      expect(open!.qty).toBeNull()
+      closeTo(won!.median, 7)
+      closeTo(won!.qty, 3)
+    }))
+
+  it.effect("a measure's filter measures only its rows; a filtered count of no rows is 0, a filtered sum 0, an avg null", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      yield* insertDeals(ws, [
+        deal("f1", { stage: "won", amount: 10, qty: 1 }),
+        deal("f2", { stage: "won", amount: 30, qty: 2 }),
+        deal("f3", { stage: "lost", amount: 5, qty: 3 }),
+        deal("f4", { stage: "open", amount: null, qty: 4 })
+      ])
+      const [row, ...rest] = yield* store.aggregate(ws, Query.aggregate(DEAL, {
+        measures: [
+          { _tag: "Count", as: "all" },
+          { _tag: "Count", as: "won", filter: Query.eq("stage", "won") },
+          { _tag: "Count", as: "none", filter: Query.eq("stage", "nobody") },
+          { _tag: "Sum", as: "wonQty", field: "qty", filter: Query.eq("stage", "won") },
+          { _tag: "Sum", as: "noQty", field: "qty", filter: Query.eq("stage", "nobody") },
+          { _tag: "Avg", as: "noAmount", field: "amount", filter: Query.eq("stage", "nobody") },
+          { _tag: "Max", as: "lostAmount", field: "amount", filter: Query.not(Query.isIn("stage", ["won", "open"])) },
+          { _tag: "CountDistinct", as: "stages", field: "stage", filter: Query.gte("qty", 2) },
+          { ...Query.median("wonMedian", "amount"), filter: Query.eq("stage", "won") }
+        ]
+      }))
+      expect(rest).toEqual([])
+      expect({ ...row, wonMedian: undefined }).toEqual({
+        all: 4, won: 2, none: 0, wonQty: 3, noQty: 0, noAmount: null, lostAmount: 5, stages: 3, wonMedian: undefined
+      })
+      closeTo(row!.wonMedian, 20)
+    }))
+
+  it.effect("measures and group keys of arithmetic: weighted pipeline, resolution time, a computed key", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const day = 86_400_000
+      yield* insertDeals(ws, [
+        deal("w1", { stage: "open", amount: 0.5, qty: 2, value: money(1_000, "EUR"), createdAt: 0, closedAt: 2 * day }),
+        deal("w2", { stage: "open", amount: 0.25, qty: 0, value: money(4_000, "EUR"), createdAt: day, closedAt: 2 * day }),
+        deal("w3", { stage: "won", amount: 1, qty: 2, value: money(500, "EUR"), createdAt: 0, closedAt: null }),
+        deal("w4", { stage: "won", amount: 0.5, qty: 4, value: money(9_999, "USD"), createdAt: 0, closedAt: 4 * day })
+      ])
+      const rows = yield* store.aggregate(ws, Query.aggregate(DEAL, {
+        where: Query.eq("value.currency", "EUR"),
+        groupBy: [{ _tag: "Field", as: "stage", field: "stage" }],
+        measures: [
+          { _tag: "Sum", as: "weighted", term: Query.multiply(Query.field("value.amountMinor"), Query.field("amount")) },
+          { _tag: "Avg", as: "days", term: Query.divide(Query.subtract(Query.field("closedAt"), Query.field("createdAt")), day) },
+          { _tag: "Max", as: "perQty", term: Query.divide(Query.field("amount"), Query.field("qty")) }
+        ]
+      }))
+      expect(rows.map((r) => r.stage)).toEqual(["open", "won"])
+      closeTo(rows[0]!.weighted, 1_000 * 0.5 + 4_000 * 0.25)
+      closeTo(rows[0]!.days, 1.5)
+      // w2 divides by zero: null, skipped.
+      closeTo(rows[0]!.perQty, 0.25)
+      closeTo(rows[1]!.weighted, 500)
+      expect(rows[1]!.days).toBeNull()
+      // A key of arithmetic: qty·2 − 4, where 0 and −0 are one group, 0.
+      const keyed = yield* store.aggregate(ws, Query.aggregate(DEAL, {
+        groupBy: [{ _tag: "Term", as: "k", term: Query.multiply(Query.subtract(Query.field("qty"), 2), Query.field("amount")) }],
+        measures: [{ _tag: "Count", as: "n" }]
+      }))
+      expect(keyed).toEqual([{ k: -0.5, n: 1 }, { k: 0, n: 2 }, { k: 1, n: 1 }])
+      expect(Object.is(keyed[1]!.k, 0)).toBe(true)
+    }))
+
+  it.effect("having keeps the rows whose measures and keys match, exactly on integer sums past 2^53", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const big = 2 ** 53 - 1
+      yield* insertDeals(ws, [
+        deal("h1", { stage: "open", qty: 1 }),
+        deal("h2", { stage: "open", qty: 2 }),
+        deal("h3", { stage: "won", qty: 3 }),
+        deal("h4", { stage: "lost", qty: 1 }),
+        deal("h5", { stage: "lost", qty: 1 }),
+        deal("h6", { stage: "lost", qty: 1 })
+      ])
+      const byStage = (having: Query.Having) =>
+        Effect.map(
+          store.aggregate(ws, Query.aggregate(DEAL, {
+            groupBy: [{ _tag: "Field", as: "stage", field: "stage" }],
+            measures: [{ _tag: "Count", as: "n" }, { _tag: "Sum", as: "qty", field: "qty" }],
+            having
+          })),
+          (rows) => rows.map((r) => r.stage)
+        )
+      expect(yield* byStage(Query.havingCompare("n", "gte", 2))).toEqual(["lost", "open"])
+      expect(yield* byStage(Query.havingCompare("qty", "gt", 2.5))).toEqual(["lost", "open", "won"])
+      expect(yield* byStage(Query.havingCompare("qty", "eq", 3))).toEqual(["lost", "open", "won"])
+      expect(yield* byStage(Query.havingCompare("qty", "eq", 2.5))).toEqual([])
+      expect(yield* byStage(Query.havingCompare("qty", "lt", 3.5))).toEqual(["lost", "open", "won"])
+      expect(yield* byStage(Query.havingAnd(Query.havingCompare("n", "lt", 3), Query.havingCompare("stage", "gt", "open")))).toEqual(["won"])
+      expect(yield* byStage(Query.havingOr(Query.havingCompare("n", "eq", 1), Query.havingNot(Query.havingCompare("stage", "neq", "open"))))).toEqual(["open", "won"])
+      // An exact sum past 2^53, compared exactly: 2·(2^53 − 1) + 1 = 2^54 − 1, which no double holds.
+      const huge = freshWorkspace()
+      yield* insertDeals(huge, [deal("x1", { qty: big }), deal("x2", { qty: big }), deal("x3", { qty: 1 })])
+      const total = (having: Query.Having) =>
+        Effect.map(
+          store.aggregate(huge, Query.aggregate(DEAL, { measures: [{ _tag: "Sum", as: "qty", field: "qty" }], having })),
+          (rows) => rows.length
+        )
+      expect(yield* total(Query.havingCompare("qty", "gt", 2 ** 54 - 2))).toBe(1)
+      expect(yield* total(Query.havingCompare("qty", "gte", 2 ** 54))).toBe(0)
+      expect(yield* total(Query.havingCompare("qty", "lt", 2 ** 54))).toBe(1)
+      expect(yield* total(Query.havingCompare("qty", "neq", 2 ** 54))).toBe(1)
+      expect(yield* total(Query.havingCompare("qty", "gte", 1e300))).toBe(0)
+      expect(yield* total(Query.havingCompare("qty", "gt", -1e300))).toBe(1)
+    }))
+
+  it.effect("aggregatePage walks every group exactly once, in the total order, across exact sums and nulls", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const big = 2 ** 53 - 1
+      const rows = Array.from({ length: 23 }, (_, i) =>
+        deal(`g${String(i).padStart(2, "0")}`, {
+          stage: ["open", "won", "lost", "Won"][i % 4]!,
+          qty: i % 5 === 0 ? big : i % 7 === 0 ? null : i,
+          accountId: i % 6 === 0 ? null : `a${i % 3}`
+        }))
+      yield* insertDeals(ws, rows)
+      const query = Query.aggregate(DEAL, {
+        groupBy: [{ _tag: "Field", as: "stage", field: "stage" }, { _tag: "Field", as: "account", field: "accountId" }],
+        measures: [{ _tag: "Sum", as: "qty", field: "qty" }, { _tag: "Count", as: "n" }],
+        orderBy: [{ field: "qty", direction: "desc" }],
+        limit: 2
+      })
+      const all = yield* store.aggregate(ws, { ...query, limit: undefined } as Query.Aggregate)
+      const pages: Array<Query.AggregateRow> = []
+      let cursor: string | undefined
+      for (let i = 0; i < 50; i++) {
+        const page = yield* store.aggregatePage(ws, cursor === undefined ? query : { ...query, cursor })
+        expect(page.rows.length).toBeLessThanOrEqual(2)
+        pages.push(...page.rows)
+        if (page.nextCursor === null) break
+        cursor = page.nextCursor
+      }
+      expect(pages).toEqual(all)
+      expect(new Set(pages.map((r) => `${r.stage}/${r.account}`)).size).toBe(all.length)
+      // `aggregate` takes the cursor too, and answers the rows after it.
+      const first = yield* store.aggregatePage(ws, query)
+      expect(yield* store.aggregate(ws, { ...query, cursor: first.nextCursor! })).toEqual(all.slice(2, 4))
+    }))
 }

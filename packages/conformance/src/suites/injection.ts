@@ -1,7 +1,7 @@
 /**
  * Injection: hostile strings pushed through every string position of a query (values,
- * field and custom-field names, sort keys, aliases, time zones, cursors, collection
- * names, subjects) give a typed error or a correct answer, and every table survives.
+ * field and custom-field names, sort keys, aliases (in `having` too), measure filters
+ * and terms, time zones, cursors, collection names, subjects) give a typed error or a correct answer, and every table survives.
  * Any store must pass it; for the SQL stores it is the proof that nothing is spliced.
  */
 import { expect } from "@effect/vitest"
@@ -53,6 +53,25 @@ const injectionProgram = Effect.gen(function*() {
       groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone: s }],
       measures: [{ _tag: "Count", as: "n" }]
     })))
+    // Aggregates for reports: aliases in having, filters, terms, percentiles, cursors.
+    yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, {
+      measures: [{ _tag: "Count", as: "n" }],
+      having: Query.havingOr(Query.havingCompare(s, "gt", 1), Query.havingCompare("n", "eq", s), Query.havingNull(s))
+    })))
+    yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, {
+      groupBy: [{ _tag: "Field", as: "name", field: "name" }],
+      measures: [{ _tag: "Count", as: "n", filter: Query.eq("name", s) }, { _tag: "Count", as: "m", filter: Query.eq(s, 1) }],
+      having: Query.havingCompare("name", "neq", s)
+    })))
+    yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, {
+      groupBy: [{ _tag: "Term", as: s, term: Query.multiply(Query.field(`custom.${s}`), 2) }],
+      measures: [
+        { _tag: "Sum", as: "t", term: Query.add(Query.field(s), 1) },
+        Query.percentile("p", s, 0.5),
+        Query.median("q", Query.divide(Query.field("seats"), Query.field(`custom.${s}`)))
+      ]
+    })))
+    yield* check(store.aggregatePage(ws, { ...Query.aggregate(TestCatalog.ACCOUNT, { measures: [{ _tag: "Count", as: "n" }] }), cursor: s }))
     yield* check(Effect.map(store.get(ws, TestCatalog.ACCOUNT, s), (o) => expect(Option.isNone(o)).toBe(true)))
     yield* check(Effect.asVoid(store.eventsFor(ws, { subject: `account:${s}`, limit: 5 })))
   }

@@ -217,6 +217,65 @@ export const invalidFinds: ReadonlyArray<readonly [string, Query.Find]> = [
   })]
 ]
 
+/** [label, aggregate, the path the refusal names] */
+const reportRefusals: ReadonlyArray<readonly [string, Query.Aggregate, string]> = [
+  ["a percentile above 1", Query.aggregate(ACCOUNT, { measures: [Query.percentile("p", "score", 1.5)] }), "measures.0.p"],
+  ["a negative percentile", Query.aggregate(ACCOUNT, { measures: [Query.percentile("p", "score", -0.1)] }), "measures.0.p"],
+  ["a percentile of text", Query.aggregate(ACCOUNT, { measures: [Query.median("p", "name")] }), "measures.0"],
+  ["a percentile of timestamps", Query.aggregate(ACCOUNT, { measures: [Query.median("p", "lastSeenAt")] }), "measures.0"],
+  ["a money percentile across currencies", Query.aggregate(ACCOUNT, { measures: [Query.median("p", "revenue.amountMinor")] }), "measures.0"],
+  ["a measure filter on an unknown field", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Count", as: "n" }, { _tag: "Count", as: "m" }, { _tag: "Count", as: "o", filter: Query.eq("nope", 1) }]
+  }), "measures.2.filter"],
+  ["a measure filter of the wrong kind", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Sum", as: "s", field: "seats", filter: Query.eq("seats", "many") }]
+  }), "measures.0.filter"],
+  ["a sum of a text term", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Sum", as: "s", term: Query.add(Query.field("name"), 1) }]
+  }), "measures.0.term"],
+  ["a measure of literals only", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Avg", as: "s", term: Query.multiply(2, 3) }]
+  }), "measures.0.term"],
+  ["a weighted money sum across currencies", Query.aggregate(DEAL, {
+    measures: [{ _tag: "Sum", as: "s", term: Query.multiply(Query.field("value.amountMinor"), Query.field("amount")) }]
+  }), "measures.0"],
+  ["money times money in a measure", Query.aggregate(DEAL, {
+    where: Query.eq("value.currency", "EUR"),
+    measures: [{ _tag: "Sum", as: "s", term: Query.multiply(Query.field("value.amountMinor"), Query.field("value.amountMinor")) }]
+  }), "measures.0.term"],
+  ["a group key of arithmetic on text", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Term", as: "k", term: Query.subtract(Query.field("since"), 1) }],
+    measures: []
+  }), "groupBy.0.term"],
+  ["an arithmetic literal out of range in a group key", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Term", as: "k", term: Query.multiply(Query.field("seats"), 1e30) }],
+    measures: []
+  }), "groupBy.0.term.right"],
+  ["having on an unknown alias", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Count", as: "n" }],
+    having: Query.havingAnd(Query.havingCompare("n", "gt", 1), Query.havingCompare("nope", "gt", 1))
+  }), "having.conditions.1.alias"],
+  ["having on a field name that is no alias", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Count", as: "n" }],
+    having: Query.havingNull("seats")
+  }), "having.alias"],
+  ["having comparing a count with text", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Count", as: "n" }],
+    having: Query.havingCompare("n", "gt", "1")
+  }), "having.value"],
+  ["having ordering a boolean key", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Field", as: "a", field: "active" }],
+    measures: [],
+    having: Query.havingCompare("a", "gt", true)
+  }), "having"],
+  ["having comparing a date key with a non-date", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Field", as: "d", field: "since" }],
+    measures: [],
+    having: Query.havingCompare("d", "eq", "yesterday")
+  }), "having.value"],
+  ["an aggregate cursor that is not one", { ...Query.aggregate(ACCOUNT, { measures: [{ _tag: "Count", as: "n" }] }), cursor: "nope" }, "cursor"]
+]
+
 /** [label, aggregate] */
 export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]> = [
   ["unknown collection", Query.aggregate("nope", { measures: [{ _tag: "Count", as: "n" }] })],
@@ -375,7 +434,9 @@ export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]
   ["a money sum filtered by neq on the currency", Query.aggregate(ACCOUNT, {
     where: Query.neq("revenue.currency", "EUR"),
     measures: [{ _tag: "Avg", as: "a", field: "revenue.amountMinor" }]
-  })]
+  })],
+  // Aggregates for reports
+  ...reportRefusals.map(([label, query]) => [label, query] as const)
 ]
 
 export const invalidSuite = (it: It) => {
@@ -398,6 +459,29 @@ export const invalidSuite = (it: It) => {
         yield* expectFailure("InvalidQuery")(store.aggregate(ws, query))
       }))
   }
+
+  for (const [label, query, path] of reportRefusals) {
+    it.effect(`aggregate refuses ${label}, naming ${path}`, () =>
+      Effect.gen(function*() {
+        const store = yield* Store.Store
+        const error = yield* expectFailure("InvalidQuery")(store.aggregate(freshWorkspace(), query))
+        expect(error.path).toBe(path)
+      }))
+  }
+
+  it.effect("an aggregate cursor from a query with another order is refused", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [account("a", { seats: 1 }), account("b", { seats: 2 })])
+      const bySeats = Query.aggregate(ACCOUNT, { groupBy: [{ _tag: "Field", as: "s", field: "seats" }], measures: [], limit: 1 })
+      const page = yield* store.aggregatePage(ws, bySeats)
+      const cursor = page.nextCursor!
+      const error = yield* expectFailure("InvalidQuery")(
+        store.aggregatePage(ws, { ...bySeats, orderBy: [{ field: "s", direction: "desc" }], cursor })
+      )
+      expect(error.path).toBe("cursor")
+    }))
 
   it.effect("a cursor from a query with another order is refused", () =>
     Effect.gen(function*() {

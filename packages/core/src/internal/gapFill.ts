@@ -18,6 +18,7 @@ const empty = (measure: Measure): 0 | null => {
     case "Avg":
     case "Min":
     case "Max":
+    case "Percentile":
       return null
   }
 }

@@ -7,11 +7,14 @@
  * Sums of integer fields are exact: plain number additions while the running sum is a
  * safe integer (each value is one, so every such addition is exact), `bigint` from the
  * first that is not; `avg` of integers is that exact sum divided by the count.
+ * A measure's `filter` is a predicate its accumulator asks first; a measure of a `term`
+ * reads the term's double (null skipped); percentiles sort the group's values once.
+ * `having` (with the cursor's position) is applied to the answer rows before the sort.
  */
 import type { Query } from "@rapport/core"
 import { Collection, Plan, TimeBucket } from "@rapport/core"
-import type { Reach, Resolve } from "./evaluate.js"
-import { reader } from "./evaluate.js"
+import type { Predicate, Reach, Resolve } from "./evaluate.js"
+import { compile, numericTerm, reader } from "./evaluate.js"
 import type { View } from "./view.js"
 
 type Row = Collection.Row
@@ -57,6 +60,25 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 const scalarOrNull = (v: Collection.Json): Scalar | null => (v === null || typeof v === "object" ? null : v)
 
+/**
+ * The continuous percentile `p` of values (sorted here): linear interpolation between the
+ * closest ranks, as the `Query` module documents and PostgreSQL's `percentile_cont` computes.
+ */
+export const percentileOf = (values: Array<number>, p: number): number | null => {
+  if (values.length === 0) return null
+  values.sort((a, b) => a - b)
+  const h = p * (values.length - 1)
+  const lo = Math.floor(h)
+  const low = values[lo]!
+  return h === lo ? low : low + (values[lo + 1]! - low) * (h - lo)
+}
+
+/** Reads the number a measure measures on a row: its field's, or its term's double. */
+const measured = (measure: Exclude<Query.Measure, { _tag: "Count" }>, reach: Reach | undefined): (row: Row) => Collection.Json => {
+  if ("term" in measure) return numericTerm(measure.term, reach)
+  return reader(measure.field, reach)
+}
+
 const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure, reach: Reach | undefined): () => Accumulator => {
   if (measure._tag === "Count") {
     return () => {
@@ -64,7 +86,7 @@ const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure, reach: Re
       return { add: () => void n++, result: () => n }
     }
   }
-  const read = reader(measure.field, reach)
+  const read = measured(measure, reach)
   if (measure._tag === "CountDistinct") {
     return () => {
       // A Set tells values apart as SQL's DISTINCT does (0 and -0 are one value, 1 and "1" two).
@@ -78,7 +100,21 @@ const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure, reach: Re
       }
     }
   }
-  const integers = (measure._tag === "Sum" || measure._tag === "Avg") &&
+  if (measure._tag === "Percentile") {
+    const p = measure.p
+    return () => {
+      const values: Array<number> = []
+      return {
+        add: (row) => {
+          const v = read(row)
+          if (typeof v === "number") values.push(v)
+        },
+        result: () => percentileOf(values, p)
+      }
+    }
+  }
+  // A measure over a term is a double; over an integer field, exact (an average divides the exact sum).
+  const integers = (measure._tag === "Sum" || measure._tag === "Avg") && "field" in measure &&
     (Collection.fieldAt(plan.spec, measure.field) ?? Plan.pathAt(plan.paths, plan.spec.name, measure.field)?.spec)?.kind ===
       "integer"
   if (integers) {
@@ -137,7 +173,21 @@ const accumulator = (plan: Plan.AggregatePlan, measure: Query.Measure, reach: Re
   }
 }
 
+/** An accumulator that measures only the rows passing the measure's `filter`. */
+const filtered = (make: () => Accumulator, filter: Predicate): () => Accumulator => () => {
+  const inner = make()
+  return { add: (row) => void (filter(row) && inner.add(row)), result: () => inner.result() }
+}
+
 const groupKeyReader = (key: Plan.GroupKeyPlan, reach: Reach | undefined): (row: Row) => Scalar | null => {
+  if (key._tag === "Term") {
+    const value = numericTerm(key.term, reach)
+    return (row) => {
+      const v = value(row)
+      // One group for 0 and -0, shown as 0 (as SQL, which adds 0.0 too).
+      return v === null ? null : v + 0
+    }
+  }
   const read = reader(key.field, reach)
   if (key._tag === "Field") return (row) => scalarOrNull(read(row))
   if (key.of === "date") {
@@ -179,7 +229,10 @@ export const aggregate = (
   const reach: Reach | undefined = resolve === undefined ? undefined : { resolve, paths: plan.paths, collection: plan.spec.name }
   const keyReaders = plan.groupBy.map((key) => groupKeyReader(key, reach))
   // Counts are kept by the group itself: no accumulator to call per row.
-  const makers = plan.measures.map((m) => (m._tag === "Count" ? null : accumulator(plan, m, reach)))
+  const makers = plan.measures.map((m) => {
+    if (m.filter === undefined) return m._tag === "Count" ? null : accumulator(plan, m, reach)
+    return filtered(accumulator(plan, m, reach), compile(m.filter, resolve ?? noViews, undefined, reach))
+  })
   const measured = makers.filter((make) => make !== null)
   const groups = new Map<unknown, Group>()
   const newGroup = (keys: ReadonlyArray<Scalar | null>): Group => ({
@@ -231,7 +284,7 @@ export const aggregate = (
 export const countFromIndex = (plan: Plan.AggregatePlan, view: View): Array<Query.AggregateRow> | undefined => {
   if (plan.where !== null || plan.groupBy.length !== 1) return undefined
   const key = plan.groupBy[0]!
-  if (key._tag !== "Field" || !plan.measures.every((m) => m._tag === "Count")) return undefined
+  if (key._tag !== "Field" || !plan.measures.every((m) => m._tag === "Count" && m.filter === undefined)) return undefined
   if (Plan.pathAt(plan.paths, plan.spec.name, key.field) !== undefined) return undefined
   const counts = view.counts(key.field)
   if (counts === undefined) return undefined
@@ -257,8 +310,46 @@ const answer = (
     plan.groupBy.forEach((g, i) => (row[g.as] = group.keys[i] ?? null))
     let next = 0
     plan.measures.forEach((m, i) => (row[m.as] = makers[i] === null ? group.count : group.measures[next++]!.result()))
-    out.push(row)
+    if (plan.having === null || holds(plan.having, row)) out.push(row)
   }
   out.sort(Plan.compareAggregateRows(plan.orderBy))
-  return plan.limit === null ? out : out.slice(0, plan.limit)
+  return plan.fetch === null ? out : out.slice(0, plan.fetch)
+}
+
+const noViews: Resolve = (collection) => {
+  throw new Error(`MemoryStore: no view of ${collection} to evaluate a measure's filter`)
+}
+
+/** Whether an answer row passes a checked `having`: a comparison on null is false. */
+const holds = (having: Plan.HavingPlan, row: Query.AggregateRow): boolean => {
+  switch (having._tag) {
+    case "Compare": {
+      const v = row[having.alias] ?? null
+      if (v === null) return false
+      const c = Plan.compareScalars(v, having.value)
+      switch (having.op) {
+        case "eq":
+          return c === 0
+        case "neq":
+          return c !== 0
+        case "lt":
+          return c < 0
+        case "lte":
+          return c <= 0
+        case "gt":
+          return c > 0
+        case "gte":
+          return c >= 0
+      }
+    }
+    // falls through (unreachable: every op returns)
+    case "IsNull":
+      return (row[having.alias] ?? null) === null
+    case "And":
+      return having.conditions.every((c) => holds(c, row))
+    case "Or":
+      return having.conditions.some((c) => holds(c, row))
+    case "Not":
+      return !holds(having.condition, row)
+  }
 }

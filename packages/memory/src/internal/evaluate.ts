@@ -203,6 +203,13 @@ const arith = (term: Extract<Query.Term, { _tag: "Arith" }>, reach: Reach | unde
   }
 }
 
+/**
+ * The value of a numeric term of a measure or group key (`Plan` checked it): doubles, null
+ * where an operand is null or out of range, or a division is by zero.
+ */
+export const numericTerm = (term: Query.Term, reach: Reach | undefined): (row: Row) => number | null =>
+  operand(term, reach)
+
 const termValue = (term: Query.Term, reach: Reach | undefined): Value => {
   switch (term._tag) {
     case "FieldRef":

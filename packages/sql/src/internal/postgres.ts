@@ -120,10 +120,16 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         : param,
     asDouble: (expr) => `(${expr})::double precision`,
     // `sum(bigint)` is numeric: exact at any size, read back from its decimal text.
-    integerSum: (expr) => {
-      const sum = `coalesce(sum(${expr}), 0)`
-      return { columns: [sum], sortKeys: [sum] }
+    integerSum: (expr, filter) => ({
+      columns: [`coalesce(sum(${expr})${filter()}, 0)`],
+      sortKeys: ([sum]) => [sum!],
+      keyOf: (value) => [(bind) => `${bind(value.toString())}::numeric`]
+    }),
+    percentile: (value, p) => {
+      const fraction = p()
+      return `percentile_cont(${fraction}) WITHIN GROUP (ORDER BY ${value()})`
     },
+    exactInteger: (value, bind) => `${bind(value.toString())}::numeric`,
     maxParams: 65_535,
     failedStatementAbortsTransaction: true,
     jsonParam: (value) => JSON.stringify(value),

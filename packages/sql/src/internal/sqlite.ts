@@ -9,6 +9,9 @@ import type { Dialect } from "../Dialect.js"
 import { quoteIdentifier } from "./postgres.js"
 
 const LOW_MASK = "4294967295"
+const SUM_BOUND = 2n ** 94n
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
 
 /**
  * A transaction that holds the write lock from its first statement: `BEGIN IMMEDIATE`.
@@ -86,14 +89,26 @@ export const sqlite: Dialect = {
   // sign) and 0 ≤ low < 2^32; neither can leave 64 bits below 2^31 rows per group. As
   // text, since the driver would round integers past 2^53. (high + carry, low mod 2^32)
   // sort like the sum itself.
-  integerSum: (expr) => {
-    const high = `coalesce(sum(${expr} >> 32), 0)`
-    const low = `coalesce(sum(${expr} & ${LOW_MASK}), 0)`
+  integerSum: (expr, filter) => {
+    const high = `coalesce(sum(${expr} >> 32)${filter()}, 0)`
+    const low = `coalesce(sum(${expr} & ${LOW_MASK})${filter()}, 0)`
     return {
       columns: [`CAST(${high} AS TEXT)`, `CAST(${low} AS TEXT)`],
-      sortKeys: [`(${high} + (${low} >> 32))`, `(${low} & ${LOW_MASK})`]
+      sortKeys: ([h, l]) => {
+        const [hi, lo] = [`CAST(${h} AS INTEGER)`, `CAST(${l} AS INTEGER)`]
+        return [`(${hi} + (${lo} >> 32))`, `(${lo} & ${LOW_MASK})`]
+      },
+      keyOf: (value) => {
+        // No sum reaches 2^94 (2^31 rows of 64-bit values): beyond, every comparison is settled alike.
+        const v = value > SUM_BOUND ? SUM_BOUND : value < -SUM_BOUND ? -SUM_BOUND : value
+        return [(bind) => bind(v >> 32n), (bind) => bind(Number(v & 0xffffffffn))]
+      }
     }
   },
+  // better-sqlite3 builds SQLite with SQLITE_ENABLE_PERCENTILE: percentile_cont(Y, P) as PostgreSQL's.
+  percentile: (value, p) => `percentile_cont(${value()}, ${p()})`,
+  exactInteger: (value, bind) =>
+    bind(value >= INT64_MIN && value <= INT64_MAX ? (Number.isSafeInteger(Number(value)) ? Number(value) : value) : Number(value)),
   maxParams: 32_766,
   failedStatementAbortsTransaction: false,
   jsonParam: (value) => JSON.stringify(value),
