@@ -52,6 +52,11 @@ export interface Spec {
   readonly nullable: boolean
   /** For foreign keys: the collection whose `id` this field holds. */
   readonly ref?: string | undefined
+  /**
+   * For keys to a record of any collection (an association's `fromId`): the field of the
+   * same record that names the collection whose `id` this field holds (`fromCollection`).
+   */
+  readonly refNamedBy?: string | undefined
 }
 
 /**
@@ -250,6 +255,27 @@ export const ref = <S extends Schema.Schema<any, any, never>>(collection: string
   make("string", idSchema, collection)
 
 /**
+ * A key to a record of any collection: holds an `id`, and `collectionField` (a `string`
+ * field of the same record) names the collection. `related` and `exists` conditions go
+ * through such keys with `via` (an association's `fromId` and `toId`); the planner then
+ * keeps only the link rows naming the right collections.
+ *
+ * @example
+ * ```ts
+ * import { Field } from "@rapport/core"
+ * import { Schema } from "effect"
+ * const fields = { toCollection: Field.string(), toId: Field.anyRef("toCollection", Schema.String) }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const anyRef = <S extends Schema.Schema<any, any, never>>(collectionField: string, idSchema: S): Field<S> => ({
+  ...make("string", idSchema),
+  refNamedBy: collectionField
+})
+
+/**
  * The field may hold `null` (stored as SQL NULL). Its type becomes `A | null`.
  *
  * @since 0.1.0
@@ -282,9 +308,12 @@ export const schemas = <const F extends Record<string, Field>>(fields: F): { rea
 export const specs = (fields: Record<string, Spec>): Record<string, Spec> => {
   const out: Record<string, Spec> = {}
   for (const [name, field] of Object.entries(fields)) {
-    out[name] = field.ref === undefined
-      ? { kind: field.kind, nullable: field.nullable }
-      : { kind: field.kind, nullable: field.nullable, ref: field.ref }
+    out[name] = {
+      kind: field.kind,
+      nullable: field.nullable,
+      ...(field.ref === undefined ? {} : { ref: field.ref }),
+      ...(field.refNamedBy === undefined ? {} : { refNamedBy: field.refNamedBy })
+    }
   }
   return out
 }

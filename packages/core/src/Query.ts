@@ -195,7 +195,13 @@ export type Expr =
   | { readonly _tag: "Or"; readonly exprs: ReadonlyArray<Expr> }
   | { readonly _tag: "Not"; readonly expr: Expr }
   | { readonly _tag: "CompareTerms"; readonly left: Term; readonly op: CompareOp; readonly right: Term }
-  | { readonly _tag: "Exists"; readonly collection: string; readonly foreignKey: string; readonly where: Expr | null }
+  | {
+    readonly _tag: "Exists"
+    readonly collection: string
+    readonly foreignKey: string
+    readonly where: Expr | null
+    readonly via?: Via
+  }
   | {
     readonly _tag: "Related"
     readonly collection: string
@@ -204,7 +210,27 @@ export type Expr =
     readonly measure: RelatedMeasure
     readonly op: CompareOp
     readonly value: number
+    readonly via?: Via
   }
+
+/**
+ * How a `related` or `exists` condition reaches its records through link rows (an
+ * association) instead of a foreign key pointing back: the rows of `collection` whose
+ * `from` holds this record's id and that match `where` (a label) give, in `to`, the
+ * keys the related records hold in their `foreignKey` (`id`, or a foreign key).
+ * Each related record counts once, however many links reach it. A key to a record of
+ * any collection (`Field.anyRef`, an association's `fromId`) only matches link rows
+ * naming the collections on each side, which the planner adds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Via {
+  readonly collection: string
+  readonly from: string
+  readonly to: string
+  readonly where: Expr | null
+}
 
 const Field = Schema.String.pipe(Schema.minLength(1))
 
@@ -252,7 +278,8 @@ export const Expr: Schema.Schema<Expr> = Schema.Union(
   Schema.TaggedStruct("Exists", {
     collection: Field,
     foreignKey: Field,
-    where: Schema.NullOr(Schema.suspend(() => Expr))
+    where: Schema.NullOr(Schema.suspend(() => Expr)),
+    via: Schema.optionalWith(Schema.suspend(() => Via), { exact: true })
   }),
   Schema.TaggedStruct("Related", {
     collection: Field,
@@ -260,9 +287,23 @@ export const Expr: Schema.Schema<Expr> = Schema.Union(
     where: Schema.NullOr(Schema.suspend(() => Expr)),
     measure: RelatedMeasure,
     op: CompareOp,
-    value: Schema.Finite
+    value: Schema.Finite,
+    via: Schema.optionalWith(Schema.suspend(() => Via), { exact: true })
   })
 )
+
+/**
+ * The schema of `Via`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Via: Schema.Schema<Via> = Schema.Struct({
+  collection: Field,
+  from: Field,
+  to: Field,
+  where: Schema.NullOr(Schema.suspend(() => Expr))
+})
 
 /**
  * One sort key.
@@ -743,6 +784,7 @@ export const related = (
     readonly measure?: RelatedMeasure
     readonly op: CompareOp
     readonly value: number
+    readonly via?: Via
   }
 ): Expr => ({
   _tag: "Related",
@@ -751,12 +793,37 @@ export const related = (
   where: options.where ?? null,
   measure: options.measure ?? { _tag: "Count" },
   op: options.op,
-  value: options.value
+  value: options.value,
+  ...(options.via === undefined ? {} : { via: options.via })
+})
+
+/**
+ * Link rows for `related` and `exists` (see `Via`): the rows of `collection` whose `from`
+ * holds this record's id, matching `where`; their `to` is the key of the related records.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * // From a company: its contacts in the buying committee as economic buyer
+ * const buyers = Query.via("association", "toId", "fromId", Query.eq("label", "economic_buyer"))
+ * const hasBuyer = Query.exists("contact", "id", undefined, buyers)
+ * // From a contact: an order placed by a company it is linked to (an order's companyId holds the key)
+ * const companyOrdered = Query.exists("order", "companyId", Query.eq("status", "placed"), Query.via("association", "fromId", "toId"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const via = (collection: string, from: string, to: string, where?: Expr): Via => ({
+  collection,
+  from,
+  to,
+  where: where ?? null
 })
 
 /**
  * At least one record of `collection` (matching `where`) points at this one through
- * `foreignKey`. Means the same as a `related` count ≥ 1; SQL stores run it as
+ * `foreignKey` (or, `through` link rows, holds in `foreignKey` a key they reach: `via`). Means the same as a `related` count ≥ 1; SQL stores run it as
  * `EXISTS (SELECT 1 …)`, which stops at the first match.
  *
  * @example
@@ -768,11 +835,12 @@ export const related = (
  * @since 0.1.0
  * @category constructors
  */
-export const exists = (collection: string, foreignKey: string, where?: Expr): Expr => ({
+export const exists = (collection: string, foreignKey: string, where?: Expr, through?: Via): Expr => ({
   _tag: "Exists",
   collection,
   foreignKey,
-  where: where ?? null
+  where: where ?? null,
+  ...(through === undefined ? {} : { via: through })
 })
 
 /**
@@ -788,8 +856,8 @@ export const exists = (collection: string, foreignKey: string, where?: Expr): Ex
  * @since 0.1.0
  * @category constructors
  */
-export const notExists = (collection: string, foreignKey: string, where?: Expr): Expr =>
-  not(exists(collection, foreignKey, where))
+export const notExists = (collection: string, foreignKey: string, where?: Expr, through?: Via): Expr =>
+  not(exists(collection, foreignKey, where, through))
 
 /**
  * A find query.

@@ -64,6 +64,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 class Builder {
   readonly params: Array<unknown> = []
   private aliases = 0
+  /** How many `related` / `exists` conditions enclose the one being compiled. */
+  private nesting = 0
   constructor(
     readonly dialect: Dialect,
     readonly tables: Tables,
@@ -203,10 +205,10 @@ class Builder {
         return expr.exprs.length === 0 ? "(1=0)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" OR ")})`
       case "Not":
         // EXISTS is never NULL: its negation needs no IS NOT TRUE.
-        if (expr.expr._tag === "Exists") return `(NOT ${this.exists(alias, expr.expr)})`
+        if (expr.expr._tag === "Exists") return this.fence(`NOT ${this.exists(alias, expr.expr)}`)
         return `((${this.expr(spec, alias, expr.expr)}) IS NOT TRUE)`
       case "Exists":
-        return `(${this.exists(alias, expr)})`
+        return this.fence(this.exists(alias, expr))
       case "CompareTerms": {
         // Kinds first: a literal binds as the other side's kind (pg casts numbers by it).
         const lk = this.termKind(spec, expr.left)
@@ -276,10 +278,51 @@ class Builder {
     const target = this.related_.get(expr.collection) ?? table.spec
     const inner = this.alias()
     const fk = this.field(target, inner, expr.foreignKey)
-    const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+    const link = expr.via === undefined ? `${fk.sql} = ${alias}.${q("id")}` : this.via(alias, fk.sql, expr.via)
+    const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
     return `EXISTS (SELECT 1 FROM ${q(table.name)} ${inner} WHERE ${inner}.${q("workspace_id")} = ${alias}.${
       q("workspace_id")
-    } AND ${fk.sql} = ${alias}.${q("id")}${where})`
+    } AND ${link}${where})`
+  }
+
+  /**
+   * The related rows' key (`key`, on the inner alias) is one the link rows of the outer
+   * row (`alias`) reach: `IN`, so a related row counts once however many links reach it.
+   */
+  via(alias: string, key: string, via: Query.Via): string {
+    const q = this.dialect.quote
+    const table = this.tables(via.collection)
+    const spec = this.related_.get(via.collection) ?? table.spec
+    const l = this.alias()
+    const from = this.field(spec, l, via.from).sql
+    const to = this.field(spec, l, via.to).sql
+    const where = via.where === null ? "" : ` AND ${this.inside(() => this.expr(spec, l, via.where!))}`
+    return this.fence(`${key} IN (SELECT ${to} FROM ${q(table.name)} ${l} WHERE ${l}.${q("workspace_id")} = ${alias}.${
+      q("workspace_id")
+    } AND ${from} = ${alias}.${q("id")}${where})`)
+  }
+
+  /** Compiles the `where` of a `related` or `exists` (or of its link rows) one level deeper. */
+  inside(f: () => string): string {
+    this.nesting++
+    try {
+      return f()
+    } finally {
+      this.nesting--
+    }
+  }
+
+  /**
+   * A subquery condition (`EXISTS`, `NOT EXISTS`, `IN (SELECT …)`) inside another's
+   * `where`, kept from being pulled up into a join: PostgreSQL would otherwise run the
+   * related rows' own nested condition on every row of their table before the join
+   * narrows them to this record's (without statistics that re-runs per outer row: time
+   * exponential in the nesting). As a filter it is a subplan, which PostgreSQL orders
+   * after the cheaper link condition, so each level reads only the rows linked to the
+   * one above. Outermost, the condition stays a join (a hash semi-join on large tables).
+   */
+  fence(condition: string): string {
+    return this.nesting === 0 ? `(${condition})` : `((${condition}) IS TRUE)`
   }
 
   related(alias: string, expr: Extract<Expr, { _tag: "Related" }>): string {
@@ -297,20 +340,23 @@ class Builder {
       // In doubles, as the memory store averages (PostgreSQL's avg(bigint) is numeric).
       ? `avg(${this.dialect.asDouble(this.field(target, inner, expr.measure.field).sql)})`
       : `${expr.measure._tag === "Min" ? "min" : "max"}(${this.field(target, inner, expr.measure.field).sql})`
-    if (this.workspaceId !== undefined && Object.hasOwn(target.fields, expr.foreignKey) && !emptyMatches(expr)) {
+    if (
+      this.workspaceId !== undefined && expr.via === undefined && Object.hasOwn(target.fields, expr.foreignKey) &&
+      !emptyMatches(expr)
+    ) {
       // A record without related rows fails the test, so only the keys of the groups
       // passing it matter: one grouped scan instead of a subquery per outer row.
       // (`IN` and the correlated `=` compare the same text columns the same way.)
       const ws = `${inner}.${q("workspace_id")} = ${this.param(this.workspaceId)}`
-      const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+      const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
       const value = this.dialect.numberParam(this.param(expr.value), expr.value, "float")
       return `(${alias}.${q("id")} IN (SELECT ${fk.sql} FROM ${q(table.name)} ${inner} WHERE ${ws} AND ${fk.sql} IS NOT NULL${where} GROUP BY ${fk.sql} HAVING ${measure} ${
         OPS[expr.op]
       } ${value}))`
     }
     const ws = `${inner}.${q("workspace_id")} = ${alias}.${q("workspace_id")}`
-    const link = `${fk.sql} = ${alias}.${q("id")}`
-    const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+    const link = expr.via === undefined ? `${fk.sql} = ${alias}.${q("id")}` : this.via(alias, fk.sql, expr.via)
+    const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
     const value = this.dialect.numberParam(this.param(expr.value), expr.value, "float")
     return `((SELECT ${measure} FROM ${q(table.name)} ${inner} WHERE ${ws} AND ${link}${where}) ${OPS[expr.op]} ${value})`
   }

@@ -71,6 +71,23 @@ export const deal = (id: string, fields: Fields = {}): Collection.Row => {
   return row as unknown as Collection.Row
 }
 
+/** A `link` row from one record to another (of any collections). */
+export const link = (id: string, fields: Fields = {}): Collection.Row => {
+  const row: Mutable<Fields> = {
+    id,
+    version: 1,
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    fromCollection: ACCOUNT,
+    fromId: "",
+    toCollection: ACCOUNT,
+    toId: "",
+    label: "",
+    ...fields
+  }
+  return row as unknown as Collection.Row
+}
+
 /** The row after an update: same id, version + 1, fields replaced. */
 export const bump = (row: Collection.Row, fields: Fields = {}): Collection.Row =>
   ({ ...row, ...fields, version: row.version + 1, updatedAt: row.updatedAt + 1 }) as Collection.Row

@@ -270,17 +270,45 @@ export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): 
       return compare(a, expr.op, b)
     }
     case "Exists":
-      return (data[expr.collection] ?? []).some((child) =>
-        readAt(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
-      )
+      return relatedRows(data, row, expr).length > 0
     case "Related": {
-      const children = (data[expr.collection] ?? []).filter((child) =>
-        readAt(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
-      )
+      const children = relatedRows(data, row, expr)
       const measured = relatedMeasure(children, expr.measure)
       return measured === null ? false : compare(measured, expr.op, expr.value)
     }
   }
+}
+
+/**
+ * The rows a `related` or `exists` condition measures: those whose foreign key holds the
+ * row's id, or (`via`) one of the keys its links reach. A link's key to any collection
+ * (`Field.anyRef`) counts only when the link names the collection on that side.
+ */
+const relatedRows = (
+  data: Dataset,
+  row: Collection.Row,
+  expr: Extract<Query.Expr, { _tag: "Exists" | "Related" }>
+): ReadonlyArray<Collection.Row> => {
+  const matches = (child: Collection.Row) => expr.where === null || evaluate(data, child, expr.where)
+  const via = expr.via
+  if (via === undefined) return (data[expr.collection] ?? []).filter((c) => readAt(c, expr.foreignKey) === row.id && matches(c))
+  const link = scope!.catalog.spec(scope!.workspaceId, via.collection)!
+  const target = scope!.catalog.spec(scope!.workspaceId, expr.collection)!
+  const names = (l: Collection.Row, key: string, collection: string) => {
+    const by = Collection.fieldAt(link, key)?.refNamedBy
+    return by === undefined || read(l, by) === collection
+  }
+  const reached = expr.foreignKey === "id" ? target.name : Collection.fieldAt(target, expr.foreignKey)?.ref ?? ""
+  const from = scope!.collectionOf.get(row) ?? ""
+  const keys = new Set<Value>()
+  for (const l of data[via.collection] ?? []) {
+    if (readAt(l, via.from) !== row.id || !names(l, via.from, from) || !names(l, via.to, reached)) continue
+    if (via.where === null || evaluate(data, l, via.where)) keys.add(readAt(l, via.to))
+  }
+  return (data[expr.collection] ?? []).filter((c) => {
+    const key = readAt(c, expr.foreignKey)
+    return typeof key === "string" && keys.has(key) && matches(c)
+  })
 }
 
 const sortRows = (rows: Array<Collection.Row>, orderBy: ReadonlyArray<Query.Order>): Array<Collection.Row> =>

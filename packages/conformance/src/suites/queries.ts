@@ -5,11 +5,23 @@
  */
 import { expect } from "@effect/vitest"
 import type { Collection } from "@rapport/core"
-import { Query, Store } from "@rapport/core"
+import { Plan, Query, Store } from "@rapport/core"
 import { Effect, TestClock } from "effect"
 import * as Fixtures from "../internal/fixtures.js"
-import { account, deal, findIds, freshWorkspace, insertAccounts, insertDeals, type It, NOW } from "../internal/harness.js"
-import { ACCOUNT, DEAL } from "../TestCatalog.js"
+import {
+  account,
+  deal,
+  expectFailure,
+  findIds,
+  freshWorkspace,
+  insertAccounts,
+  insertAll,
+  insertDeals,
+  type It,
+  link,
+  NOW
+} from "../internal/harness.js"
+import { ACCOUNT, DEAL, LINK } from "../TestCatalog.js"
 
 const all = ["a01", "a02", "a03", "a04", "a05", "a06"]
 
@@ -496,5 +508,70 @@ export const queriesSuite = (it: It) => {
       expect(yield* findIds(ws, Query.find(ACCOUNT, { where: recent }))).toEqual(["p1"])
       yield* TestClock.setTime(NOW + 9 * 86_400_000)
       expect(yield* findIds(ws, Query.find(ACCOUNT, { where: recent }))).toEqual(["p2"])
+    }))
+
+  it.effect("related and exists through link rows (via): each record once, links naming other collections ignored", () =>
+    Effect.gen(function*() {
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [account("a"), account("b"), account("c"), account("x")])
+      yield* insertDeals(ws, [
+        deal("d1", { accountId: "a", stage: "open" }),
+        deal("d2", { accountId: "b", stage: "open" }),
+        deal("d3", { accountId: "c", stage: "won" })
+      ])
+      yield* insertAll(ws, LINK, [
+        // x is a buyer of b twice over (two labels) and of c; a's only "buyer" link names deals.
+        link("l1", { fromId: "x", toId: "b", label: "buyer" }),
+        link("l2", { fromId: "x", toId: "b", label: "partner" }),
+        link("l3", { fromId: "x", toId: "c", label: "buyer" }),
+        link("l4", { fromId: "x", toCollection: DEAL, toId: "a", label: "buyer" }),
+        link("l5", { fromId: "a", toCollection: DEAL, toId: "d2" })
+      ])
+      const ids = (where: Query.Expr) => findIds(ws, Query.find(ACCOUNT, { where }))
+      const buyers = Query.via(LINK, "toId", "fromId", Query.eq("label", "buyer"))
+      // "Accounts with an open deal and no buyer"
+      expect(yield* ids(Query.and(Query.exists(DEAL, "accountId", Query.eq("stage", "open")), Query.notExists(ACCOUNT, "id", undefined, buyers))))
+        .toEqual(["a"])
+      // x reaches b through two links: b counts once.
+      const linked = Query.via(LINK, "fromId", "toId")
+      expect(yield* ids(Query.related(ACCOUNT, "id", { via: linked, op: "eq", value: 2 }))).toEqual(["x"])
+      expect(yield* ids(Query.related(ACCOUNT, "id", { via: Query.via(LINK, "toId", "fromId"), op: "eq", value: 1 })))
+        .toEqual(["b", "c"])
+      // Links to a deal: a's link reaches d2; through the linked accounts' deals, x reaches d2 and d3.
+      expect(yield* ids(Query.exists(DEAL, "id", Query.eq("stage", "open"), linked))).toEqual(["a"])
+      expect(yield* ids(Query.related(DEAL, "accountId", { via: linked, op: "eq", value: 2 }))).toEqual(["x"])
+      // Nested: accounts linked to one that has an open deal.
+      expect(yield* ids(Query.exists(ACCOUNT, "id", Query.exists(DEAL, "accountId", Query.eq("stage", "open")), linked)))
+        .toEqual(["x"])
+    }))
+
+  it.effect("related and exists nest to their depth limit, each level correlated to its own outer row", () =>
+    Effect.gen(function*() {
+      const ws = freshWorkspace()
+      // a00 → a01 → … → a19, by links; a custom reference points each account back to the one before.
+      const n = Plan.MAX_RELATED_DEPTH + 4
+      const name = (i: number) => `a${String(i).padStart(2, "0")}`
+      yield* insertAccounts(
+        ws,
+        Array.from({ length: n }, (_, i) => account(name(i), i === 0 ? {} : { custom: { referrer: name(i - 1) } }))
+      )
+      yield* insertAll(ws, LINK, Array.from({ length: n - 1 }, (_, i) => link(`l${i}`, { fromId: name(i), toId: name(i + 1) })))
+      const next = Query.via(LINK, "fromId", "toId")
+      // k levels: an account linked onwards to one linked onwards … k times; the innermost
+      // level goes back along the custom reference (the account referred by the one reached).
+      const nested = (k: number): Query.Expr =>
+        k === 1
+          ? Query.exists(ACCOUNT, "custom.referrer", Query.isNotNull("id"))
+          : Query.related(ACCOUNT, "id", { where: nested(k - 1), via: next, op: "gte", value: 1 })
+      // An account passes k levels when k − 1 links follow it and one account refers to the last.
+      const expected = (k: number) => Array.from({ length: Math.max(0, n - k) }, (_, i) => name(i))
+      for (const k of [1, 2, 5, Plan.MAX_RELATED_DEPTH]) {
+        expect(yield* findIds(ws, Query.find(ACCOUNT, { where: nested(k) })), `depth ${k}`).toEqual(expected(k))
+      }
+      const store = yield* Store.Store
+      const refused = yield* expectFailure("InvalidQuery")(
+        store.find(ws, Query.find(ACCOUNT, { where: nested(Plan.MAX_RELATED_DEPTH + 1) }))
+      )
+      expect(refused.path).toBe(`where${".where".repeat(Plan.MAX_RELATED_DEPTH)}`)
     }))
 }
