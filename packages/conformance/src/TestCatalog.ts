@@ -58,7 +58,8 @@ export const accountFields = {
 } as const
 
 /**
- * Fields of `deal`: `accountId` is the foreign key to `account`.
+ * Fields of `deal`: `accountId` is the foreign key to `account`; `lines` a list of
+ * objects (`Field.objects`) for `any` conditions.
  *
  * @since 0.1.0
  * @category models
@@ -70,7 +71,14 @@ export const dealFields = {
   qty: Field.nullable(Field.integer()),
   won: Field.nullable(Field.boolean()),
   closedAt: Field.nullable(Field.timestamp()),
-  value: Field.nullable(Field.money())
+  value: Field.nullable(Field.money()),
+  lines: Field.nullable(Field.objects(Schema.Array(Schema.Unknown), {
+    sku: Field.string(),
+    qty: Field.integer(),
+    price: Field.money(),
+    gift: Field.nullable(Field.boolean()),
+    note: Field.nullable(Field.string())
+  }))
 } as const
 
 /**

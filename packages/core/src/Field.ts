@@ -22,7 +22,8 @@ import { Timestamp } from "./Timestamp.js"
  * - `money`: `{ amountMinor, currency }`; paths `.amountMinor` and `.currency` are queryable
  *   (`Field.money()` cannot be negative, `Field.signedMoney()` can).
  * - `strings`: a list of text values (tags, emails); queried with `has`/`hasAny`.
- * - `json`: an opaque document, stored but not queryable.
+ * - `json`: a document, stored but not queryable; a list of objects whose element fields
+ *   are declared (`Field.objects`) is queried with `any`.
  * - `custom`: the workspace's custom field values; `custom.<name>` paths are queryable
  *   with the kind their declaration gives.
  *
@@ -57,6 +58,11 @@ export interface Spec {
    * same record that names the collection whose `id` this field holds (`fromCollection`).
    */
   readonly refNamedBy?: string | undefined
+  /**
+   * For a `json` list of objects (`Field.objects`): the fields of each element, which
+   * `any` conditions query (`Query.any("lineItems", Query.eq("sku", "TEA-1"))`).
+   */
+  readonly elements?: Readonly<Record<string, Spec>> | undefined
 }
 
 /**
@@ -245,6 +251,31 @@ export const strings = <S extends Schema.Schema<any, any, never> = typeof Schema
 export const json = <S extends Schema.Schema.Any>(schema: S): Field<S> => make("json", schema)
 
 /**
+ * A list of objects stored as one JSON document (an order's line items), whose element
+ * fields `elements` declares: `Query.any(field, where)` holds when some element matches
+ * `where`. Elements hold scalars and money (no references, no lists).
+ *
+ * @example
+ * ```ts
+ * import { Field } from "@rapport/core"
+ * import { Schema } from "effect"
+ * const Line = Schema.Struct({ sku: Schema.String, quantity: Schema.Int })
+ * const lines = Field.objects(Schema.Array(Line), { sku: Field.string(), quantity: Field.integer() })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const objects = <S extends Schema.Schema.Any>(schema: S, elements: Readonly<Record<string, Spec>>): Field<S> => {
+  for (const [name, f] of Object.entries(elements)) {
+    if (f.ref !== undefined || f.refNamedBy !== undefined || !["string", "number", "integer", "boolean", "timestamp", "date", "money"].includes(f.kind)) {
+      throw new Error(`element field ${name}: elements hold scalars and money, not a ${f.kind}${f.ref === undefined ? "" : " reference"}`)
+    }
+  }
+  return { ...make("json", schema), elements: specs(elements) }
+}
+
+/**
  * A foreign key: holds the `id` of a record in `collection`. Stores index it, and
  * `related` query conditions join through it.
  *
@@ -312,7 +343,8 @@ export const specs = (fields: Record<string, Spec>): Record<string, Spec> => {
       kind: field.kind,
       nullable: field.nullable,
       ...(field.ref === undefined ? {} : { ref: field.ref }),
-      ...(field.refNamedBy === undefined ? {} : { refNamedBy: field.refNamedBy })
+      ...(field.refNamedBy === undefined ? {} : { refNamedBy: field.refNamedBy }),
+      ...(field.elements === undefined ? {} : { elements: field.elements })
     }
   }
   return out

@@ -548,6 +548,14 @@ const checkExpr = (
       const where = expr.where === null ? null : checkExpr(scope, target, expr.where, `${at}.where`, depth + 1)
       return withVia({ ...expr, where }, via)
     }
+    case "Any": {
+      const element = elementSpec(spec, expr.field, at)
+      // Engines find the element fields under the element spec's name.
+      scope.related.set(element.name, element)
+      const where = checkExpr(scope, element, expr.where, `${at}.where`, depth + 1)
+      refuseReaching(where, `${at}.where`)
+      return { ...expr, where }
+    }
     default:
       // Reached only by data that bypassed the `Expr` schema (hand-built JSON).
       return refuse(at, `unknown condition ${JSON.stringify((expr as { _tag?: unknown })._tag)}`)
@@ -648,6 +656,32 @@ const checkRelatedNesting = (expr: Expr | null, at: string, level: number): void
       }
       checkRelatedNesting(expr.where, `${at}.where`, level + 1)
       return checkRelatedNesting(expr.via?.where ?? null, `${at}.via.where`, level + 1)
+    default:
+      return
+  }
+}
+
+/**
+ * The spec an `any` condition's `where` is checked against: the element fields of a
+ * list of objects (`Field.objects`), as the fields of a collection named `<collection>.<field>`.
+ */
+const elementSpec = (spec: Collection.Spec, field: string, at: string): Collection.Spec => {
+  const f = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined
+  if (f?.elements === undefined) refuse(at, `"${field}" is not a list of objects of ${spec.name} (Field.objects)`)
+  return { name: `${spec.name}.${field}`, fields: f!.elements!, indexes: [], unique: [], custom: {} }
+}
+
+/** Elements are no records: nothing refers to them, and they refer to nothing. */
+const refuseReaching = (expr: Expr, at: string): void => {
+  switch (expr._tag) {
+    case "And":
+    case "Or":
+      return expr.exprs.forEach((e, i) => refuseReaching(e, `${at}.exprs.${i}`))
+    case "Not":
+      return refuseReaching(expr.expr, `${at}.expr`)
+    case "Exists":
+    case "Related":
+      return refuse(at, "an element of a list is no record: related and exists do not apply inside any")
     default:
       return
   }

@@ -212,6 +212,7 @@ export type Expr =
     readonly value: number
     readonly via?: Via
   }
+  | { readonly _tag: "Any"; readonly field: string; readonly where: Expr }
 
 /**
  * How a `related` or `exists` condition reaches its records through link rows (an
@@ -289,7 +290,8 @@ export const Expr: Schema.Schema<Expr> = Schema.Union(
     op: CompareOp,
     value: Schema.Finite,
     via: Schema.optionalWith(Schema.suspend(() => Via), { exact: true })
-  })
+  }),
+  Schema.TaggedStruct("Any", { field: Field, where: Schema.suspend(() => Expr) })
 )
 
 /**
@@ -858,6 +860,25 @@ export const exists = (collection: string, foreignKey: string, where?: Expr, thr
  */
 export const notExists = (collection: string, foreignKey: string, where?: Expr, through?: Via): Expr =>
   not(exists(collection, foreignKey, where, through))
+
+/**
+ * Some element of a list of objects (`Field.objects`, an order's `lineItems`) matches
+ * `where`, whose fields are the element's (`sku`, `unitPrice.amountMinor`). An empty or
+ * missing list has no element, so `any` is false and `not(any(…))` true. Element
+ * numbers compare as doubles (integers are exact up to 2^53).
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const teaOrders = Query.any("lineItems", Query.and(Query.eq("sku", "TEA-1"), Query.gte("quantity", 2)))
+ * // Contacts with an order holding a line of TEA-1 (nested in exists)
+ * const teaDrinkers = Query.exists("order", "contactId", Query.any("lineItems", Query.eq("sku", "TEA-1")))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const any = (field: string, where: Expr): Expr => ({ _tag: "Any", field, where })
 
 /**
  * A find query.

@@ -22,8 +22,8 @@
  *
  * @since 0.1.0
  */
-import type { Collection, Query } from "@rapport/core"
-import { Plan } from "@rapport/core"
+import type { Query } from "@rapport/core"
+import { Collection, Plan } from "@rapport/core"
 import type { Dialect, ValueKind } from "./Dialect.js"
 import { valueKind } from "./Dialect.js"
 import type { Table } from "./Layout.js"
@@ -90,8 +90,13 @@ class Builder {
     return `'${text}'`
   }
 
+  /** Aliases of list elements (`any`), with the expression of the element's document. */
+  private readonly elementDocs = new Map<string, string>()
+
   /** The SQL expression of a field path on a table alias, and its value kind. */
   field(spec: Collection.Spec, alias: string, path: string): { readonly sql: string; readonly kind: ValueKind } {
+    const doc = this.elementDocs.get(alias)
+    if (doc !== undefined) return this.elementField(spec, doc, path)
     const across = Plan.pathAt(this.paths, spec.name, path)
     if (across !== undefined) return this.across(spec, alias, across)
     const q = this.dialect.quote
@@ -116,6 +121,31 @@ class Builder {
     }
     // Plan refuses unknown paths before the compiler runs.
     throw new CompileError(`unknown field "${path}" on ${spec.name}`)
+  }
+
+  /**
+   * A field of a list element (`Field.objects`): read from its JSON document, type-guarded.
+   * Numbers read as doubles, so an integer where the list holds a fraction compares as it
+   * does in memory instead of failing a cast.
+   */
+  elementField(spec: Collection.Spec, doc: string, path: string): { readonly sql: string; readonly kind: ValueKind } {
+    const f = Collection.fieldAt(spec, path)
+    const segments = path.split(".")
+    if (f === undefined || !segments.every((s) => IDENTIFIER.test(s))) {
+      throw new CompileError(`unknown element field "${path}" of ${spec.name}`)
+    }
+    const kind = valueKind(f.kind) === "text" || valueKind(f.kind) === "bool" ? valueKind(f.kind) : "float"
+    return { sql: this.dialect.jsonPath(doc, segments, kind, (text) => `'${text}'`), kind }
+  }
+
+  /** `any`: some element of the list column is an object matching the condition. */
+  any(spec: Collection.Spec, alias: string, expr: Extract<Expr, { _tag: "Any" }>): string {
+    const element = this.related_.get(`${spec.name}.${expr.field}`)
+    if (element === undefined) throw new CompileError(`"${expr.field}" of ${spec.name} is no list of objects in the plan`)
+    const e = this.alias()
+    const list = this.dialect.elements(`${alias}.${this.dialect.quote(expr.field)}`, e)
+    this.elementDocs.set(e, list.value)
+    return `EXISTS (SELECT 1 FROM ${list.from} WHERE ${list.isObject} AND ${this.expr(element, e, expr.where)})`
   }
 
   /**
@@ -218,6 +248,8 @@ class Builder {
       }
       case "Related":
         return this.related(alias, expr)
+      case "Any":
+        return `(${this.any(spec, alias, expr)})`
     }
   }
 

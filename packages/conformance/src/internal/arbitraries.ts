@@ -67,6 +67,21 @@ const accountFields = fc.record({
   custom
 })
 
+const skus = ["TEA-1", "tea-1", "CUP", "é"]
+
+/** A line of a deal: every declared key optional, plus one nobody declared. */
+const line = fc.record(
+  {
+    sku: fc.constantFrom(...skus),
+    qty: small,
+    price: money,
+    gift: fc.boolean(),
+    note: nullable(text),
+    extra: fc.constant("x")
+  },
+  { requiredKeys: ["sku"] }
+)
+
 const dealFields = (parentIds: ReadonlyArray<string>) =>
   fc.record({
     accountId: nullable(fc.constantFrom(...parentIds, "ghost")),
@@ -76,7 +91,8 @@ const dealFields = (parentIds: ReadonlyArray<string>) =>
     won: nullable(fc.boolean()),
     closedAt: nullable(instant),
     createdAt: instant,
-    value: nullable(money)
+    value: nullable(money),
+    lines: nullable(fc.array(line, { maxLength: 3 }))
   })
 
 const labels = ["", "partner", "buyer", "Buyer"]
@@ -185,6 +201,25 @@ const dealPaths: ReadonlyArray<FieldGen> = [
 
 /** Whether a generated path follows a reference (`accountId.name`, `custom.referrer.name`). */
 const acrossReferences = (path: string) => path.startsWith("accountId.") || path.startsWith("custom.referrer.")
+
+const linePaths: ReadonlyArray<FieldGen> = [
+  { path: "sku", kind: "string", value: fc.constantFrom(...skus, "T") },
+  { path: "qty", kind: "integer", value: small },
+  { path: "price.amountMinor", kind: "integer", value: fc.integer({ min: -1000, max: 100_000 }) },
+  { path: "price.currency", kind: "string", value: currency },
+  { path: "gift", kind: "boolean", value: fc.boolean() },
+  { path: "note", kind: "string", value: text }
+]
+
+/** `any` over a deal's lines: one or two conditions on the same element. */
+const anyLine = (): fc.Arbitrary<Query.Expr> => fc.tuple(
+  fc.array(fc.oneof(...linePaths.map(leaf)), { minLength: 1, maxLength: 2 }),
+  fc.constantFrom<"And" | "Or" | "Not">("And", "Or", "Not")
+).map(([parts, tag]): Query.Expr => ({
+  _tag: "Any",
+  field: "lines",
+  where: parts.length === 1 ? parts[0]! : tag === "Not" ? { _tag: "Not", expr: parts[0]! } : { _tag: tag, exprs: parts }
+}))
 
 const linkPaths: ReadonlyArray<FieldGen> = [
   { path: "label", kind: "string", value: fc.constantFrom(...labels, "b") }
@@ -464,7 +499,8 @@ const exprs = new Map<string, fc.Arbitrary<Query.Expr>>()
 const buildExpr = (collection: string, depth: number): fc.Arbitrary<Query.Expr> => {
   const leaves = fc.oneof(
     ...pathsOf(collection).map((f) => ({ arbitrary: leaf(f), weight: 1 })),
-    { arbitrary: compareTerms(collection), weight: 4 }
+    { arbitrary: compareTerms(collection), weight: 4 },
+    ...(collection === DEAL ? [{ arbitrary: anyLine(), weight: 3 }] : [])
   )
   if (depth <= 0) return leaves
   const sub = expr(collection, depth - 1)

@@ -66,6 +66,7 @@ export const deal = (id: string, fields: Fields = {}): Collection.Row => {
     won: null,
     closedAt: null,
     value: null,
+    lines: [],
     ...fields
   }
   return row as unknown as Collection.Row

@@ -271,6 +271,13 @@ export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): 
     }
     case "Exists":
       return relatedRows(data, row, expr).length > 0
+    case "Any": {
+      const list = read(row, expr.field)
+      return Array.isArray(list) && list.some((e) =>
+        typeof e === "object" && e !== null && !Array.isArray(e) &&
+        evaluate(data, e as unknown as Collection.Row, expr.where)
+      )
+    }
     case "Related": {
       const children = relatedRows(data, row, expr)
       const measured = relatedMeasure(children, expr.measure)

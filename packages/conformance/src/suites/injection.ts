@@ -54,6 +54,8 @@ const injectionProgram = Effect.gen(function*() {
     ) {
       yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.exists(TestCatalog.ACCOUNT, key, undefined, via) })))
     }
+    yield* check(store.find(ws, Query.find(TestCatalog.DEAL, { where: Query.any(s, Query.eq("sku", "x")) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.DEAL, { where: Query.any("lines", Query.eq(s, s)) })))
     yield* check(store.find(ws, Query.find(s)))
     yield* check(store.find(ws, { ...Query.find(TestCatalog.ACCOUNT, { limit: 1 }), cursor: s }))
     yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, { measures: [{ _tag: "Count", as: s }] })))

@@ -574,4 +574,36 @@ export const queriesSuite = (it: It) => {
       )
       expect(refused.path).toBe(`where${".where".repeat(Plan.MAX_RELATED_DEPTH)}`)
     }))
+
+  it.effect("any: some element of a list of objects matches, also nested in exists; empty, null and odd lists match nothing", () =>
+    Effect.gen(function*() {
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [account("a"), account("b"), account("c")])
+      const line = (sku: string, qty: number, amountMinor = 500) => ({ sku, qty, price: { amountMinor, currency: "EUR" } })
+      yield* insertDeals(ws, [
+        deal("d1", { accountId: "a", lines: [line("TEA-1", 1), line("CUP", 3, 1299)] }),
+        deal("d2", { accountId: "b", lines: [line("TEA-1", 4)] }),
+        deal("d3", { accountId: "c", lines: [] }),
+        deal("d4", { accountId: "c", lines: null }),
+        // Not a list of objects: a list of text, and an object.
+        deal("d5", { accountId: "c", lines: ["TEA-1"] }),
+        deal("d6", { accountId: "c", lines: { sku: "TEA-1" } })
+      ])
+      const deals = (where: Query.Expr) => findIds(ws, Query.find(DEAL, { where }))
+      expect(yield* deals(Query.any("lines", Query.eq("sku", "TEA-1")))).toEqual(["d1", "d2"])
+      // Both conditions on one element: d1 has TEA-1 and a line of 3, not one line with both.
+      expect(yield* deals(Query.any("lines", Query.and(Query.eq("sku", "TEA-1"), Query.gte("qty", 3))))).toEqual(["d2"])
+      expect(yield* deals(Query.any("lines", Query.gt("price.amountMinor", 1000)))).toEqual(["d1"])
+      expect(yield* deals(Query.not(Query.any("lines", Query.eq("sku", "TEA-1"))))).toEqual(["d3", "d4", "d5", "d6"])
+      // Accounts with a deal holding a line of CUP
+      expect(yield* findIds(ws, Query.find(ACCOUNT, { where: Query.exists(DEAL, "accountId", Query.any("lines", Query.eq("sku", "CUP"))) })))
+        .toEqual(["a"])
+      const store = yield* Store.Store
+      const refused = (where: Query.Expr) => expectFailure("InvalidQuery")(store.find(ws, Query.find(DEAL, { where })))
+      expect((yield* refused(Query.any("stage", Query.eq("sku", "x")))).path).toBe("where")
+      expect((yield* refused(Query.any("lines", Query.eq("nope", "x")))).path).toBe("where.where")
+      expect((yield* refused(Query.any("lines", Query.eq("qty", "x")))).path).toBe("where.where")
+      expect((yield* refused(Query.any("lines", Query.eq("price.currency", "E\u0000")))).path).toBe("where.where")
+      expect((yield* refused(Query.any("lines", Query.exists(DEAL, "accountId")))).path).toBe("where.where")
+    }))
 }

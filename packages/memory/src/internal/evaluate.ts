@@ -499,6 +499,19 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined, re
       return expr.via === undefined
         ? related(expr, resolve, outer, reach?.paths ?? NO_PATHS)
         : relatedVia(expr, expr.via, resolve, reach?.paths ?? NO_PATHS)
+    case "Any": {
+      // Elements are plain objects read like rows (the plan allows no paths or related inside).
+      const read = accessor(expr.field)
+      const element = compileWith(expr.where, resolve, undefined, undefined)
+      return (row) => {
+        const list = read(row)
+        if (!Array.isArray(list)) return false
+        for (const e of list) {
+          if (typeof e === "object" && e !== null && !Array.isArray(e) && element(e as unknown as Row)) return true
+        }
+        return false
+      }
+    }
   }
 }
 

@@ -50,6 +50,20 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
       }
     },
     textCollation: "\"C\"",
+    jsonPath: (doc, path, kind, literal) => {
+      const p = literal(`{${path.join(",")}}`)
+      const [type, read] = kind === "text"
+        ? ["string", `((${doc} #>> ${p}) COLLATE "C")`]
+        : kind === "bool"
+        ? ["boolean", `((${doc} #>> ${p})::boolean)`]
+        : ["number", `((${doc} #>> ${p})::double precision)`]
+      return `(CASE WHEN jsonb_typeof(${doc} #> ${p}) = '${type}' THEN ${read} END)`
+    },
+    elements: (column, alias) => ({
+      from: `jsonb_array_elements(CASE WHEN jsonb_typeof(${column}) = 'array' THEN ${column} END) AS ${alias}(value)`,
+      value: `${alias}.value`,
+      isObject: `jsonb_typeof(${alias}.value) = 'object'`
+    }),
     jsonField: (column, name, kind, literal) => {
       const key = literal(name)
       switch (kind) {
