@@ -788,7 +788,8 @@ const moneyOf = (scope: Scope, spec: Collection.Spec, path: string): string | un
 const moneyOfAmount = (spec: Collection.Spec, path: string): string | undefined => {
   if (!path.endsWith(".amountMinor")) return undefined
   const head = path.slice(0, -".amountMinor".length)
-  return Object.hasOwn(spec.fields, head) && spec.fields[head]!.kind === "money" ? head : undefined
+  // A built-in money field (`total`) or a custom one (`custom.mrr`).
+  return Collection.fieldAt(spec, head)?.kind === "money" ? head : undefined
 }
 
 /**

@@ -114,6 +114,14 @@ class Builder {
     }
     if (parent?.kind === "custom") {
       const f = Object.hasOwn(spec.custom, rest) ? spec.custom[rest] : undefined
+      const part = f === undefined ? Collection.fieldAt(spec, path) : undefined
+      if (part !== undefined) {
+        // A custom money part (`custom.mrr.amountMinor`): type-guarded, as list elements are.
+        const segments = rest.split(".")
+        if (!segments.every((s) => IDENTIFIER.test(s))) throw new CompileError(`custom field path "${rest}" is not identifiers`)
+        const kind = valueKind(part.kind)
+        return { sql: this.dialect.jsonPath(`${alias}.${q(head)}`, segments, kind, (text) => `'${text}'`), kind }
+      }
       if (f !== undefined) {
         const kind = valueKind(f.kind)
         return { sql: this.dialect.jsonField(`${alias}.${q(head)}`, rest, kind, this.literal), kind }
@@ -134,7 +142,7 @@ class Builder {
     if (f === undefined || !segments.every((s) => IDENTIFIER.test(s))) {
       throw new CompileError(`unknown element field "${path}" of ${spec.name}`)
     }
-    const kind = valueKind(f.kind) === "text" || valueKind(f.kind) === "bool" ? valueKind(f.kind) : "float"
+    const kind = valueKind(f.kind) === "int" ? "float" : valueKind(f.kind)
     return { sql: this.dialect.jsonPath(doc, segments, kind, (text) => `'${text}'`), kind }
   }
 

@@ -48,6 +48,7 @@ const custom = fc.record(
     quota: quarter,
     vip: fc.boolean(),
     renewsOn: date,
+    mrr: money,
     interests: fc.subarray(interests),
     note: text
   },
@@ -168,6 +169,8 @@ const accountPaths: ReadonlyArray<FieldGen> = [
   { path: "custom.quota", kind: "number", value: quarter },
   { path: "custom.vip", kind: "boolean", value: fc.boolean() },
   { path: "custom.renewsOn", kind: "date", value: date },
+  { path: "custom.mrr.amountMinor", kind: "integer", value: fc.integer({ min: -1000, max: 100_000 }) },
+  { path: "custom.mrr.currency", kind: "string", value: currency },
   { path: "custom.interests", kind: "strings", value: fc.constantFrom(...interests) },
   { path: "custom.note", kind: "string", value: text },
   // A path through the account's own custom reference (a self reference; some dangle).
@@ -405,7 +408,9 @@ const pinCurrency = (
 }
 
 const moneyOf = (field: string): string | undefined =>
-  field === "revenue.amountMinor" ? "revenue" : field === "value.amountMinor" ? "value" : undefined
+  field === "revenue.amountMinor" || field === "value.amountMinor" || field === "custom.mrr.amountMinor"
+    ? field.slice(0, -".amountMinor".length)
+    : undefined
 
 /** Arithmetic literals: 0 (division by zero), the range's ends, powers near 2^53, a day in ms. */
 const arithLiteral = fc.constantFrom(0, 1, -1, 2, 3, 0.25, -2.5, 7, 2 ** 64, -(2 ** 64), 2 ** -64, 2 ** 53, 86_400_000)

@@ -16,7 +16,7 @@ export type Dataset = Readonly<Record<string, ReadonlyArray<Collection.Row>>>
 
 type Value = Collection.Json
 
-/** Reads a path: a field, a money part (`revenue.currency`) or a custom value (`custom.tier`). */
+/** Reads a path: a field, a money part (`revenue.currency`), a custom value (`custom.tier`) or its part (`custom.mrr.currency`). */
 export const read = (row: Collection.Row, path: string): Value => {
   if (Object.hasOwn(row, path)) return row[path] ?? null
   const dot = path.indexOf(".")
@@ -25,7 +25,14 @@ export const read = (row: Collection.Row, path: string): Value => {
   if (parent === null || parent === undefined || typeof parent !== "object" || Array.isArray(parent)) return null
   const rest = path.slice(dot + 1)
   const record = parent as Readonly<Record<string, Value>>
-  return Object.hasOwn(record, rest) ? record[rest] ?? null : null
+  if (Object.hasOwn(record, rest)) return record[rest] ?? null
+  // A part of a custom money value: `custom.mrr.amountMinor`.
+  const dot2 = rest.indexOf(".")
+  const inner = dot2 < 0 || !Object.hasOwn(record, rest.slice(0, dot2)) ? null : record[rest.slice(0, dot2)]
+  if (inner === null || inner === undefined || typeof inner !== "object" || Array.isArray(inner)) return null
+  const parts = inner as Readonly<Record<string, Value>>
+  const part = rest.slice(dot2 + 1)
+  return Object.hasOwn(parts, part) ? parts[part] ?? null : null
 }
 
 /**

@@ -302,6 +302,15 @@ export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]
     where: Query.isIn("revenue.currency", ["EUR", "USD"]),
     measures: [{ _tag: "Sum", as: "s", field: "revenue.amountMinor" }]
   })],
+  ["a custom money sum across currencies", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Sum", as: "s", field: "custom.mrr.amountMinor" }]
+  })],
+  ["an unknown part of a custom money field", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Max", as: "s", field: "custom.mrr.cents" }]
+  })],
+  ["a part of a custom field that is no money", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Max", as: "s", field: "custom.quota.amountMinor" }]
+  })],
   ["a money sum filtered by neq on the currency", Query.aggregate(ACCOUNT, {
     where: Query.neq("revenue.currency", "EUR"),
     measures: [{ _tag: "Avg", as: "a", field: "revenue.amountMinor" }]

@@ -606,4 +606,36 @@ export const queriesSuite = (it: It) => {
       expect((yield* refused(Query.any("lines", Query.eq("price.currency", "E\u0000")))).path).toBe("where.where")
       expect((yield* refused(Query.any("lines", Query.exists(DEAL, "accountId")))).path).toBe("where.where")
     }))
+
+  it.effect("custom money parts and custom dates filter, sort, group and sum like built-in ones", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const mrr = (amountMinor: number, currency: string) => ({ amountMinor, currency })
+      yield* insertAccounts(ws, [
+        account("a", { custom: { mrr: mrr(2 ** 53 - 1, "EUR"), renewsOn: "2024-02-29" } }),
+        account("b", { custom: { mrr: mrr(10, "EUR"), renewsOn: "2024-01-01" } }),
+        account("c", { custom: { mrr: mrr(500, "USD"), renewsOn: "2024-02-29" } }),
+        account("d")
+      ])
+      const ids = (where: Query.Expr, orderBy: ReadonlyArray<Query.Order> = []) => findIds(ws, Query.find(ACCOUNT, { where, orderBy }))
+      expect(yield* ids(Query.gt("custom.mrr.amountMinor", 100))).toEqual(["a", "c"])
+      expect(yield* ids(Query.eq("custom.mrr.currency", "EUR"), [{ field: "custom.mrr.amountMinor", direction: "asc" }]))
+        .toEqual(["b", "a"])
+      expect(yield* ids(Query.between("custom.renewsOn", "2024-02-01", "2024-03-01"))).toEqual(["a", "c"])
+      expect(yield* ids(Query.isNotNull("id"), [{ field: "custom.renewsOn", direction: "desc" }])).toEqual(["a", "c", "b", "d"])
+      // The sum is exact past 2^53, within one currency.
+      expect(yield* store.aggregate(ws, Query.aggregate(ACCOUNT, {
+        groupBy: [{ _tag: "Field", as: "currency", field: "custom.mrr.currency" }],
+        measures: [{ _tag: "Sum", as: "mrr", field: "custom.mrr.amountMinor" }, { _tag: "Count", as: "n" }]
+      }))).toEqual([
+        { currency: "EUR", mrr: 2n ** 53n + 9n, n: 2 },
+        { currency: "USD", mrr: 500, n: 1 },
+        { currency: null, mrr: 0, n: 1 }
+      ])
+      expect(yield* store.aggregate(ws, Query.aggregate(ACCOUNT, {
+        groupBy: [{ _tag: "Field", as: "renews", field: "custom.renewsOn" }],
+        measures: [{ _tag: "Count", as: "n" }]
+      }))).toEqual([{ renews: "2024-01-01", n: 1 }, { renews: "2024-02-29", n: 2 }, { renews: null, n: 1 }])
+    }))
 }

@@ -56,7 +56,8 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         ? ["string", `((${doc} #>> ${p}) COLLATE "C")`]
         : kind === "bool"
         ? ["boolean", `((${doc} #>> ${p})::boolean)`]
-        : ["number", `((${doc} #>> ${p})::double precision)`]
+        // Integers as numeric: exact (sums, large amounts), and no cast fails on a fraction.
+        : ["number", `((${doc} #>> ${p})::${kind === "int" ? "numeric" : "double precision"})`]
       return `(CASE WHEN jsonb_typeof(${doc} #> ${p}) = '${type}' THEN ${read} END)`
     },
     elements: (column, alias) => ({
