@@ -44,6 +44,11 @@ export interface Spec {
   readonly indexes: ReadonlyArray<ReadonlyArray<string>>
   readonly unique: ReadonlyArray<ReadonlyArray<string>>
   readonly custom: Readonly<Record<string, Field.Spec>>
+  /**
+   * The custom fields `indexes` names (`custom.tier`), with their specs: stores build
+   * those indexes on the custom values (expression indexes on SQL). Set by `Catalog.make`.
+   */
+  readonly indexedCustom?: Readonly<Record<string, Field.Spec>>
 }
 
 /**

@@ -179,6 +179,11 @@ export interface Dialect {
    * serves those tests.
    */
   readonly listIndex: (index: string, table: string, column: string) => string | null
+  /**
+   * The `CREATE INDEX IF NOT EXISTS` statement of an index named `index` on expressions
+   * (`workspace_id`, then custom values as the compiler reads them).
+   */
+  readonly expressionIndex: (index: string, table: string, expressions: ReadonlyArray<string>) => string
   /** What migrations read of the schema, without writing or locking. */
   readonly schemaQueries: {
     /** Every relation name (tables, indexes, sequences) as column `name`. */

@@ -147,6 +147,9 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
     },
     // `has`/`hasAny` use jsonb `?`/`?|`, which a GIN index serves (btree_gin would be
     // needed to lead it with workspace_id; the workspace filter is applied on top).
+    // Every expression in parentheses (a column name stands alone as well).
+    expressionIndex: (index, table, expressions) =>
+      `CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${expressions.map((e) => `(${e})`).join(", ")})`,
     listIndex: (index, table, column) => `CREATE INDEX IF NOT EXISTS ${index} ON ${table} USING gin (${column})`,
     schemaQueries: {
       relations: `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,

@@ -134,6 +134,8 @@ export const sqlite: Dialect = {
     together: null,
     channel: null
   },
+  // Expressions as written: SQLite matches a query's expression against them as parsed.
+  expressionIndex: (index, table, expressions) => `CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${expressions.join(", ")})`,
   listIndex: () => null,
   schemaQueries: {
     relations: `SELECT name FROM sqlite_master`,
