@@ -1,7 +1,8 @@
 /**
  * The catalog the store conformance suite runs on: a parent collection (`account`)
- * holding a field of every kind and custom fields of every custom type, and a child
- * collection (`deal`) pointing at it through a `ref` foreign key. One unique key
+ * holding a field of every kind and custom fields of every custom type, a child
+ * collection (`deal`) pointing at it through a `ref` foreign key, and links between
+ * records of any collection (`link`, like core's associations). One unique key
  * (`account.handle`) and a few indexes, so SQL stores lay out what real catalogs need.
  *
  * @since 0.1.0
@@ -27,6 +28,15 @@ export const ACCOUNT = "account"
 export const DEAL = "deal"
 
 /**
+ * The link collection's name: rows linking a record of any collection to another, as
+ * core's associations do.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const LINK = "link"
+
+/**
  * Fields of `account`: one of every storage kind, most of them nullable.
  *
  * @since 0.1.0
@@ -48,7 +58,8 @@ export const accountFields = {
 } as const
 
 /**
- * Fields of `deal`: `accountId` is the foreign key to `account`.
+ * Fields of `deal`: `accountId` is the foreign key to `account`; `lines` a list of
+ * objects (`Field.objects`) for `any` conditions.
  *
  * @since 0.1.0
  * @category models
@@ -60,7 +71,29 @@ export const dealFields = {
   qty: Field.nullable(Field.integer()),
   won: Field.nullable(Field.boolean()),
   closedAt: Field.nullable(Field.timestamp()),
-  value: Field.nullable(Field.money())
+  value: Field.nullable(Field.money()),
+  lines: Field.nullable(Field.objects(Schema.Array(Schema.Unknown), {
+    sku: Field.string(),
+    qty: Field.integer(),
+    price: Field.money(),
+    gift: Field.nullable(Field.boolean()),
+    note: Field.nullable(Field.string())
+  }))
+} as const
+
+/**
+ * Fields of `link`: keys to a record of any collection (`Field.anyRef`), named by the
+ * collection fields beside them, and a label.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const linkFields = {
+  fromCollection: Field.string(),
+  fromId: Field.anyRef("fromCollection", Schema.String),
+  toCollection: Field.string(),
+  toId: Field.anyRef("toCollection", Schema.String),
+  label: Field.string()
 } as const
 
 /**
@@ -103,6 +136,25 @@ export const deals = Collection.make({
 })
 
 /**
+ * @since 0.1.0
+ * @category models
+ */
+export class Link extends Schema.Class<Link>("@rapport/conformance/Link")(
+  Collection.modelFields(Schema.String, linkFields)
+) {}
+
+/**
+ * @since 0.1.0
+ * @category collections
+ */
+export const links = Collection.make({
+  name: LINK,
+  schema: Link,
+  fields: linkFields,
+  indexes: [["fromId"], ["toId"]]
+})
+
+/**
  * Custom fields of `account`, one of every custom type. `referrer` refers to another
  * account, so `related` conditions can join through a custom field too.
  *
@@ -128,7 +180,7 @@ export const customFields = CustomField.declare({
  * @since 0.1.0
  * @category constructors
  */
-export const options = { collections: [accounts, deals], customFields } as const
+export const options = { collections: [accounts, deals, links], customFields } as const
 
 /**
  * The suite's catalog.

@@ -44,9 +44,9 @@ export type Ref = typeof Ref.Type
  */
 export const fields = {
   fromCollection: Field.string(CollectionName),
-  fromId: Field.string(RecordId),
+  fromId: Field.anyRef("fromCollection", RecordId),
   toCollection: Field.string(CollectionName),
-  toId: Field.string(RecordId),
+  toId: Field.anyRef("toCollection", RecordId),
   label: Field.string(Schema.String.pipe(Schema.maxLength(100)))
 }
 

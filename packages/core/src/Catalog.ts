@@ -6,8 +6,9 @@
  * @since 0.1.0
  */
 import { Context, Layer } from "effect"
-import type * as Collection from "./Collection.js"
+import * as Collection from "./Collection.js"
 import * as CustomField from "./CustomField.js"
+import type * as Field from "./Field.js"
 import * as EventCollection from "./EventCollection.js"
 
 /**
@@ -53,9 +54,17 @@ const NO_FIELDS: CustomField.Fields = Object.freeze({})
 export const make = (options: {
   readonly collections: ReadonlyArray<{ readonly spec: Collection.Spec }>
   readonly customFields?: CustomField.Declaration | ((workspaceId: string) => CustomField.Declaration)
+  /**
+   * Indexes on custom fields, by collection: lists of paths such as `custom.tier` or
+   * `custom.mrr.currency`, possibly with the collection's own fields (a static
+   * `customFields` declaration gives the custom fields' kinds). Stores
+   * build them at startup, idempotently; an `eq` or `in` on the path then uses them.
+   */
+  readonly indexes?: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>>
 }): Service => {
   const collections = new Map<string, Collection.Spec>()
-  for (const { spec } of options.collections) {
+  for (const { spec: declared } of options.collections) {
+    const spec = withCustomIndexes(declared, options.indexes?.[declared.name], options.customFields)
     if (collections.has(spec.name)) throw new Error(`collection ${spec.name} is declared twice`)
     if (spec.name === EventCollection.name) {
       throw new Error(`collection name "${EventCollection.name}" is taken by the event log (EventCollection)`)
@@ -85,6 +94,33 @@ export const make = (options: {
       return spec
     }
   }
+}
+
+/** A collection's spec with its custom-field indexes and the specs of the fields they name. */
+const withCustomIndexes = (
+  spec: Collection.Spec,
+  indexes: ReadonlyArray<ReadonlyArray<string>> | undefined,
+  customFields: Parameters<typeof make>[0]["customFields"]
+): Collection.Spec => {
+  if (indexes === undefined || indexes.length === 0) return spec
+  if (typeof customFields !== "object") {
+    throw new Error(`collection ${spec.name}: indexes on custom fields need a static customFields declaration (their kinds)`)
+  }
+  const probe = Collection.withCustom(spec, CustomField.specs(customFields[spec.name]))
+  const indexedCustom: Record<string, Field.Spec> = { ...spec.indexedCustom }
+  for (const index of indexes) {
+    for (const path of index) {
+      // Other paths name the collection's own fields, which the stores check as for `indexes`.
+      if (!path.startsWith("custom.")) continue
+      const f = Collection.fieldAt(probe, path)
+      if (f === undefined || !["string", "number", "integer", "boolean", "timestamp", "date"].includes(f.kind)) {
+        throw new Error(`collection ${spec.name}: index path "${path}" is not a scalar custom field (custom.<name>)`)
+      }
+      const name = path.slice("custom.".length).split(".")[0]!
+      indexedCustom[name] = probe.custom[name]!
+    }
+  }
+  return { ...spec, indexes: [...spec.indexes, ...indexes], indexedCustom }
 }
 
 /**

@@ -44,6 +44,11 @@ export interface Spec {
   readonly indexes: ReadonlyArray<ReadonlyArray<string>>
   readonly unique: ReadonlyArray<ReadonlyArray<string>>
   readonly custom: Readonly<Record<string, Field.Spec>>
+  /**
+   * The custom fields `indexes` names (`custom.tier`), with their specs: stores build
+   * those indexes on the custom values (expression indexes on SQL). Set by `Catalog.make`.
+   */
+  readonly indexedCustom?: Readonly<Record<string, Field.Spec>>
 }
 
 /**
@@ -147,7 +152,8 @@ export const withCustom = (spec: Spec, custom: Readonly<Record<string, Field.Spe
 
 /**
  * The spec of a field path: a top-level field, a `money` part (`total.amountMinor`,
- * `total.currency`) or a custom field (`custom.plan`). `undefined` when unknown.
+ * `total.currency`), a custom field (`custom.plan`) or a custom money part
+ * (`custom.mrr.amountMinor`). `undefined` when unknown.
  *
  * @since 0.1.0
  * @category combinators
@@ -167,9 +173,18 @@ export const fieldAt = (spec: Spec, path: string): Field.Spec | undefined => {
     return undefined
   }
   if (parent.kind === "custom") {
-    const custom = Object.hasOwn(spec.custom, rest) ? spec.custom[rest] : undefined
+    // A custom money field's parts: `custom.mrr.amountMinor`, `custom.mrr.currency`.
+    const dot2 = rest.indexOf(".")
+    const name = dot2 < 0 ? rest : rest.slice(0, dot2)
+    const custom = Object.hasOwn(spec.custom, name) ? spec.custom[name] : undefined
+    if (custom === undefined) return undefined
     // Custom values are optional per record, so every custom path can be null.
-    return custom === undefined ? undefined : { ...custom, nullable: true }
+    if (dot2 < 0) return { ...custom, nullable: true }
+    const part = rest.slice(dot2 + 1)
+    if (custom.kind !== "money") return undefined
+    if (part === "amountMinor") return { kind: "integer", nullable: true }
+    if (part === "currency") return { kind: "string", nullable: true }
+    return undefined
   }
   return undefined
 }
@@ -187,6 +202,15 @@ export const valueAt = (row: Row, path: string): Json => {
   if (dot < 0) return null
   const parent = row[path.slice(0, dot)]
   if (parent === null || parent === undefined || typeof parent !== "object" || Array.isArray(parent)) return null
-  const value = (parent as { readonly [key: string]: Json })[path.slice(dot + 1)]
-  return value === undefined ? null : value
+  const record = parent as { readonly [key: string]: Json }
+  const rest = path.slice(dot + 1)
+  const value = record[rest]
+  if (value !== undefined) return value
+  // One level further: a part of a custom money value (`custom.mrr.amountMinor`).
+  const dot2 = rest.indexOf(".")
+  if (dot2 < 0) return null
+  const inner = record[rest.slice(0, dot2)]
+  if (inner === null || inner === undefined || typeof inner !== "object" || Array.isArray(inner)) return null
+  const part = (inner as { readonly [key: string]: Json })[rest.slice(dot2 + 1)]
+  return part === undefined ? null : part
 }

@@ -99,11 +99,14 @@ export const layer = <E, R>(options: {
   readonly store: Store.StoreLayer<E, R>
   readonly collections?: ReadonlyArray<{ readonly spec: import("./Collection.js").Spec }>
   readonly customFields?: CustomField.Declaration | ((workspaceId: string) => CustomField.Declaration)
+  /** Indexes on custom fields, by collection (see `Catalog.make`). */
+  readonly indexes?: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>>
   readonly ids?: Layer.Layer<IdGenerator.IdGenerator>
 }) => {
   const catalog = Catalog.layer({
     collections: [...collections, ...(options.collections ?? [])],
-    ...(options.customFields === undefined ? {} : { customFields: options.customFields })
+    ...(options.customFields === undefined ? {} : { customFields: options.customFields }),
+    ...(options.indexes === undefined ? {} : { indexes: options.indexes })
   })
   return services.pipe(
     Layer.provideMerge(options.store),

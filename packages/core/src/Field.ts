@@ -22,7 +22,8 @@ import { Timestamp } from "./Timestamp.js"
  * - `money`: `{ amountMinor, currency }`; paths `.amountMinor` and `.currency` are queryable
  *   (`Field.money()` cannot be negative, `Field.signedMoney()` can).
  * - `strings`: a list of text values (tags, emails); queried with `has`/`hasAny`.
- * - `json`: an opaque document, stored but not queryable.
+ * - `json`: a document, stored but not queryable; a list of objects whose element fields
+ *   are declared (`Field.objects`) is queried with `any`.
  * - `custom`: the workspace's custom field values; `custom.<name>` paths are queryable
  *   with the kind their declaration gives.
  *
@@ -52,6 +53,16 @@ export interface Spec {
   readonly nullable: boolean
   /** For foreign keys: the collection whose `id` this field holds. */
   readonly ref?: string | undefined
+  /**
+   * For keys to a record of any collection (an association's `fromId`): the field of the
+   * same record that names the collection whose `id` this field holds (`fromCollection`).
+   */
+  readonly refNamedBy?: string | undefined
+  /**
+   * For a `json` list of objects (`Field.objects`): the fields of each element, which
+   * `any` conditions query (`Query.any("lineItems", Query.eq("sku", "TEA-1"))`).
+   */
+  readonly elements?: Readonly<Record<string, Spec>> | undefined
 }
 
 /**
@@ -240,6 +251,31 @@ export const strings = <S extends Schema.Schema<any, any, never> = typeof Schema
 export const json = <S extends Schema.Schema.Any>(schema: S): Field<S> => make("json", schema)
 
 /**
+ * A list of objects stored as one JSON document (an order's line items), whose element
+ * fields `elements` declares: `Query.any(field, where)` holds when some element matches
+ * `where`. Elements hold scalars and money (no references, no lists).
+ *
+ * @example
+ * ```ts
+ * import { Field } from "@rapport/core"
+ * import { Schema } from "effect"
+ * const Line = Schema.Struct({ sku: Schema.String, quantity: Schema.Int })
+ * const lines = Field.objects(Schema.Array(Line), { sku: Field.string(), quantity: Field.integer() })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const objects = <S extends Schema.Schema.Any>(schema: S, elements: Readonly<Record<string, Spec>>): Field<S> => {
+  for (const [name, f] of Object.entries(elements)) {
+    if (f.ref !== undefined || f.refNamedBy !== undefined || !["string", "number", "integer", "boolean", "timestamp", "date", "money"].includes(f.kind)) {
+      throw new Error(`element field ${name}: elements hold scalars and money, not a ${f.kind}${f.ref === undefined ? "" : " reference"}`)
+    }
+  }
+  return { ...make("json", schema), elements: specs(elements) }
+}
+
+/**
  * A foreign key: holds the `id` of a record in `collection`. Stores index it, and
  * `related` query conditions join through it.
  *
@@ -248,6 +284,27 @@ export const json = <S extends Schema.Schema.Any>(schema: S): Field<S> => make("
  */
 export const ref = <S extends Schema.Schema<any, any, never>>(collection: string, idSchema: S): Field<S> =>
   make("string", idSchema, collection)
+
+/**
+ * A key to a record of any collection: holds an `id`, and `collectionField` (a `string`
+ * field of the same record) names the collection. `related` and `exists` conditions go
+ * through such keys with `via` (an association's `fromId` and `toId`); the planner then
+ * keeps only the link rows naming the right collections.
+ *
+ * @example
+ * ```ts
+ * import { Field } from "@rapport/core"
+ * import { Schema } from "effect"
+ * const fields = { toCollection: Field.string(), toId: Field.anyRef("toCollection", Schema.String) }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const anyRef = <S extends Schema.Schema<any, any, never>>(collectionField: string, idSchema: S): Field<S> => ({
+  ...make("string", idSchema),
+  refNamedBy: collectionField
+})
 
 /**
  * The field may hold `null` (stored as SQL NULL). Its type becomes `A | null`.
@@ -282,9 +339,13 @@ export const schemas = <const F extends Record<string, Field>>(fields: F): { rea
 export const specs = (fields: Record<string, Spec>): Record<string, Spec> => {
   const out: Record<string, Spec> = {}
   for (const [name, field] of Object.entries(fields)) {
-    out[name] = field.ref === undefined
-      ? { kind: field.kind, nullable: field.nullable }
-      : { kind: field.kind, nullable: field.nullable, ref: field.ref }
+    out[name] = {
+      kind: field.kind,
+      nullable: field.nullable,
+      ...(field.ref === undefined ? {} : { ref: field.ref }),
+      ...(field.refNamedBy === undefined ? {} : { refNamedBy: field.refNamedBy }),
+      ...(field.elements === undefined ? {} : { elements: field.elements })
+    }
   }
   return out
 }

@@ -137,7 +137,16 @@ export const fields = {
   contactId: Field.ref("contact", ContactId),
   companyId: Field.nullable(Field.ref("company", CompanyId)),
   status: Field.string(OrderStatus),
-  lineItems: Field.json(Schema.Array(LineItem).pipe(Schema.minItems(1, { message: () => "an order needs a line item" }))),
+  lineItems: Field.objects(
+    Schema.Array(LineItem).pipe(Schema.minItems(1, { message: () => "an order needs a line item" })),
+    {
+      sku: Field.string(),
+      name: Field.string(),
+      quantity: Field.integer(),
+      unitPrice: Field.money(),
+      discount: Field.nullable(Field.money())
+    }
+  ),
   total: Field.money(),
   refunded: Field.money(),
   placedAt: Field.timestamp(),

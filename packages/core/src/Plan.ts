@@ -22,6 +22,7 @@ import * as Collection from "./Collection.js"
 import { InvalidQuery, ValidationError } from "./Errors.js"
 import type * as Field from "./Field.js"
 import { IsoDate } from "./Field.js"
+import type * as Query from "./Query.js"
 import type {
   Aggregate,
   AggregateRow,
@@ -608,10 +609,11 @@ const checkExpr = (
     case "Exists": {
       const target = relatedTarget(scope, spec, expr, at)
       const where = expr.where === null ? null : checkExpr(scope, target, expr.where, `${at}.where`, depth + 1)
-      return { ...expr, where }
+      return withVia({ ...expr, where }, checkVia(scope, spec, target, expr, at, depth))
     }
     case "Related": {
       const target = relatedTarget(scope, spec, expr, at)
+      const via = checkVia(scope, spec, target, expr, at, depth)
       const measure = expr.measure
       if (measure._tag !== "Count") {
         const m = fieldOf(scope, target, measure.field, `${at}.measure`)
@@ -629,6 +631,14 @@ const checkExpr = (
       }
       if (typeof expr.value !== "number" || !Number.isFinite(expr.value)) refuse(`${at}.value`, "expects a finite number")
       const where = expr.where === null ? null : checkExpr(scope, target, expr.where, `${at}.where`, depth + 1)
+      return withVia({ ...expr, where }, via)
+    }
+    case "Any": {
+      const element = elementSpec(spec, expr.field, at)
+      // Engines find the element fields under the element spec's name.
+      scope.related.set(element.name, element)
+      const where = checkExpr(scope, element, expr.where, `${at}.where`, depth + 1)
+      refuseReaching(where, `${at}.where`)
       return { ...expr, where }
     }
     default:
@@ -637,22 +647,132 @@ const checkExpr = (
   }
 }
 
-/** The collection a `related` or `exists` condition reaches, once its foreign key is checked. */
+/**
+ * The collection a `related` or `exists` condition reaches, once its foreign key is checked:
+ * without `via` it refers to this collection; with `via` it is `id` or any foreign key
+ * (`checkVia` checks that the links lead to what it refers to).
+ */
 const relatedTarget = (
   scope: Scope,
   spec: Collection.Spec,
-  expr: { readonly collection: string; readonly foreignKey: string },
+  expr: { readonly collection: string; readonly foreignKey: string; readonly via?: Query.Via },
   at: string
 ): Collection.Spec => {
   const target = scope.catalog.spec(scope.workspaceId, expr.collection) ??
     refuse(at, `unknown collection "${expr.collection}"`)
-  const fk = Collection.fieldAt(target, expr.foreignKey)
-  if (fk === undefined || fk.ref !== spec.name) {
-    refuse(at, `"${expr.foreignKey}" is not a field of ${target.name} that refers to ${spec.name}`)
+  if (expr.via === undefined) {
+    const fk = Collection.fieldAt(target, expr.foreignKey)
+    if (fk === undefined || fk.ref !== spec.name) {
+      refuse(at, `"${expr.foreignKey}" is not a field of ${target.name} that refers to ${spec.name}`)
+    }
+  } else if (expr.foreignKey !== "id" && Collection.fieldAt(target, expr.foreignKey)?.ref === undefined) {
+    refuse(`${at}.foreignKey`, `"${expr.foreignKey}" is neither id nor a field of ${target.name} that refers to a collection`)
   }
   scope.related.set(target.name, target)
   return target
 }
+
+/** The collection a key field refers to (`ref`), or `undefined` for a key to any collection (`refNamedBy`). */
+const keyOf = (link: Collection.Spec, field: string, at: string): Field.Spec => {
+  const f = Collection.fieldAt(link, field)
+  if (f === undefined || f.kind !== "string" || (f.ref === undefined && f.refNamedBy === undefined)) {
+    refuse(at, `"${field}" is not a key field of ${link.name} (a reference, or Field.anyRef)`)
+  }
+  return f!
+}
+
+/**
+ * Checks the link rows of a `via`: `from` refers to this collection, `to` to the one the
+ * related records' `foreignKey` holds ids of. A key to any collection (`Field.anyRef`)
+ * gets its collection pinned, `eq(<collection field>, <name>)`, and-ed to the link where.
+ */
+const checkVia = (
+  scope: Scope,
+  spec: Collection.Spec,
+  target: Collection.Spec,
+  expr: { readonly foreignKey: string; readonly via?: Query.Via },
+  at: string,
+  depth: number
+): Query.Via | undefined => {
+  const via = expr.via
+  if (via === undefined) return undefined
+  if (typeof via !== "object" || via === null) return refuse(`${at}.via`, "expects link rows: Query.via(collection, from, to, where)")
+  const link = scope.catalog.spec(scope.workspaceId, via.collection) ??
+    refuse(`${at}.via.collection`, `unknown collection "${via.collection}"`)
+  const reached = expr.foreignKey === "id" ? target.name : Collection.fieldAt(target, expr.foreignKey)!.ref!
+  const pins: Array<Expr> = []
+  const side = (field: string, collection: string, name: "from" | "to") => {
+    const key = keyOf(link, field, `${at}.via.${name}`)
+    if (key.ref !== undefined && key.ref !== collection) {
+      refuse(`${at}.via.${name}`, `"${field}" of ${link.name} refers to ${key.ref}, not ${collection}`)
+    }
+    if (key.ref === undefined) pins.push({ _tag: "Compare", field: key.refNamedBy!, op: "eq", value: collection })
+  }
+  side(via.from, spec.name, "from")
+  side(via.to, reached, "to")
+  scope.related.set(link.name, link)
+  const where = via.where === null ? null : checkExpr(scope, link, via.where, `${at}.via.where`, depth + 1)
+  const all = where === null ? pins : [...pins, where]
+  return { ...via, where: all.length === 0 ? null : all.length === 1 ? all[0]! : { _tag: "And", exprs: all } }
+}
+
+/**
+ * How deep `related` and `exists` conditions may nest (each inside another's `where`):
+ * every level is a correlated subquery, and SQLite caps an expression's depth at 1000,
+ * which some 30 levels reach.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_RELATED_DEPTH = 16
+
+const checkRelatedNesting = (expr: Expr | null, at: string, level: number): void => {
+  if (expr === null) return
+  switch (expr._tag) {
+    case "And":
+    case "Or":
+      return expr.exprs.forEach((e, i) => checkRelatedNesting(e, `${at}.exprs.${i}`, level))
+    case "Not":
+      return checkRelatedNesting(expr.expr, `${at}.expr`, level)
+    case "Exists":
+    case "Related":
+      if (level === MAX_RELATED_DEPTH) {
+        refuse(at, `related and exists conditions nest deeper than ${MAX_RELATED_DEPTH} (each inside the where of another)`)
+      }
+      checkRelatedNesting(expr.where, `${at}.where`, level + 1)
+      return checkRelatedNesting(expr.via?.where ?? null, `${at}.via.where`, level + 1)
+    default:
+      return
+  }
+}
+
+/**
+ * The spec an `any` condition's `where` is checked against: the element fields of a
+ * list of objects (`Field.objects`), as the fields of a collection named `<collection>.<field>`.
+ */
+const elementSpec = (spec: Collection.Spec, field: string, at: string): Collection.Spec => {
+  const f = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined
+  if (f?.elements === undefined) refuse(at, `"${field}" is not a list of objects of ${spec.name} (Field.objects)`)
+  return { name: `${spec.name}.${field}`, fields: f!.elements!, indexes: [], unique: [], custom: {} }
+}
+
+/** Elements are no records: nothing refers to them, and they refer to nothing. */
+const refuseReaching = (expr: Expr, at: string): void => {
+  switch (expr._tag) {
+    case "And":
+    case "Or":
+      return expr.exprs.forEach((e, i) => refuseReaching(e, `${at}.exprs.${i}`))
+    case "Not":
+      return refuseReaching(expr.expr, `${at}.expr`)
+    case "Exists":
+    case "Related":
+      return refuse(at, "an element of a list is no record: related and exists do not apply inside any")
+    default:
+      return
+  }
+}
+
+const withVia = <E extends Expr>(expr: E, via: Query.Via | undefined): E => (via === undefined ? expr : { ...expr, via })
 
 const checkOrder = (scope: Scope, spec: Collection.Spec, orderBy: ReadonlyArray<Order>): ReadonlyArray<Order> => {
   orderBy.forEach((o, i) => {
@@ -753,7 +873,8 @@ const moneyOf = (scope: Scope, spec: Collection.Spec, path: string): string | un
 const moneyOfAmount = (spec: Collection.Spec, path: string): string | undefined => {
   if (!path.endsWith(".amountMinor")) return undefined
   const head = path.slice(0, -".amountMinor".length)
-  return Object.hasOwn(spec.fields, head) && spec.fields[head]!.kind === "money" ? head : undefined
+  // A built-in money field (`total`) or a custom one (`custom.mrr`).
+  return Collection.fieldAt(spec, head)?.kind === "money" ? head : undefined
 }
 
 /**
@@ -816,6 +937,7 @@ export const find = (
     const spec = catalog.spec(workspaceId, query.collection) ?? refuse("collection", `unknown collection "${query.collection}"`)
     const scope: Scope = { catalog, workspaceId, now, related: new Map(), paths: new Map(), clock: { read: false } }
     const where = query.where === undefined ? null : checkExpr(scope, spec, query.where, "where", 0)
+    checkRelatedNesting(where, "where", 0)
     const orderBy = checkOrder(scope, spec, query.orderBy ?? [])
     const after = query.cursor === undefined ? null : decodeCursor(scope, spec, orderBy, query.cursor)
     if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > 10_000)) {
@@ -1042,6 +1164,7 @@ export const aggregate = (
     const spec = catalog.spec(workspaceId, query.collection) ?? refuse("collection", `unknown collection "${query.collection}"`)
     const scope: Scope = { catalog, workspaceId, now, related: new Map(), paths: new Map(), clock: { read: false } }
     const where = query.where === undefined ? null : checkExpr(scope, spec, query.where, "where", 0)
+    checkRelatedNesting(where, "where", 0)
     const outputKinds = new Map<string, OutputKind>()
     const alias = (as: string, at: string, kind: OutputKind) => {
       if (!ALIAS.test(as)) refuse(at, "aliases are letters, digits and _, starting with a letter or _")

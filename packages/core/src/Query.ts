@@ -275,7 +275,13 @@ export type Expr =
   | { readonly _tag: "Or"; readonly exprs: ReadonlyArray<Expr> }
   | { readonly _tag: "Not"; readonly expr: Expr }
   | { readonly _tag: "CompareTerms"; readonly left: Term; readonly op: CompareOp; readonly right: Term }
-  | { readonly _tag: "Exists"; readonly collection: string; readonly foreignKey: string; readonly where: Expr | null }
+  | {
+    readonly _tag: "Exists"
+    readonly collection: string
+    readonly foreignKey: string
+    readonly where: Expr | null
+    readonly via?: Via
+  }
   | {
     readonly _tag: "Related"
     readonly collection: string
@@ -284,7 +290,28 @@ export type Expr =
     readonly measure: RelatedMeasure
     readonly op: CompareOp
     readonly value: number
+    readonly via?: Via
   }
+  | { readonly _tag: "Any"; readonly field: string; readonly where: Expr }
+
+/**
+ * How a `related` or `exists` condition reaches its records through link rows (an
+ * association) instead of a foreign key pointing back: the rows of `collection` whose
+ * `from` holds this record's id and that match `where` (a label) give, in `to`, the
+ * keys the related records hold in their `foreignKey` (`id`, or a foreign key).
+ * Each related record counts once, however many links reach it. A key to a record of
+ * any collection (`Field.anyRef`, an association's `fromId`) only matches link rows
+ * naming the collections on each side, which the planner adds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Via {
+  readonly collection: string
+  readonly from: string
+  readonly to: string
+  readonly where: Expr | null
+}
 
 const Field = Schema.String.pipe(Schema.minLength(1))
 
@@ -340,7 +367,8 @@ export const Expr: Schema.Schema<Expr> = Schema.Union(
   Schema.TaggedStruct("Exists", {
     collection: Field,
     foreignKey: Field,
-    where: Schema.NullOr(Schema.suspend(() => Expr))
+    where: Schema.NullOr(Schema.suspend(() => Expr)),
+    via: Schema.optionalWith(Schema.suspend(() => Via), { exact: true })
   }),
   Schema.TaggedStruct("Related", {
     collection: Field,
@@ -348,9 +376,24 @@ export const Expr: Schema.Schema<Expr> = Schema.Union(
     where: Schema.NullOr(Schema.suspend(() => Expr)),
     measure: RelatedMeasure,
     op: CompareOp,
-    value: Schema.Finite
-  })
+    value: Schema.Finite,
+    via: Schema.optionalWith(Schema.suspend(() => Via), { exact: true })
+  }),
+  Schema.TaggedStruct("Any", { field: Field, where: Schema.suspend(() => Expr) })
 )
+
+/**
+ * The schema of `Via`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Via: Schema.Schema<Via> = Schema.Struct({
+  collection: Field,
+  from: Field,
+  to: Field,
+  where: Schema.NullOr(Schema.suspend(() => Expr))
+})
 
 /**
  * One sort key.
@@ -1041,6 +1084,7 @@ export const related = (
     readonly measure?: RelatedMeasure
     readonly op: CompareOp
     readonly value: number
+    readonly via?: Via
   }
 ): Expr => ({
   _tag: "Related",
@@ -1049,12 +1093,37 @@ export const related = (
   where: options.where ?? null,
   measure: options.measure ?? { _tag: "Count" },
   op: options.op,
-  value: options.value
+  value: options.value,
+  ...(options.via === undefined ? {} : { via: options.via })
+})
+
+/**
+ * Link rows for `related` and `exists` (see `Via`): the rows of `collection` whose `from`
+ * holds this record's id, matching `where`; their `to` is the key of the related records.
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * // From a company: its contacts in the buying committee as economic buyer
+ * const buyers = Query.via("association", "toId", "fromId", Query.eq("label", "economic_buyer"))
+ * const hasBuyer = Query.exists("contact", "id", undefined, buyers)
+ * // From a contact: an order placed by a company it is linked to (an order's companyId holds the key)
+ * const companyOrdered = Query.exists("order", "companyId", Query.eq("status", "placed"), Query.via("association", "fromId", "toId"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const via = (collection: string, from: string, to: string, where?: Expr): Via => ({
+  collection,
+  from,
+  to,
+  where: where ?? null
 })
 
 /**
  * At least one record of `collection` (matching `where`) points at this one through
- * `foreignKey`. Means the same as a `related` count ≥ 1; SQL stores run it as
+ * `foreignKey` (or, `through` link rows, holds in `foreignKey` a key they reach: `via`). Means the same as a `related` count ≥ 1; SQL stores run it as
  * `EXISTS (SELECT 1 …)`, which stops at the first match.
  *
  * @example
@@ -1066,11 +1135,12 @@ export const related = (
  * @since 0.1.0
  * @category constructors
  */
-export const exists = (collection: string, foreignKey: string, where?: Expr): Expr => ({
+export const exists = (collection: string, foreignKey: string, where?: Expr, through?: Via): Expr => ({
   _tag: "Exists",
   collection,
   foreignKey,
-  where: where ?? null
+  where: where ?? null,
+  ...(through === undefined ? {} : { via: through })
 })
 
 /**
@@ -1086,8 +1156,27 @@ export const exists = (collection: string, foreignKey: string, where?: Expr): Ex
  * @since 0.1.0
  * @category constructors
  */
-export const notExists = (collection: string, foreignKey: string, where?: Expr): Expr =>
-  not(exists(collection, foreignKey, where))
+export const notExists = (collection: string, foreignKey: string, where?: Expr, through?: Via): Expr =>
+  not(exists(collection, foreignKey, where, through))
+
+/**
+ * Some element of a list of objects (`Field.objects`, an order's `lineItems`) matches
+ * `where`, whose fields are the element's (`sku`, `unitPrice.amountMinor`). An empty or
+ * missing list has no element, so `any` is false and `not(any(…))` true. Element
+ * numbers compare as doubles (integers are exact up to 2^53).
+ *
+ * @example
+ * ```ts
+ * import { Query } from "@rapport/core"
+ * const teaOrders = Query.any("lineItems", Query.and(Query.eq("sku", "TEA-1"), Query.gte("quantity", 2)))
+ * // Contacts with an order holding a line of TEA-1 (nested in exists)
+ * const teaDrinkers = Query.exists("order", "contactId", Query.any("lineItems", Query.eq("sku", "TEA-1")))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const any = (field: string, where: Expr): Expr => ({ _tag: "Any", field, where })
 
 /**
  * A find query.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Plan, Query, TimeBucket } from "@rapport/core"
-import { FastCheck as fc } from "effect"
+import { Catalog, Collection, CustomField, Field, Model, Plan, Query, TimeBucket } from "@rapport/core"
+import { FastCheck as fc, Schema } from "effect"
+import { candidates } from "../src/internal/candidates.js"
 import { compile } from "../src/internal/evaluate.js"
 import { sortRows } from "../src/internal/order.js"
 import { Table } from "../src/internal/table.js"
@@ -140,4 +141,29 @@ describe("TimeBucket.bucketer (the memory store's grouping)", () => {
       }
     }
   }, 60_000)
+})
+
+describe("indexes on custom fields", () => {
+  it("the table builds them, and an eq on the path picks its bucket instead of a scan", () => {
+    const fields = { name: Field.string(), custom: Model.customField() }
+    class Member extends Schema.Class<Member>("Member")(Collection.modelFields(Schema.String, fields)) {}
+    const member = Collection.make({ name: "member", schema: Member, fields })
+    const catalog = Catalog.make({
+      collections: [member],
+      customFields: CustomField.declare({ member: { tier: CustomField.select(["free", "pro"]), mrr: CustomField.money() } }),
+      indexes: { member: [["custom.tier"], ["custom.mrr.currency"]] }
+    })
+    const table = new Table(catalog.collections.get("member")!)
+    const row = (id: string, custom: Record<string, Collection.Json>): Collection.Row =>
+      ({ id, version: 1, createdAt: 1, updatedAt: 1, name: id, custom }) as Collection.Row
+    table.put("a", row("a", { tier: "pro", mrr: { amountMinor: 5, currency: "EUR" } }))
+    table.put("b", row("b", { tier: "free" }))
+    table.put("c", row("c", { tier: "pro", mrr: { amountMinor: 7, currency: "USD" } }))
+    const view = committedView(table)
+    expect(view.lookup("custom.tier", "pro")?.map((r) => r.id)).toEqual(["a", "c"])
+    expect(view.lookup("custom.mrr.currency", "USD")?.map((r) => r.id)).toEqual(["c"])
+    expect(view.lookup("custom.quota", 1)).toBeUndefined()
+    const pick = candidates(view, Query.and(Query.eq("custom.tier", "pro"), Query.eq("custom.mrr.currency", "EUR")))
+    expect([...pick.rows].map((r) => r.id)).toEqual(["a"])
+  })
 })

@@ -22,8 +22,8 @@
  *
  * @since 0.1.0
  */
-import type { Collection, Query } from "@rapport/core"
-import { Plan } from "@rapport/core"
+import type { Query } from "@rapport/core"
+import { Collection, Plan } from "@rapport/core"
 import type { Dialect, IntegerSum, ValueKind } from "./Dialect.js"
 import { valueKind } from "./Dialect.js"
 import type { Table } from "./Layout.js"
@@ -64,6 +64,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 class Builder {
   readonly params: Array<unknown> = []
   private aliases = 0
+  /** How many `related` / `exists` conditions enclose the one being compiled. */
+  private nesting = 0
   constructor(
     readonly dialect: Dialect,
     readonly tables: Tables,
@@ -88,8 +90,13 @@ class Builder {
     return `'${text}'`
   }
 
+  /** Aliases of list elements (`any`), with the expression of the element's document. */
+  private readonly elementDocs = new Map<string, string>()
+
   /** The SQL expression of a field path on a table alias, and its value kind. */
   field(spec: Collection.Spec, alias: string, path: string): { readonly sql: string; readonly kind: ValueKind } {
+    const doc = this.elementDocs.get(alias)
+    if (doc !== undefined) return this.elementField(spec, doc, path)
     const across = Plan.pathAt(this.paths, spec.name, path)
     if (across !== undefined) return this.across(spec, alias, across)
     const q = this.dialect.quote
@@ -107,6 +114,14 @@ class Builder {
     }
     if (parent?.kind === "custom") {
       const f = Object.hasOwn(spec.custom, rest) ? spec.custom[rest] : undefined
+      const part = f === undefined ? Collection.fieldAt(spec, path) : undefined
+      if (part !== undefined) {
+        // A custom money part (`custom.mrr.amountMinor`): type-guarded, as list elements are.
+        const segments = rest.split(".")
+        if (!segments.every((s) => IDENTIFIER.test(s))) throw new CompileError(`custom field path "${rest}" is not identifiers`)
+        const kind = valueKind(part.kind)
+        return { sql: this.dialect.jsonPath(`${alias}.${q(head)}`, segments, kind, (text) => `'${text}'`), kind }
+      }
       if (f !== undefined) {
         const kind = valueKind(f.kind)
         return { sql: this.dialect.jsonField(`${alias}.${q(head)}`, rest, kind, this.literal), kind }
@@ -114,6 +129,31 @@ class Builder {
     }
     // Plan refuses unknown paths before the compiler runs.
     throw new CompileError(`unknown field "${path}" on ${spec.name}`)
+  }
+
+  /**
+   * A field of a list element (`Field.objects`): read from its JSON document, type-guarded.
+   * Numbers read as doubles, so an integer where the list holds a fraction compares as it
+   * does in memory instead of failing a cast.
+   */
+  elementField(spec: Collection.Spec, doc: string, path: string): { readonly sql: string; readonly kind: ValueKind } {
+    const f = Collection.fieldAt(spec, path)
+    const segments = path.split(".")
+    if (f === undefined || !segments.every((s) => IDENTIFIER.test(s))) {
+      throw new CompileError(`unknown element field "${path}" of ${spec.name}`)
+    }
+    const kind = valueKind(f.kind) === "int" ? "float" : valueKind(f.kind)
+    return { sql: this.dialect.jsonPath(doc, segments, kind, (text) => `'${text}'`), kind }
+  }
+
+  /** `any`: some element of the list column is an object matching the condition. */
+  any(spec: Collection.Spec, alias: string, expr: Extract<Expr, { _tag: "Any" }>): string {
+    const element = this.related_.get(`${spec.name}.${expr.field}`)
+    if (element === undefined) throw new CompileError(`"${expr.field}" of ${spec.name} is no list of objects in the plan`)
+    const e = this.alias()
+    const list = this.dialect.elements(`${alias}.${this.dialect.quote(expr.field)}`, e)
+    this.elementDocs.set(e, list.value)
+    return `EXISTS (SELECT 1 FROM ${list.from} WHERE ${list.isObject} AND ${this.expr(element, e, expr.where)})`
   }
 
   /**
@@ -205,10 +245,10 @@ class Builder {
         return expr.exprs.length === 0 ? "(1=0)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" OR ")})`
       case "Not":
         // EXISTS is never NULL: its negation needs no IS NOT TRUE.
-        if (expr.expr._tag === "Exists") return `(NOT ${this.exists(alias, expr.expr)})`
+        if (expr.expr._tag === "Exists") return this.fence(`NOT ${this.exists(alias, expr.expr)}`)
         return `((${this.expr(spec, alias, expr.expr)}) IS NOT TRUE)`
       case "Exists":
-        return `(${this.exists(alias, expr)})`
+        return this.fence(this.exists(alias, expr))
       case "CompareTerms": {
         // Kinds first: a literal binds as the other side's kind (pg casts numbers by it).
         const lk = this.termKind(spec, expr.left)
@@ -218,6 +258,8 @@ class Builder {
       }
       case "Related":
         return this.related(alias, expr)
+      case "Any":
+        return `(${this.any(spec, alias, expr)})`
     }
   }
 
@@ -278,10 +320,51 @@ class Builder {
     const target = this.related_.get(expr.collection) ?? table.spec
     const inner = this.alias()
     const fk = this.field(target, inner, expr.foreignKey)
-    const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+    const link = expr.via === undefined ? `${fk.sql} = ${alias}.${q("id")}` : this.via(alias, fk.sql, expr.via)
+    const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
     return `EXISTS (SELECT 1 FROM ${q(table.name)} ${inner} WHERE ${inner}.${q("workspace_id")} = ${alias}.${
       q("workspace_id")
-    } AND ${fk.sql} = ${alias}.${q("id")}${where})`
+    } AND ${link}${where})`
+  }
+
+  /**
+   * The related rows' key (`key`, on the inner alias) is one the link rows of the outer
+   * row (`alias`) reach: `IN`, so a related row counts once however many links reach it.
+   */
+  via(alias: string, key: string, via: Query.Via): string {
+    const q = this.dialect.quote
+    const table = this.tables(via.collection)
+    const spec = this.related_.get(via.collection) ?? table.spec
+    const l = this.alias()
+    const from = this.field(spec, l, via.from).sql
+    const to = this.field(spec, l, via.to).sql
+    const where = via.where === null ? "" : ` AND ${this.inside(() => this.expr(spec, l, via.where!))}`
+    return this.fence(`${key} IN (SELECT ${to} FROM ${q(table.name)} ${l} WHERE ${l}.${q("workspace_id")} = ${alias}.${
+      q("workspace_id")
+    } AND ${from} = ${alias}.${q("id")}${where})`)
+  }
+
+  /** Compiles the `where` of a `related` or `exists` (or of its link rows) one level deeper. */
+  inside(f: () => string): string {
+    this.nesting++
+    try {
+      return f()
+    } finally {
+      this.nesting--
+    }
+  }
+
+  /**
+   * A subquery condition (`EXISTS`, `NOT EXISTS`, `IN (SELECT …)`) inside another's
+   * `where`, kept from being pulled up into a join: PostgreSQL would otherwise run the
+   * related rows' own nested condition on every row of their table before the join
+   * narrows them to this record's (without statistics that re-runs per outer row: time
+   * exponential in the nesting). As a filter it is a subplan, which PostgreSQL orders
+   * after the cheaper link condition, so each level reads only the rows linked to the
+   * one above. Outermost, the condition stays a join (a hash semi-join on large tables).
+   */
+  fence(condition: string): string {
+    return this.nesting === 0 ? `(${condition})` : `((${condition}) IS TRUE)`
   }
 
   related(alias: string, expr: Extract<Expr, { _tag: "Related" }>): string {
@@ -299,20 +382,23 @@ class Builder {
       // In doubles, as the memory store averages (PostgreSQL's avg(bigint) is numeric).
       ? `avg(${this.dialect.asDouble(this.field(target, inner, expr.measure.field).sql)})`
       : `${expr.measure._tag === "Min" ? "min" : "max"}(${this.field(target, inner, expr.measure.field).sql})`
-    if (this.workspaceId !== undefined && Object.hasOwn(target.fields, expr.foreignKey) && !emptyMatches(expr)) {
+    if (
+      this.workspaceId !== undefined && expr.via === undefined && Object.hasOwn(target.fields, expr.foreignKey) &&
+      !emptyMatches(expr)
+    ) {
       // A record without related rows fails the test, so only the keys of the groups
       // passing it matter: one grouped scan instead of a subquery per outer row.
       // (`IN` and the correlated `=` compare the same text columns the same way.)
       const ws = `${inner}.${q("workspace_id")} = ${this.param(this.workspaceId)}`
-      const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+      const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
       const value = this.dialect.numberParam(this.param(expr.value), expr.value, "float")
       return `(${alias}.${q("id")} IN (SELECT ${fk.sql} FROM ${q(table.name)} ${inner} WHERE ${ws} AND ${fk.sql} IS NOT NULL${where} GROUP BY ${fk.sql} HAVING ${measure} ${
         OPS[expr.op]
       } ${value}))`
     }
     const ws = `${inner}.${q("workspace_id")} = ${alias}.${q("workspace_id")}`
-    const link = `${fk.sql} = ${alias}.${q("id")}`
-    const where = expr.where === null ? "" : ` AND ${this.expr(target, inner, expr.where)}`
+    const link = expr.via === undefined ? `${fk.sql} = ${alias}.${q("id")}` : this.via(alias, fk.sql, expr.via)
+    const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
     const value = this.dialect.numberParam(this.param(expr.value), expr.value, "float")
     return `((SELECT ${measure} FROM ${q(table.name)} ${inner} WHERE ${ws} AND ${link}${where}) ${OPS[expr.op]} ${value})`
   }

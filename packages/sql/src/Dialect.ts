@@ -112,6 +112,18 @@ export interface Dialect {
   readonly textCollation: string
   /** Reads a custom value out of the custom-field document as `kind`. */
   readonly jsonField: (column: string, name: string, kind: ValueKind, literal: (name: string) => string) => string
+  /**
+   * Reads a path (`["unitPrice", "amountMinor"]`) out of a JSON document as `kind`, NULL
+   * when the value there is of another JSON type (so no cast can fail). `literal` quotes
+   * the path text (the segments are checked identifiers).
+   */
+  readonly jsonPath: (doc: string, path: ReadonlyArray<string>, kind: ValueKind, literal: (text: string) => string) => string
+  /**
+   * The elements of a JSON list column as a `FROM` item named `alias` (none when the
+   * column holds no list), the expression of one element's document, and the condition
+   * that it is an object.
+   */
+  readonly elements: (column: string, alias: string) => { readonly from: string; readonly value: string; readonly isObject: string }
   /** A JSON column's value as the driver returns it, as JSON (SQLite returns text). */
   readonly readJson: (value: unknown) => unknown
   /** The Unicode default lowercase of a text expression (JavaScript's `toLowerCase`). */
@@ -189,6 +201,11 @@ export interface Dialect {
    * serves those tests.
    */
   readonly listIndex: (index: string, table: string, column: string) => string | null
+  /**
+   * The `CREATE INDEX IF NOT EXISTS` statement of an index named `index` on expressions
+   * (`workspace_id`, then custom values as the compiler reads them).
+   */
+  readonly expressionIndex: (index: string, table: string, expressions: ReadonlyArray<string>) => string
   /** What migrations read of the schema, without writing or locking. */
   readonly schemaQueries: {
     /** Every relation name (tables, indexes, sequences) as column `name`. */

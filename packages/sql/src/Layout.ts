@@ -58,7 +58,23 @@ export interface Table {
   readonly indexes: ReadonlyArray<ReadonlyArray<string>>
   /** JSON list columns (`strings`), which get a GIN index on PostgreSQL. */
   readonly lists: ReadonlyArray<string>
+  /**
+   * Indexes naming custom fields (`Catalog.make`'s `indexes`): each a list of columns and
+   * custom values, the latter indexed as the compiler reads them (expression indexes).
+   */
+  readonly expressionIndexes: ReadonlyArray<ReadonlyArray<IndexPart>>
 }
+
+/**
+ * One part of an expression index: a column, or a custom value read out of the JSON
+ * column `column` at `path` (`["tier"]`, `["mrr", "currency"]`) as `kind`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type IndexPart =
+  | { readonly _tag: "Column"; readonly name: string }
+  | { readonly _tag: "Custom"; readonly column: string; readonly path: ReadonlyArray<string>; readonly kind: ValueKind }
 
 /**
  * The column name of a money part.
@@ -132,7 +148,21 @@ export const make = (spec: Collection.Spec): Table => {
       }
     }
   }
-  const indexes: Array<ReadonlyArray<string>> = spec.indexes.map((fields) => fields.flatMap((p) => columnsOf(spec, p)))
+  const custom = spec.indexedCustom ?? {}
+  const isCustom = (path: string) => path.startsWith("custom.") && spec.fields.custom?.kind === "custom"
+  const expressionIndexes = spec.indexes.filter((fields) => fields.some(isCustom)).map((fields) =>
+    fields.flatMap((p): ReadonlyArray<IndexPart> => {
+      if (!isCustom(p)) return columnsOf(spec, p).map((name) => ({ _tag: "Column", name }))
+      const path = p.slice("custom.".length).split(".")
+      const f = custom[path[0]!]
+      if (f === undefined) throw new Error(`collection ${spec.name}: index field "${p}" is no declared custom field`)
+      const kind = path.length === 1 ? valueKind(f.kind) : path[1] === "amountMinor" ? "int" : "text"
+      return [{ _tag: "Custom", column: "custom", path, kind }]
+    })
+  )
+  const indexes: Array<ReadonlyArray<string>> = spec.indexes.filter((fields) => !fields.some(isCustom)).map((fields) =>
+    fields.flatMap((p) => columnsOf(spec, p))
+  )
   const unique = spec.unique.map((fields) => fields.flatMap((p) => columnsOf(spec, p)))
   // Every foreign key gets an index, so `related` conditions are index lookups, unless
   // an index or unique key already leads with it (a second one would only slow writes).
@@ -146,7 +176,8 @@ export const make = (spec: Collection.Spec): Table => {
     columns,
     unique,
     indexes,
-    lists
+    lists,
+    expressionIndexes
   }
 }
 
@@ -185,11 +216,33 @@ export const ddl = (dialect: Dialect, table: Table): ReadonlyArray<string> => {
     const ix = `ix_${table.name.slice(0, 30)}_${hash(`i:${table.name}:${key.join(",")}`)}`
     out.push(`CREATE INDEX IF NOT EXISTS ${q(ix)} ON ${name} (${[q("workspace_id"), ...key.map(q)].join(", ")})`)
   }
+  for (const parts of table.expressionIndexes) {
+    const key = parts.map((p) => (p._tag === "Column" ? p.name : `${p.column}:${p.path.join(".")}:${p.kind}`)).join(",")
+    const ix = q(`cx_${table.name.slice(0, 30)}_${hash(`c:${table.name}:${key}`)}`)
+    // `id` last: a find sorted by its default tie-break reads the index in order (without
+    // it, SQLite prefers the primary key's order to the filter, having no statistics).
+    const expressions = [q("workspace_id"), ...parts.map((p) => indexExpression(dialect, p)), q("id")]
+    out.push(dialect.expressionIndex(ix, name, expressions))
+  }
   for (const list of table.lists) {
     const ix = dialect.listIndex(q(`gx_${table.name.slice(0, 30)}_${hash(`g:${table.name}:${list}`)}`), name, q(list))
     if (ix !== null) out.push(ix)
   }
   return out
+}
+
+/**
+ * The expression of an index part, exactly as `Compiler` reads the path (so the engine
+ * matches the query's expression with the index's): `Dialect.jsonField` for a custom value,
+ * `Dialect.jsonPath` for a part of a custom money value.
+ */
+const indexExpression = (dialect: Dialect, part: IndexPart): string => {
+  if (part._tag === "Column") return dialect.quote(part.name)
+  const column = dialect.quote(part.column)
+  const literal = (text: string) => `'${text}'`
+  return part.path.length === 1
+    ? dialect.jsonField(column, part.path[0]!, part.kind, literal)
+    : dialect.jsonPath(column, part.path, part.kind, literal)
 }
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { TestCatalog } from "@rapport/conformance"
-import { Store } from "@rapport/core"
-import { Dialect, Layout, Migrations } from "@rapport/sql"
+import { Catalog, Plan, Query, Store } from "@rapport/core"
+import { Compiler, Dialect, Layout, Migrations } from "@rapport/sql"
 import Sqlite from "better-sqlite3"
-import { Effect, Exit, Layer } from "effect"
+import { Effect, Either, Exit, Layer } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -72,4 +72,45 @@ describe("Migrations", () => {
       expect(cols).toContain("value_amount_minor")
       expect(cols).toContain("stage")
     }))
+})
+
+describe("indexes on custom fields", () => {
+  const options = { ...TestCatalog.options, indexes: { account: [["custom.tier"], ["custom.mrr.currency"]] } }
+  const catalog = Catalog.make(options)
+
+  it.effect("are expression indexes, created idempotently, which an eq on the path uses (EXPLAIN QUERY PLAN)", () =>
+    Effect.gen(function*() {
+      const file = tempFile()
+      const layer = Layer.provideMerge(SqliteStore.layer({ filename: file }), Catalog.layer(options))
+      yield* Effect.scoped(Layer.build(layer))
+      // A second start finds the indexes and creates nothing.
+      yield* Effect.scoped(Layer.build(layer))
+      const tables = (name: string) => Layout.make(catalog.collections.get(name)!)
+      const db = new Sqlite(file)
+      const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'cx_%'").all()
+      expect(indexes).toHaveLength(2)
+      const planOf = (where: Query.Expr) => {
+        const plan = Either.getOrThrow(Plan.find(catalog, "ws", Query.find("account", { where }), 0))
+        const { params, sql } = Compiler.find(Dialect.sqlite, tables, "ws", plan)
+        return db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params).map((r) => String((r as { detail: unknown }).detail)).join("\n")
+      }
+      const named = (text: string) =>
+        (indexes as ReadonlyArray<{ name: string }>).map((r) => r.name).find((name) =>
+          String(db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").pluck().get(name)).includes(text)
+        )
+      const tier = named("$.tier")
+      const currency = named("$.mrr.currency")
+      expect(planOf(Query.eq("custom.tier", "pro"))).toContain(`USING INDEX ${tier}`)
+      expect(planOf(Query.eq("custom.mrr.currency", "EUR"))).toContain(`USING INDEX ${currency}`)
+      // Without the index the same query scans.
+      expect(planOf(Query.eq("custom.note", "x"))).not.toContain("cx_")
+      db.close()
+    }))
+
+  it("refuses a path that is no declared scalar custom field, and per-workspace declarations", () => {
+    expect(() => Catalog.make({ ...TestCatalog.options, indexes: { account: [["custom.nope"]] } })).toThrow(/custom.nope/)
+    expect(() => Catalog.make({ ...TestCatalog.options, indexes: { account: [["custom.interests"]] } })).toThrow(/scalar/)
+    expect(() => Catalog.make({ ...TestCatalog.options, customFields: () => TestCatalog.customFields, indexes: { account: [["custom.tier"]] } }))
+      .toThrow(/static/)
+  })
 })

@@ -1,13 +1,13 @@
 /**
- * Generators for the differential properties: rows of `account` and `deal` (nulls,
- * duplicates, unicode, negatives, equal sort keys) and random finds and aggregates
- * over them.
+ * Generators for the differential properties: rows of `account`, `deal` and `link`
+ * (nulls, duplicates, unicode, negatives, equal sort keys, dangling keys, links naming
+ * the wrong collection) and random finds and aggregates over them.
  */
 import type { Collection } from "@rapport/core"
 import { Query } from "@rapport/core"
 import { FastCheck as fc } from "effect"
-import { ACCOUNT, DEAL } from "../TestCatalog.js"
-import { account, deal, HOUR, NOW } from "./harness.js"
+import { ACCOUNT, DEAL, LINK } from "../TestCatalog.js"
+import { account, deal, HOUR, link, NOW } from "./harness.js"
 
 const alphabet = ["a", "A", "b", "é", "É", "ß", "z", " ", "😀", "\uFFFD", "\uE000", "%"]
 const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 3 }).map((cs) => cs.join(""))
@@ -53,6 +53,7 @@ const custom = fc.record(
     quota: quarter,
     vip: fc.boolean(),
     renewsOn: date,
+    mrr: money,
     interests: fc.subarray(interests),
     note: text
   },
@@ -72,6 +73,21 @@ const accountFields = fc.record({
   custom
 })
 
+const skus = ["TEA-1", "tea-1", "CUP", "é"]
+
+/** A line of a deal: every declared key optional, plus one nobody declared. */
+const line = fc.record(
+  {
+    sku: fc.constantFrom(...skus),
+    qty: small,
+    price: money,
+    gift: fc.boolean(),
+    note: nullable(text),
+    extra: fc.constant("x")
+  },
+  { requiredKeys: ["sku"] }
+)
+
 const dealFields = (parentIds: ReadonlyArray<string>) =>
   fc.record({
     accountId: nullable(fc.constantFrom(...parentIds, "ghost")),
@@ -81,18 +97,48 @@ const dealFields = (parentIds: ReadonlyArray<string>) =>
     won: nullable(fc.boolean()),
     closedAt: nullable(instant),
     createdAt: instant,
-    value: nullable(money)
+    value: nullable(money),
+    lines: nullable(fc.array(line, { maxLength: 3 }))
   })
 
-/** A dataset of up to `max` parents and `max` children. */
+const labels = ["", "partner", "buyer", "Buyer"]
+
+/**
+ * Links between accounts and deals, either way; some name a collection their id is not
+ * of (`deal` for an account's id), or dangle, or name a third collection.
+ */
+const linkFields = (accountIds: ReadonlyArray<string>, dealIds: ReadonlyArray<string>) => {
+  const end = fc.oneof(
+    { arbitrary: fc.tuple(fc.constant(ACCOUNT), fc.constantFrom(...accountIds, "ghost")), weight: 4 },
+    { arbitrary: fc.tuple(fc.constant(DEAL), fc.constantFrom(...dealIds, "ghost")), weight: 3 },
+    { arbitrary: fc.tuple(fc.constantFrom(ACCOUNT, DEAL, "other"), fc.constantFrom(...accountIds, ...dealIds)), weight: 1 }
+  )
+  return fc.record({ from: end, to: end, label: fc.constantFrom(...labels) }).map(({ from, label, to }) => ({
+    fromCollection: from[0],
+    fromId: from[1],
+    toCollection: to[0],
+    toId: to[1],
+    label
+  }))
+}
+
+/** A dataset of up to `max` parents, `max` children and `max` links. */
 export const dataset = (max: number): fc.Arbitrary<{
   readonly accounts: ReadonlyArray<Collection.Row>
   readonly deals: ReadonlyArray<Collection.Row>
+  readonly links: ReadonlyArray<Collection.Row>
 }> =>
   fc.array(accountFields, { maxLength: max, size: "medium" }).chain((parents) => {
     // Ids of mixed case and length so id order (the tie-break) is exercised too.
     const ids = parents.map((_, i) => (i % 3 === 0 ? `P${i}` : `p${String(i).padStart(2, "0")}`))
-    return fc.array(dealFields(ids.length === 0 ? ["nobody"] : ids), { maxLength: max, size: "medium" }).map((children) => ({
+    const parentIds = ids.length === 0 ? ["nobody"] : ids
+    return fc.array(dealFields(parentIds), { maxLength: max, size: "medium" }).chain((children) =>
+      fc.tuple(
+        fc.constant(children),
+        fc.array(linkFields(parentIds, ["d0", ...children.map((_, i) => `d${i}`)]), { maxLength: max, size: "medium" })
+      )
+    ).map(([children, linkRows]) => ({
+      links: linkRows.map((fields, i) => link(`l${i}`, fields)),
       accounts: parents.map((fields, i) => {
         // Every third account has a referrer: another account, itself, or one that does not exist.
         const referrer = i % 3 !== 1 ? undefined : i % 2 === 0 ? "ghost" : ids[(i * 7 + 2) % ids.length]!
@@ -128,6 +174,8 @@ const accountPaths: ReadonlyArray<FieldGen> = [
   { path: "custom.quota", kind: "number", value: quarter },
   { path: "custom.vip", kind: "boolean", value: fc.boolean() },
   { path: "custom.renewsOn", kind: "date", value: date },
+  { path: "custom.mrr.amountMinor", kind: "integer", value: fc.integer({ min: -1000, max: 100_000 }) },
+  { path: "custom.mrr.currency", kind: "string", value: currency },
   { path: "custom.interests", kind: "strings", value: fc.constantFrom(...interests) },
   { path: "custom.note", kind: "string", value: text },
   // A path through the account's own custom reference (a self reference; some dangle).
@@ -162,7 +210,30 @@ const dealPaths: ReadonlyArray<FieldGen> = [
 /** Whether a generated path follows a reference (`accountId.name`, `custom.referrer.name`). */
 const acrossReferences = (path: string) => path.startsWith("accountId.") || path.startsWith("custom.referrer.")
 
-const pathsOf = (collection: string) => (collection === ACCOUNT ? accountPaths : dealPaths)
+const linePaths: ReadonlyArray<FieldGen> = [
+  { path: "sku", kind: "string", value: fc.constantFrom(...skus, "T") },
+  { path: "qty", kind: "integer", value: small },
+  { path: "price.amountMinor", kind: "integer", value: fc.integer({ min: -1000, max: 100_000 }) },
+  { path: "price.currency", kind: "string", value: currency },
+  { path: "gift", kind: "boolean", value: fc.boolean() },
+  { path: "note", kind: "string", value: text }
+]
+
+/** `any` over a deal's lines: one or two conditions on the same element. */
+const anyLine = (): fc.Arbitrary<Query.Expr> => fc.tuple(
+  fc.array(fc.oneof(...linePaths.map(leaf)), { minLength: 1, maxLength: 2 }),
+  fc.constantFrom<"And" | "Or" | "Not">("And", "Or", "Not")
+).map(([parts, tag]): Query.Expr => ({
+  _tag: "Any",
+  field: "lines",
+  where: parts.length === 1 ? parts[0]! : tag === "Not" ? { _tag: "Not", expr: parts[0]! } : { _tag: tag, exprs: parts }
+}))
+
+const linkPaths: ReadonlyArray<FieldGen> = [
+  { path: "label", kind: "string", value: fc.constantFrom(...labels, "b") }
+]
+
+const pathsOf = (collection: string) => (collection === ACCOUNT ? accountPaths : collection === DEAL ? dealPaths : linkPaths)
 
 const compareOp = fc.constantFrom<Query.CompareOp>("eq", "neq", "lt", "lte", "gt", "gte")
 
@@ -252,13 +323,107 @@ const timeWindows = (field: string, kind: "timestamp" | "date"): ReadonlyArray<f
   ]
 }
 
-const relatedMeasure: fc.Arbitrary<Query.RelatedMeasure> = fc.oneof(
-  fc.constant({ _tag: "Count" as const }),
-  fc.record({
-    _tag: fc.constantFrom("Sum" as const, "Avg" as const, "Min" as const, "Max" as const),
-    field: fc.constantFrom("amount", "qty", "value.amountMinor")
+/**
+ * Measures of related rows. Of accounts, sums and averages take the money amount only:
+ * `score` holds 2^64 beside quarters and `seats` integers past 2^53, whose double sums
+ * depend on the order of their terms, which engines do not share.
+ */
+const relatedMeasure = (collection: string): fc.Arbitrary<Query.RelatedMeasure> =>
+  fc.oneof(
+    fc.constant({ _tag: "Count" as const }),
+    collection === DEAL
+      ? fc.record({
+        _tag: fc.constantFrom("Sum" as const, "Avg" as const, "Min" as const, "Max" as const),
+        field: fc.constantFrom("amount", "qty", "value.amountMinor")
+      })
+      : fc.oneof(
+        fc.record({ _tag: fc.constantFrom("Sum" as const, "Avg" as const), field: fc.constant("revenue.amountMinor") }),
+        fc.record({
+          _tag: fc.constantFrom("Min" as const, "Max" as const),
+          field: fc.constantFrom("score", "seats", "revenue.amountMinor")
+        })
+      )
+  )
+
+/** How a `related` or `exists` of one collection reaches rows of another. */
+interface Route {
+  readonly collection: string
+  readonly foreignKey: string
+  readonly via?: { readonly from: string; readonly to: string }
+}
+
+const forward = { from: "fromId", to: "toId" }
+const backward = { from: "toId", to: "fromId" }
+
+/**
+ * Every route the catalog allows from a collection: a foreign key back (`accountId`, the
+ * custom reference `custom.referrer`), and links either way to the related rows' `id` or
+ * to the account their `accountId` names.
+ */
+const routes = (collection: string): ReadonlyArray<Route> =>
+  collection === ACCOUNT
+    ? [
+      { collection: DEAL, foreignKey: "accountId" },
+      { collection: ACCOUNT, foreignKey: "custom.referrer" },
+      { collection: ACCOUNT, foreignKey: "id", via: forward },
+      { collection: ACCOUNT, foreignKey: "id", via: backward },
+      { collection: DEAL, foreignKey: "id", via: forward },
+      { collection: DEAL, foreignKey: "accountId", via: backward }
+    ]
+    : collection === DEAL
+    ? [
+      { collection: ACCOUNT, foreignKey: "id", via: forward },
+      { collection: DEAL, foreignKey: "id", via: backward },
+      { collection: DEAL, foreignKey: "accountId", via: forward }
+    ]
+    : []
+
+const viaOf = (route: Route): fc.Arbitrary<Query.Via | undefined> =>
+  route.via === undefined ? fc.constant(undefined) : fc.record({
+    collection: fc.constant(LINK),
+    from: fc.constant(route.via.from),
+    to: fc.constant(route.via.to),
+    where: fc.option(leaf(linkPaths[0]!), { nil: null })
   })
-)
+
+/** `related` and `exists` along one route, their `where` nesting further conditions (and routes). */
+const relatedAlong = (route: Route, depth: number): ReadonlyArray<fc.WeightedArbitrary<Query.Expr>> => {
+  const where = fc.option(expr(route.collection, depth - 1), { nil: null })
+  const withVia = <E extends Query.Expr>(e: E, via: Query.Via | undefined): E => (via === undefined ? e : { ...e, via })
+  const money = route.collection === ACCOUNT ? "revenue" : "value"
+  return [{
+    arbitrary: fc.tuple(
+      fc.record({
+        _tag: fc.constant("Related" as const),
+        collection: fc.constant(route.collection),
+        foreignKey: fc.constant(route.foreignKey),
+        where,
+        measure: relatedMeasure(route.collection),
+        op: compareOp,
+        value: fc.oneof(fc.integer({ min: -2, max: 3 }), quarter)
+      }),
+      viaOf(route),
+      currency,
+      fc.boolean()
+    ).map(([related, via, c, asIn]): Query.Expr => {
+      const m = related.measure
+      const pinned = (m._tag === "Sum" || m._tag === "Avg") && m.field === `${money}.amountMinor`
+      return withVia(pinned ? { ...related, where: pinCurrency(related.where, money, c, asIn) } : related, via)
+    }),
+    weight: 2
+  }, {
+    arbitrary: fc.tuple(
+      fc.record({
+        _tag: fc.constant("Exists" as const),
+        collection: fc.constant(route.collection),
+        foreignKey: fc.constant(route.foreignKey),
+        where
+      }),
+      viaOf(route)
+    ).map(([exists, via]) => withVia(exists, via)),
+    weight: 1
+  }]
+}
 
 /**
  * Money amounts add up only within one currency (the planner refuses other sums), so
@@ -277,7 +442,9 @@ const pinCurrency = (
 }
 
 const moneyOf = (field: string): string | undefined =>
-  field === "revenue.amountMinor" ? "revenue" : field === "value.amountMinor" ? "value" : undefined
+  field === "revenue.amountMinor" || field === "value.amountMinor" || field === "custom.mrr.amountMinor"
+    ? field.slice(0, -".amountMinor".length)
+    : undefined
 
 /** Arithmetic literals: 0 (division by zero), the range's ends, powers near 2^53, a day in ms. */
 const arithLiteral = fc.constantFrom(0, 1, -1, 2, 3, 0.25, -2.5, 7, 2 ** 64, -(2 ** 64), 2 ** -64, 2 ** 53, 86_400_000)
@@ -357,9 +524,22 @@ const compareTerms = (collection: string): fc.Arbitrary<Query.Expr> => {
 
 /** A random condition on a collection, up to `depth` levels of and/or/not/related. */
 export const expr = (collection: string, depth: number): fc.Arbitrary<Query.Expr> => {
+  // Routes fan out (an account's `where` nests conditions on six routes): built once per level.
+  const key = `${collection}:${depth}`
+  const known = exprs.get(key)
+  if (known !== undefined) return known
+  const built = buildExpr(collection, depth)
+  exprs.set(key, built)
+  return built
+}
+
+const exprs = new Map<string, fc.Arbitrary<Query.Expr>>()
+
+const buildExpr = (collection: string, depth: number): fc.Arbitrary<Query.Expr> => {
   const leaves = fc.oneof(
     ...pathsOf(collection).map((f) => ({ arbitrary: leaf(f), weight: 1 })),
-    { arbitrary: compareTerms(collection), weight: 4 }
+    { arbitrary: compareTerms(collection), weight: 4 },
+    ...(collection === DEAL ? [{ arbitrary: anyLine(), weight: 3 }] : [])
   )
   if (depth <= 0) return leaves
   const sub = expr(collection, depth - 1)
@@ -369,36 +549,10 @@ export const expr = (collection: string, depth: number): fc.Arbitrary<Query.Expr
     { arbitrary: fc.record({ _tag: fc.constant("Or" as const), exprs: fc.array(sub, { maxLength: 3 }) }), weight: 1 },
     { arbitrary: fc.record({ _tag: fc.constant("Not" as const), expr: sub }), weight: 1 }
   ]
-  if (collection === ACCOUNT) {
-    options.push({
-      arbitrary: fc.tuple(
-        fc.record({
-          _tag: fc.constant("Related" as const),
-          collection: fc.constant(DEAL),
-          foreignKey: fc.constant("accountId"),
-          where: fc.option(expr(DEAL, depth - 1), { nil: null }),
-          measure: relatedMeasure,
-          op: compareOp,
-          value: fc.oneof(fc.integer({ min: -2, max: 3 }), quarter)
-        }),
-        currency,
-        fc.boolean()
-      ).map(([related, c, asIn]): Query.Expr => {
-        const m = related.measure
-        const money = m._tag === "Sum" || m._tag === "Avg" ? moneyOf(m.field) : undefined
-        return money === undefined ? related : { ...related, where: pinCurrency(related.where, money, c, asIn) }
-      }),
-      weight: 2
-    })
-    options.push({
-      arbitrary: fc.record({
-        _tag: fc.constant("Exists" as const),
-        collection: fc.constant(DEAL),
-        foreignKey: fc.constant("accountId"),
-        where: fc.option(expr(DEAL, depth - 1), { nil: null })
-      }),
-      weight: 1
-    })
+  // Spread over the routes: one route weighs what the one route of old weighed.
+  const along = routes(collection).flatMap((route) => relatedAlong(route, depth))
+  if (along.length > 0) {
+    options.push({ arbitrary: fc.oneof(...along.map((a) => ({ ...a, weight: a.weight * 3 }))), weight: 3 })
   }
   return fc.oneof(...options)
 }

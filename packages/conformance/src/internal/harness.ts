@@ -66,6 +66,24 @@ export const deal = (id: string, fields: Fields = {}): Collection.Row => {
     won: null,
     closedAt: null,
     value: null,
+    lines: [],
+    ...fields
+  }
+  return row as unknown as Collection.Row
+}
+
+/** A `link` row from one record to another (of any collections). */
+export const link = (id: string, fields: Fields = {}): Collection.Row => {
+  const row: Mutable<Fields> = {
+    id,
+    version: 1,
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    fromCollection: ACCOUNT,
+    fromId: "",
+    toCollection: ACCOUNT,
+    toId: "",
+    label: "",
     ...fields
   }
   return row as unknown as Collection.Row

@@ -18,7 +18,7 @@ export type Dataset = Readonly<Record<string, ReadonlyArray<Collection.Row>>>
 
 type Value = Collection.Json
 
-/** Reads a path: a field, a money part (`revenue.currency`) or a custom value (`custom.tier`). */
+/** Reads a path: a field, a money part (`revenue.currency`), a custom value (`custom.tier`) or its part (`custom.mrr.currency`). */
 export const read = (row: Collection.Row, path: string): Value => {
   if (Object.hasOwn(row, path)) return row[path] ?? null
   const dot = path.indexOf(".")
@@ -27,7 +27,14 @@ export const read = (row: Collection.Row, path: string): Value => {
   if (parent === null || parent === undefined || typeof parent !== "object" || Array.isArray(parent)) return null
   const rest = path.slice(dot + 1)
   const record = parent as Readonly<Record<string, Value>>
-  return Object.hasOwn(record, rest) ? record[rest] ?? null : null
+  if (Object.hasOwn(record, rest)) return record[rest] ?? null
+  // A part of a custom money value: `custom.mrr.amountMinor`.
+  const dot2 = rest.indexOf(".")
+  const inner = dot2 < 0 || !Object.hasOwn(record, rest.slice(0, dot2)) ? null : record[rest.slice(0, dot2)]
+  if (inner === null || inner === undefined || typeof inner !== "object" || Array.isArray(inner)) return null
+  const parts = inner as Readonly<Record<string, Value>>
+  const part = rest.slice(dot2 + 1)
+  return Object.hasOwn(parts, part) ? parts[part] ?? null : null
 }
 
 /**
@@ -276,17 +283,52 @@ export const evaluate = (data: Dataset, row: Collection.Row, expr: Query.Expr): 
       return compare(a, expr.op, b)
     }
     case "Exists":
-      return (data[expr.collection] ?? []).some((child) =>
-        readAt(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
+      return relatedRows(data, row, expr).length > 0
+    case "Any": {
+      const list = read(row, expr.field)
+      return Array.isArray(list) && list.some((e) =>
+        typeof e === "object" && e !== null && !Array.isArray(e) &&
+        evaluate(data, e as unknown as Collection.Row, expr.where)
       )
+    }
     case "Related": {
-      const children = (data[expr.collection] ?? []).filter((child) =>
-        readAt(child, expr.foreignKey) === row.id && (expr.where === null || evaluate(data, child, expr.where))
-      )
+      const children = relatedRows(data, row, expr)
       const measured = relatedMeasure(children, expr.measure)
       return measured === null ? false : compare(measured, expr.op, expr.value)
     }
   }
+}
+
+/**
+ * The rows a `related` or `exists` condition measures: those whose foreign key holds the
+ * row's id, or (`via`) one of the keys its links reach. A link's key to any collection
+ * (`Field.anyRef`) counts only when the link names the collection on that side.
+ */
+const relatedRows = (
+  data: Dataset,
+  row: Collection.Row,
+  expr: Extract<Query.Expr, { _tag: "Exists" | "Related" }>
+): ReadonlyArray<Collection.Row> => {
+  const matches = (child: Collection.Row) => expr.where === null || evaluate(data, child, expr.where)
+  const via = expr.via
+  if (via === undefined) return (data[expr.collection] ?? []).filter((c) => readAt(c, expr.foreignKey) === row.id && matches(c))
+  const link = scope!.catalog.spec(scope!.workspaceId, via.collection)!
+  const target = scope!.catalog.spec(scope!.workspaceId, expr.collection)!
+  const names = (l: Collection.Row, key: string, collection: string) => {
+    const by = Collection.fieldAt(link, key)?.refNamedBy
+    return by === undefined || read(l, by) === collection
+  }
+  const reached = expr.foreignKey === "id" ? target.name : Collection.fieldAt(target, expr.foreignKey)?.ref ?? ""
+  const from = scope!.collectionOf.get(row) ?? ""
+  const keys = new Set<Value>()
+  for (const l of data[via.collection] ?? []) {
+    if (readAt(l, via.from) !== row.id || !names(l, via.from, from) || !names(l, via.to, reached)) continue
+    if (via.where === null || evaluate(data, l, via.where)) keys.add(readAt(l, via.to))
+  }
+  return (data[expr.collection] ?? []).filter((c) => {
+    const key = readAt(c, expr.foreignKey)
+    return typeof key === "string" && keys.has(key) && matches(c)
+  })
 }
 
 const sortRows = (rows: Array<Collection.Row>, orderBy: ReadonlyArray<Query.Order>): Array<Collection.Row> =>

@@ -9,7 +9,7 @@ import * as Arbitraries from "../internal/arbitraries.js"
 import { deal, expectFailure, findAll, freshWorkspace, insertAll, type It, NOW } from "../internal/harness.js"
 import * as Reference from "../internal/reference.js"
 import * as ReferenceTime from "../internal/referenceTime.js"
-import { ACCOUNT, DEAL } from "../TestCatalog.js"
+import { ACCOUNT, DEAL, LINK } from "../TestCatalog.js"
 
 /** How hard the differential properties push. */
 export interface Options {
@@ -30,6 +30,7 @@ const seedDataset = (data: Reference.Dataset) =>
       Effect.gen(function*() {
         for (const row of data[ACCOUNT] ?? []) yield* store.insert(ws, ACCOUNT, row)
         for (const row of data[DEAL] ?? []) yield* store.insert(ws, DEAL, row)
+        for (const row of data[LINK] ?? []) yield* store.insert(ws, LINK, row)
       })
     ))
     return ws
@@ -181,7 +182,7 @@ export const differentialSuite = (it: It, options: Options = {}) => {
       Effect.gen(function*() {
         yield* TestClock.setTime(NOW)
         const catalog = yield* Catalog.Catalog
-        const dataset: Reference.Dataset = { [ACCOUNT]: data.accounts, [DEAL]: data.deals }
+        const dataset: Reference.Dataset = { [ACCOUNT]: data.accounts, [DEAL]: data.deals, [LINK]: data.links }
         const ws = yield* seedDataset(dataset)
         for (const query of queries) {
           const expected = Reference.find(catalog, ws, dataset, query, NOW)
@@ -201,7 +202,7 @@ export const differentialSuite = (it: It, options: Options = {}) => {
         yield* TestClock.setTime(NOW)
         const store = yield* Store.Store
         const catalog = yield* Catalog.Catalog
-        const dataset: Reference.Dataset = { [ACCOUNT]: data.accounts, [DEAL]: data.deals }
+        const dataset: Reference.Dataset = { [ACCOUNT]: data.accounts, [DEAL]: data.deals, [LINK]: data.links }
         const ws = yield* seedDataset(dataset)
         for (const query of queries) {
           const expected = Reference.aggregate(catalog, ws, dataset, query, NOW)

@@ -43,6 +43,19 @@ const injectionProgram = Effect.gen(function*() {
     yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, {
       where: Query.compare(Query.multiply(Query.field(`custom.${s}`), 2), "gt", Query.field("score"))
     })))
+    // Link rows (via): their collection, both keys, and the related rows' key.
+    for (
+      const [key, via] of [
+        ["id", Query.via(s, "fromId", "toId")],
+        ["id", Query.via(TestCatalog.LINK, s, "toId")],
+        ["id", Query.via(TestCatalog.LINK, "fromId", s)],
+        [s, Query.via(TestCatalog.LINK, "fromId", "toId", Query.eq("label", s))]
+      ] as const
+    ) {
+      yield* check(store.find(ws, Query.find(TestCatalog.ACCOUNT, { where: Query.exists(TestCatalog.ACCOUNT, key, undefined, via) })))
+    }
+    yield* check(store.find(ws, Query.find(TestCatalog.DEAL, { where: Query.any(s, Query.eq("sku", "x")) })))
+    yield* check(store.find(ws, Query.find(TestCatalog.DEAL, { where: Query.any("lines", Query.eq(s, s)) })))
     yield* check(store.find(ws, Query.find(s)))
     yield* check(store.find(ws, { ...Query.find(TestCatalog.ACCOUNT, { limit: 1 }), cursor: s }))
     yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, { measures: [{ _tag: "Count", as: s }] })))

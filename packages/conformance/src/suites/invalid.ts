@@ -7,7 +7,7 @@ import { Query, Store } from "@rapport/core"
 import { Effect } from "effect"
 import * as Fixtures from "../internal/fixtures.js"
 import { account, expectFailure, freshWorkspace, insertAccounts, type It } from "../internal/harness.js"
-import { ACCOUNT, DEAL } from "../TestCatalog.js"
+import { ACCOUNT, DEAL, LINK } from "../TestCatalog.js"
 
 const nested = (depth: number): Query.Expr => (depth === 0 ? Query.eq("name", "x") : Query.not(nested(depth - 1)))
 
@@ -431,6 +431,15 @@ export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]
     where: Query.isIn("revenue.currency", ["EUR", "USD"]),
     measures: [{ _tag: "Sum", as: "s", field: "revenue.amountMinor" }]
   })],
+  ["a custom money sum across currencies", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Sum", as: "s", field: "custom.mrr.amountMinor" }]
+  })],
+  ["an unknown part of a custom money field", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Max", as: "s", field: "custom.mrr.cents" }]
+  })],
+  ["a part of a custom field that is no money", Query.aggregate(ACCOUNT, {
+    measures: [{ _tag: "Max", as: "s", field: "custom.quota.amountMinor" }]
+  })],
   ["a money sum filtered by neq on the currency", Query.aggregate(ACCOUNT, {
     where: Query.neq("revenue.currency", "EUR"),
     measures: [{ _tag: "Avg", as: "a", field: "revenue.amountMinor" }]
@@ -605,5 +614,31 @@ export const invalidSuite = (it: It) => {
       const relatedMixed = yield* expectFailure("InvalidQuery")(related(Query.neq("value.currency", "EUR")))
       expect(relatedMixed.path).toBe("where.measure")
       expect(relatedMixed.reason).toMatch(/"value.amountMinor"/)
+    }))
+
+  it.effect("related and exists through link rows (via) refuse keys the catalog does not back, naming the slot", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const refused = (where: Query.Expr, collection = ACCOUNT) =>
+        expectFailure("InvalidQuery")(store.find(ws, Query.find(collection, { where: Query.and(Query.isNull("id"), where) })))
+      const cases: ReadonlyArray<readonly [Query.Expr, string]> = [
+        [Query.exists(ACCOUNT, "id", undefined, Query.via("nope", "fromId", "toId")), "where.exprs.1.via.collection"],
+        [Query.exists(ACCOUNT, "id", undefined, Query.via(LINK, "label", "toId")), "where.exprs.1.via.from"],
+        [Query.exists(ACCOUNT, "id", undefined, Query.via(LINK, "fromId", "nope")), "where.exprs.1.via.to"],
+        // accountId refers to account: a link from a deal's accountId cannot start at an account's id.
+        [Query.exists(ACCOUNT, "id", undefined, Query.via(DEAL, "accountId", "id")), "where.exprs.1.via.to"],
+        [Query.exists(ACCOUNT, "id", undefined, Query.via(LINK, "fromId", "toId", Query.eq("nope", 1))), "where.exprs.1.via.where"],
+        [Query.exists(ACCOUNT, "id", undefined, Query.via(LINK, "fromId", "toId", Query.eq("label", "a\u0000"))), "where.exprs.1.via.where"],
+        [Query.exists(DEAL, "stage", undefined, Query.via(LINK, "fromId", "toId")), "where.exprs.1.foreignKey"],
+        [
+          Query.related(DEAL, "id", { op: "gt", value: 0, measure: { _tag: "Sum", field: "stage" }, via: Query.via(LINK, "fromId", "toId") }),
+          "where.exprs.1.measure"
+        ]
+      ]
+      for (const [where, path] of cases) expect((yield* refused(where)).path, JSON.stringify(where)).toBe(path)
+      // A link row's key pointing at deals cannot start from a deal's accountId (it refers to account).
+      const wrongSide = yield* refused(Query.exists(DEAL, "id", undefined, Query.via(DEAL, "accountId", "id")), DEAL)
+      expect(wrongSide.path).toBe("where.exprs.1.via.from")
     }))
 }

@@ -5,11 +5,23 @@
  */
 import { expect } from "@effect/vitest"
 import type { Collection } from "@rapport/core"
-import { Query, Store } from "@rapport/core"
+import { Plan, Query, Store } from "@rapport/core"
 import { Effect, TestClock } from "effect"
 import * as Fixtures from "../internal/fixtures.js"
-import { account, deal, findIds, freshWorkspace, insertAccounts, insertDeals, type It, NOW } from "../internal/harness.js"
-import { ACCOUNT, DEAL } from "../TestCatalog.js"
+import {
+  account,
+  deal,
+  expectFailure,
+  findIds,
+  freshWorkspace,
+  insertAccounts,
+  insertAll,
+  insertDeals,
+  type It,
+  link,
+  NOW
+} from "../internal/harness.js"
+import { ACCOUNT, DEAL, LINK } from "../TestCatalog.js"
 
 const all = ["a01", "a02", "a03", "a04", "a05", "a06"]
 
@@ -496,5 +508,134 @@ export const queriesSuite = (it: It) => {
       expect(yield* findIds(ws, Query.find(ACCOUNT, { where: recent }))).toEqual(["p1"])
       yield* TestClock.setTime(NOW + 9 * 86_400_000)
       expect(yield* findIds(ws, Query.find(ACCOUNT, { where: recent }))).toEqual(["p2"])
+    }))
+
+  it.effect("related and exists through link rows (via): each record once, links naming other collections ignored", () =>
+    Effect.gen(function*() {
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [account("a"), account("b"), account("c"), account("x")])
+      yield* insertDeals(ws, [
+        deal("d1", { accountId: "a", stage: "open" }),
+        deal("d2", { accountId: "b", stage: "open" }),
+        deal("d3", { accountId: "c", stage: "won" })
+      ])
+      yield* insertAll(ws, LINK, [
+        // x is a buyer of b twice over (two labels) and of c; a's only "buyer" link names deals.
+        link("l1", { fromId: "x", toId: "b", label: "buyer" }),
+        link("l2", { fromId: "x", toId: "b", label: "partner" }),
+        link("l3", { fromId: "x", toId: "c", label: "buyer" }),
+        link("l4", { fromId: "x", toCollection: DEAL, toId: "a", label: "buyer" }),
+        link("l5", { fromId: "a", toCollection: DEAL, toId: "d2" })
+      ])
+      const ids = (where: Query.Expr) => findIds(ws, Query.find(ACCOUNT, { where }))
+      const buyers = Query.via(LINK, "toId", "fromId", Query.eq("label", "buyer"))
+      // "Accounts with an open deal and no buyer"
+      expect(yield* ids(Query.and(Query.exists(DEAL, "accountId", Query.eq("stage", "open")), Query.notExists(ACCOUNT, "id", undefined, buyers))))
+        .toEqual(["a"])
+      // x reaches b through two links: b counts once.
+      const linked = Query.via(LINK, "fromId", "toId")
+      expect(yield* ids(Query.related(ACCOUNT, "id", { via: linked, op: "eq", value: 2 }))).toEqual(["x"])
+      expect(yield* ids(Query.related(ACCOUNT, "id", { via: Query.via(LINK, "toId", "fromId"), op: "eq", value: 1 })))
+        .toEqual(["b", "c"])
+      // Links to a deal: a's link reaches d2; through the linked accounts' deals, x reaches d2 and d3.
+      expect(yield* ids(Query.exists(DEAL, "id", Query.eq("stage", "open"), linked))).toEqual(["a"])
+      expect(yield* ids(Query.related(DEAL, "accountId", { via: linked, op: "eq", value: 2 }))).toEqual(["x"])
+      // Nested: accounts linked to one that has an open deal.
+      expect(yield* ids(Query.exists(ACCOUNT, "id", Query.exists(DEAL, "accountId", Query.eq("stage", "open")), linked)))
+        .toEqual(["x"])
+    }))
+
+  it.effect("related and exists nest to their depth limit, each level correlated to its own outer row", () =>
+    Effect.gen(function*() {
+      const ws = freshWorkspace()
+      // a00 → a01 → … → a19, by links; a custom reference points each account back to the one before.
+      const n = Plan.MAX_RELATED_DEPTH + 4
+      const name = (i: number) => `a${String(i).padStart(2, "0")}`
+      yield* insertAccounts(
+        ws,
+        Array.from({ length: n }, (_, i) => account(name(i), i === 0 ? {} : { custom: { referrer: name(i - 1) } }))
+      )
+      yield* insertAll(ws, LINK, Array.from({ length: n - 1 }, (_, i) => link(`l${i}`, { fromId: name(i), toId: name(i + 1) })))
+      const next = Query.via(LINK, "fromId", "toId")
+      // k levels: an account linked onwards to one linked onwards … k times; the innermost
+      // level goes back along the custom reference (the account referred by the one reached).
+      const nested = (k: number): Query.Expr =>
+        k === 1
+          ? Query.exists(ACCOUNT, "custom.referrer", Query.isNotNull("id"))
+          : Query.related(ACCOUNT, "id", { where: nested(k - 1), via: next, op: "gte", value: 1 })
+      // An account passes k levels when k − 1 links follow it and one account refers to the last.
+      const expected = (k: number) => Array.from({ length: Math.max(0, n - k) }, (_, i) => name(i))
+      for (const k of [1, 2, 5, Plan.MAX_RELATED_DEPTH]) {
+        expect(yield* findIds(ws, Query.find(ACCOUNT, { where: nested(k) })), `depth ${k}`).toEqual(expected(k))
+      }
+      const store = yield* Store.Store
+      const refused = yield* expectFailure("InvalidQuery")(
+        store.find(ws, Query.find(ACCOUNT, { where: nested(Plan.MAX_RELATED_DEPTH + 1) }))
+      )
+      expect(refused.path).toBe(`where${".where".repeat(Plan.MAX_RELATED_DEPTH)}`)
+    }))
+
+  it.effect("any: some element of a list of objects matches, also nested in exists; empty, null and odd lists match nothing", () =>
+    Effect.gen(function*() {
+      const ws = freshWorkspace()
+      yield* insertAccounts(ws, [account("a"), account("b"), account("c")])
+      const line = (sku: string, qty: number, amountMinor = 500) => ({ sku, qty, price: { amountMinor, currency: "EUR" } })
+      yield* insertDeals(ws, [
+        deal("d1", { accountId: "a", lines: [line("TEA-1", 1), line("CUP", 3, 1299)] }),
+        deal("d2", { accountId: "b", lines: [line("TEA-1", 4)] }),
+        deal("d3", { accountId: "c", lines: [] }),
+        deal("d4", { accountId: "c", lines: null }),
+        // Not a list of objects: a list of text, and an object.
+        deal("d5", { accountId: "c", lines: ["TEA-1"] }),
+        deal("d6", { accountId: "c", lines: { sku: "TEA-1" } })
+      ])
+      const deals = (where: Query.Expr) => findIds(ws, Query.find(DEAL, { where }))
+      expect(yield* deals(Query.any("lines", Query.eq("sku", "TEA-1")))).toEqual(["d1", "d2"])
+      // Both conditions on one element: d1 has TEA-1 and a line of 3, not one line with both.
+      expect(yield* deals(Query.any("lines", Query.and(Query.eq("sku", "TEA-1"), Query.gte("qty", 3))))).toEqual(["d2"])
+      expect(yield* deals(Query.any("lines", Query.gt("price.amountMinor", 1000)))).toEqual(["d1"])
+      expect(yield* deals(Query.not(Query.any("lines", Query.eq("sku", "TEA-1"))))).toEqual(["d3", "d4", "d5", "d6"])
+      // Accounts with a deal holding a line of CUP
+      expect(yield* findIds(ws, Query.find(ACCOUNT, { where: Query.exists(DEAL, "accountId", Query.any("lines", Query.eq("sku", "CUP"))) })))
+        .toEqual(["a"])
+      const store = yield* Store.Store
+      const refused = (where: Query.Expr) => expectFailure("InvalidQuery")(store.find(ws, Query.find(DEAL, { where })))
+      expect((yield* refused(Query.any("stage", Query.eq("sku", "x")))).path).toBe("where")
+      expect((yield* refused(Query.any("lines", Query.eq("nope", "x")))).path).toBe("where.where")
+      expect((yield* refused(Query.any("lines", Query.eq("qty", "x")))).path).toBe("where.where")
+      expect((yield* refused(Query.any("lines", Query.eq("price.currency", "E\u0000")))).path).toBe("where.where")
+      expect((yield* refused(Query.any("lines", Query.exists(DEAL, "accountId")))).path).toBe("where.where")
+    }))
+
+  it.effect("custom money parts and custom dates filter, sort, group and sum like built-in ones", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const ws = freshWorkspace()
+      const mrr = (amountMinor: number, currency: string) => ({ amountMinor, currency })
+      yield* insertAccounts(ws, [
+        account("a", { custom: { mrr: mrr(2 ** 53 - 1, "EUR"), renewsOn: "2024-02-29" } }),
+        account("b", { custom: { mrr: mrr(10, "EUR"), renewsOn: "2024-01-01" } }),
+        account("c", { custom: { mrr: mrr(500, "USD"), renewsOn: "2024-02-29" } }),
+        account("d")
+      ])
+      const ids = (where: Query.Expr, orderBy: ReadonlyArray<Query.Order> = []) => findIds(ws, Query.find(ACCOUNT, { where, orderBy }))
+      expect(yield* ids(Query.gt("custom.mrr.amountMinor", 100))).toEqual(["a", "c"])
+      expect(yield* ids(Query.eq("custom.mrr.currency", "EUR"), [{ field: "custom.mrr.amountMinor", direction: "asc" }]))
+        .toEqual(["b", "a"])
+      expect(yield* ids(Query.between("custom.renewsOn", "2024-02-01", "2024-03-01"))).toEqual(["a", "c"])
+      expect(yield* ids(Query.isNotNull("id"), [{ field: "custom.renewsOn", direction: "desc" }])).toEqual(["a", "c", "b", "d"])
+      // The sum is exact past 2^53, within one currency.
+      expect(yield* store.aggregate(ws, Query.aggregate(ACCOUNT, {
+        groupBy: [{ _tag: "Field", as: "currency", field: "custom.mrr.currency" }],
+        measures: [{ _tag: "Sum", as: "mrr", field: "custom.mrr.amountMinor" }, { _tag: "Count", as: "n" }]
+      }))).toEqual([
+        { currency: "EUR", mrr: 2n ** 53n + 9n, n: 2 },
+        { currency: "USD", mrr: 500, n: 1 },
+        { currency: null, mrr: 0, n: 1 }
+      ])
+      expect(yield* store.aggregate(ws, Query.aggregate(ACCOUNT, {
+        groupBy: [{ _tag: "Field", as: "renews", field: "custom.renewsOn" }],
+        measures: [{ _tag: "Count", as: "n" }]
+      }))).toEqual([{ renews: "2024-01-01", n: 1 }, { renews: "2024-02-29", n: 2 }, { renews: null, n: 1 }])
     }))
 }

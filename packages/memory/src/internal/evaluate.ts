@@ -318,6 +318,92 @@ const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined,
   }
 }
 
+/**
+ * The rows of `view` by the value of `path` (a string), built on first use: for a key
+ * without an index (a key to any collection, a custom reference), one pass instead of a
+ * scan per asking row.
+ */
+const keyed = (view: View, path: string): (key: string) => ReadonlyArray<Row> => {
+  let byKey: Map<string, Array<Row>> | undefined
+  const read = accessor(path)
+  return (key) => {
+    const indexed = view.lookup(path, key)
+    if (indexed !== undefined) return indexed
+    if (byKey === undefined) {
+      byKey = new Map()
+      for (const r of view.scan()) {
+        const k = read(r)
+        if (typeof k !== "string") continue
+        const list = byKey.get(k)
+        if (list === undefined) byKey.set(k, [r])
+        else list.push(r)
+      }
+    }
+    return byKey.get(key) ?? NO_ROWS
+  }
+}
+
+const NO_ROWS: ReadonlyArray<Row> = []
+
+/**
+ * `related` (and `exists`) through link rows (`Query.Via`): per row, the links whose
+ * `from` holds its id and that match the link where give the keys; the related rows are
+ * those holding one of them in `foreignKey`, each once (a row holds one key).
+ */
+const relatedVia = (expr: RelatedExpr, via: Query.Via, resolve: Resolve, paths: Plan.Paths): Predicate => {
+  const links = keyed(resolve(via.collection), via.from)
+  const linkWhere = via.where === null
+    ? TRUE
+    : compileWith(via.where, resolve, undefined, { resolve, paths, collection: via.collection })
+  const readTo = accessor(via.to)
+  const view = resolve(expr.collection)
+  const targets = expr.foreignKey === "id"
+    ? (key: string): ReadonlyArray<Row> => {
+      const r = view.get(key)
+      return r === undefined ? NO_ROWS : [r]
+    }
+    : keyed(view, expr.foreignKey)
+  const inner: Reach = { resolve, paths, collection: expr.collection }
+  const where = expr.where === null ? TRUE : compileWith(expr.where, resolve, undefined, inner)
+  const { measure, op, value } = expr
+  const read = measure._tag === "Count" ? undefined : reader(measure.field, inner)
+  return (row) => {
+    const keys = new Set<string>()
+    for (const link of links(row.id)) {
+      const key = readTo(link)
+      if (typeof key === "string" && linkWhere(link)) keys.add(key)
+    }
+    let count = 0
+    const values: Array<number> = []
+    for (const key of keys) {
+      for (const r of targets(key)) {
+        if (!where(r)) continue
+        count++
+        const v = read?.(r)
+        if (typeof v === "number") values.push(v)
+      }
+    }
+    const m = measured(measure._tag, count, values)
+    return m !== null && holds(op, m < value ? -1 : m > value ? 1 : 0)
+  }
+}
+
+/** A `related` measure of the related rows (their count, and the numbers of its field). */
+const measured = (kind: Query.RelatedMeasure["_tag"], count: number, values: ReadonlyArray<number>): number | null => {
+  switch (kind) {
+    case "Count":
+      return count
+    case "Sum":
+      return values.reduce((a, b) => a + b, 0)
+    case "Avg":
+      return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length
+    case "Min":
+      return values.length === 0 ? null : values.reduce((a, b) => (b < a ? b : a))
+    case "Max":
+      return values.length === 0 ? null : values.reduce((a, b) => (b > a ? b : a))
+  }
+}
+
 /** Conditions that reach into another collection run last, after the cheap ones failed. */
 const cost = (expr: Expr): number => {
   switch (expr._tag) {
@@ -411,16 +497,30 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined, re
     }
     case "CompareTerms":
       return compareTerms(expr, reach)
-    case "Exists":
+    case "Exists": {
       // A count ≥ 1 by the same strategies as `related` (bucket lookups or one pass).
-      return related(
-        { ...expr, _tag: "Related", measure: { _tag: "Count" }, op: "gte", value: 1 },
-        resolve,
-        outer,
-        reach?.paths ?? NO_PATHS
-      )
+      const count: RelatedExpr = { ...expr, _tag: "Related", measure: { _tag: "Count" }, op: "gte", value: 1 }
+      return expr.via === undefined
+        ? related(count, resolve, outer, reach?.paths ?? NO_PATHS)
+        : relatedVia(count, expr.via, resolve, reach?.paths ?? NO_PATHS)
+    }
     case "Related":
-      return related(expr, resolve, outer, reach?.paths ?? NO_PATHS)
+      return expr.via === undefined
+        ? related(expr, resolve, outer, reach?.paths ?? NO_PATHS)
+        : relatedVia(expr, expr.via, resolve, reach?.paths ?? NO_PATHS)
+    case "Any": {
+      // Elements are plain objects read like rows (the plan allows no paths or related inside).
+      const read = accessor(expr.field)
+      const element = compileWith(expr.where, resolve, undefined, undefined)
+      return (row) => {
+        const list = read(row)
+        if (!Array.isArray(list)) return false
+        for (const e of list) {
+          if (typeof e === "object" && e !== null && !Array.isArray(e) && element(e as unknown as Row)) return true
+        }
+        return false
+      }
+    }
   }
 }
 

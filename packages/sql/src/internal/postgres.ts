@@ -76,6 +76,21 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
       }
     },
     textCollation: "\"C\"",
+    jsonPath: (doc, path, kind, literal) => {
+      const p = literal(`{${path.join(",")}}`)
+      const [type, read] = kind === "text"
+        ? ["string", `((${doc} #>> ${p}) COLLATE "C")`]
+        : kind === "bool"
+        ? ["boolean", `((${doc} #>> ${p})::boolean)`]
+        // Integers as numeric: exact (sums, large amounts), and no cast fails on a fraction.
+        : ["number", `((${doc} #>> ${p})::${kind === "int" ? "numeric" : "double precision"})`]
+      return `(CASE WHEN jsonb_typeof(${doc} #> ${p}) = '${type}' THEN ${read} END)`
+    },
+    elements: (column, alias) => ({
+      from: `jsonb_array_elements(CASE WHEN jsonb_typeof(${column}) = 'array' THEN ${column} END) AS ${alias}(value)`,
+      value: `${alias}.value`,
+      isObject: `jsonb_typeof(${alias}.value) = 'object'`
+    }),
     jsonField: (column, name, kind, literal) => {
       const key = literal(name)
       switch (kind) {
@@ -169,6 +184,9 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
     },
     // `has`/`hasAny` use jsonb `?`/`?|`, which a GIN index serves (btree_gin would be
     // needed to lead it with workspace_id; the workspace filter is applied on top).
+    // Every expression in parentheses (a column name stands alone as well).
+    expressionIndex: (index, table, expressions) =>
+      `CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${expressions.map((e) => `(${e})`).join(", ")})`,
     listIndex: (index, table, column) => `CREATE INDEX IF NOT EXISTS ${index} ON ${table} USING gin (${column})`,
     schemaQueries: {
       relations: `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace`,

@@ -63,6 +63,16 @@ export const sqlite: Dialect = {
   },
   textCollation: "BINARY",
   jsonField: (column, name, _kind, literal) => `json_extract(${column}, ${literal(`$.${name}`)})`,
+  jsonPath: (doc, path, kind, literal) => {
+    const p = literal(`$.${path.join(".")}`)
+    const types = kind === "text" ? "'text'" : kind === "bool" ? "'true', 'false'" : "'integer', 'real'"
+    return `(CASE WHEN json_type(${doc}, ${p}) IN (${types}) THEN json_extract(${doc}, ${p}) END)`
+  },
+  elements: (column, alias) => ({
+    from: `json_each(CASE WHEN json_type(${column}) = 'array' THEN ${column} END) AS ${alias}`,
+    value: `${alias}.value`,
+    isObject: `${alias}.type = 'object'`
+  }),
   // JSON columns are text. Empty lists and objects (no tags, no custom values) are most
   // of what CRM rows hold: built directly, a fresh value each time, they skip the parser.
   readJson: (value) =>
@@ -142,6 +152,8 @@ export const sqlite: Dialect = {
     together: null,
     channel: null
   },
+  // Expressions as written: SQLite matches a query's expression against them as parsed.
+  expressionIndex: (index, table, expressions) => `CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${expressions.join(", ")})`,
   listIndex: () => null,
   schemaQueries: {
     relations: `SELECT name FROM sqlite_master`,
