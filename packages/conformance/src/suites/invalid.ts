@@ -336,6 +336,11 @@ export const invalidAggregates: ReadonlyArray<readonly [string, Query.Aggregate]
     ],
     measures: [{ _tag: "Count", as: "n" }]
   })],
+  ["a gap fill with having", Query.aggregate(ACCOUNT, {
+    groupBy: [{ _tag: "Bucket", as: "b", field: "lastSeenAt", unit: "day", timeZone: "UTC", fill: { from: -1, to: 0 } }],
+    measures: [{ _tag: "Count", as: "n" }],
+    having: Query.havingCompare("n", "gt", 0)
+  })],
   ["a gap fill of dates relative to today", Query.aggregate(ACCOUNT, {
     groupBy: [{ _tag: "Bucket", as: "b", field: "since", unit: "month", fill: { from: -1, to: 0 } }],
     measures: [{ _tag: "Count", as: "n" }]
