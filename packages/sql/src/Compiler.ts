@@ -143,7 +143,7 @@ class Builder {
 
   /** The reference and target field of a condition `semiJoin` compiles, if it is one. */
   onePath(spec: Collection.Spec, expr: Expr): { readonly hop: Plan.Hop; readonly expr: FieldExpr } | undefined {
-    if (this.workspaceId === undefined || !NULL_FAILS.has(expr._tag) || !("field" in expr)) return undefined
+    if (!NULL_FAILS.has(expr._tag) || !("field" in expr)) return undefined
     const path = Plan.pathAt(this.paths, spec.name, expr.field)
     return path === undefined || path.hops.length !== 1 ? undefined : { hop: path.hops[0]!, expr: { ...expr, field: path.field } }
   }
@@ -167,21 +167,23 @@ class Builder {
 
   /**
    * Conditions on one-hop paths through one reference, each a condition a NULL value
-   * fails (every field condition but `isNull`), in a statement of one workspace: `ref IN
-   * (SELECT id FROM target WHERE <the conditions on the target's fields>)`. Uncorrelated,
-   * so the engine reads the matching targets once or plans a join (PostgreSQL's
-   * semi-join), where the scalar subquery of `across` costs a lookup per row and per
-   * condition. Same answer: a null, dangling or not matching reference is not in the set,
-   * where the path's values would have been NULL or failed a condition; under `not`,
-   * `IS NOT TRUE` makes both true.
+   * fails (every field condition but `isNull`): `EXISTS (SELECT 1 FROM target WHERE
+   * <primary key = ref> AND <the conditions on the target's fields>)`, one lookup a row
+   * for all of them, which PostgreSQL plans as a semi-join (a join on the target, as
+   * hand-written SQL would), where the scalar subqueries of `across` cost a lookup per
+   * row and per condition. Same answer: a null, dangling or not matching reference finds
+   * no row, where the path's values would have been NULL or failed a condition; under
+   * `not`, `IS NOT TRUE` makes both true. (An uncorrelated `ref IN (SELECT id …)` plans
+   * as well on PostgreSQL, but SQLite then reads every matching target first.)
    */
   semiJoin(spec: Collection.Spec, alias: string, hop: Plan.Hop, exprs: ReadonlyArray<FieldExpr>): string {
     const q = this.dialect.quote
     const key = this.field(spec, alias, hop.ref).sql
     const inner = this.alias()
-    const ws = `${inner}.${q("workspace_id")} = ${this.param(this.workspaceId)}`
     const conditions = exprs.map((e) => this.expr(hop.target, inner, e)).join(" AND ")
-    return `(${key} IN (SELECT ${inner}.${q("id")} FROM ${q(this.tables(hop.target.name).name)} ${inner} WHERE ${ws} AND ${conditions}))`
+    return `EXISTS (SELECT 1 FROM ${q(this.tables(hop.target.name).name)} ${inner} WHERE ${inner}.${q("workspace_id")} = ${alias}.${
+      q("workspace_id")
+    } AND ${inner}.${q("id")} = ${key} AND ${conditions})`
   }
 
   value(value: Query.Scalar, kind: ValueKind): string {
