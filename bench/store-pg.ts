@@ -30,6 +30,14 @@ const baseline = (url: string): Baseline => {
     name: "pg",
     setup: async () => {
       await q(`
+        create table companies (workspace_id text not null, id text not null, version integer not null, created_at bigint not null,
+          updated_at bigint not null, name text collate "C" not null, domain text, industry text collate "C", employees bigint,
+          annual_revenue_amount_minor bigint, annual_revenue_currency text, owner_id text, tags jsonb not null, custom jsonb not null,
+          primary key (workspace_id, id));
+        create index companies_name on companies (workspace_id, name);
+        create unique index companies_domain on companies (workspace_id, domain);
+        create index companies_owner on companies (workspace_id, owner_id);
+        create index companies_tags on companies using gin (tags);
         create table contacts (workspace_id text not null, id text not null, version integer not null, created_at bigint not null,
           updated_at bigint not null, first_name text collate "C" not null, last_name text collate "C", emails jsonb not null,
           phones jsonb not null, lifecycle_stage text collate "C" not null, owner_id text, company_id text, tags jsonb not null,
@@ -53,9 +61,27 @@ const baseline = (url: string): Baseline => {
         create index orders_company on orders (workspace_id, company_id, placed_at);
         create index orders_placed on orders (workspace_id, placed_at);
         create index orders_status on orders (workspace_id, status);
+        create table events (workspace_id text collate "C" not null, position bigint not null, type text collate "C" not null,
+          collection text collate "C" not null, record_id text collate "C" not null, version bigint not null,
+          occurred_at bigint not null, actor jsonb not null, subjects jsonb not null, payload jsonb, primary key (workspace_id, position));
+        create index events_position on events (position);
+        create index events_type on events (type, position);
+        create index events_workspace_type on events (workspace_id, type, position);
+        create index events_record on events (workspace_id, record_id);
+        create table event_subjects (workspace_id text collate "C" not null, subject text collate "C" not null, position bigint not null,
+          primary key (workspace_id, subject, position));
       `)
     },
     bulkInsert: async (data) => {
+      for (let i = 0; i < data.companies.length; i += 1000) {
+        await insertBatch("companies", 14, data.companies.slice(i, i + 1000).map((r) => {
+          const revenue = r.annualRevenue as { amountMinor: number; currency: string } | null
+          return [
+            WS, r.id, r.version, r.createdAt, r.updatedAt, r.name, r.domain, r.industry, r.employees, revenue?.amountMinor ?? null,
+            revenue?.currency ?? null, r.ownerId, JSON.stringify(r.tags), JSON.stringify(r.custom)
+          ]
+        }))
+      }
       for (let i = 0; i < data.contacts.length; i += 1000) {
         await insertBatch("contacts", 19, data.contacts.slice(i, i + 1000).map((r) => [
           WS, r.id, r.version, r.createdAt, r.updatedAt, r.firstName, r.lastName, JSON.stringify(r.emails), JSON.stringify(r.phones),
@@ -73,6 +99,16 @@ const baseline = (url: string): Baseline => {
             r.cancelledAt, JSON.stringify(r.custom)
           ]
         }))
+      }
+    },
+    bulkEvents: async (events) => {
+      for (let i = 0; i < events.length; i += 2000) {
+        const batch = events.slice(i, i + 2000)
+        await insertBatch("events", 10, batch.map((e, j) => [
+          WS, i + j + 1, e.type, e.collection, e.recordId, e.version, e.occurredAt, JSON.stringify({ kind: e.actor.kind, id: e.actor.id }),
+          JSON.stringify(e.subjects), JSON.stringify(e.payload)
+        ]))
+        await insertBatch("event_subjects", 3, batch.flatMap((e, j) => [...new Set(e.subjects)].map((subject) => [WS, subject, i + j + 1])))
       }
     },
     afterLoad: async () => {
@@ -95,6 +131,24 @@ const baseline = (url: string): Baseline => {
         `select lifecycle_stage as stage, count(*)::int as contacts from contacts where workspace_id = $1
           group by lifecycle_stage order by lifecycle_stage`,
         [WS]
+      )).rows,
+    companyPage: async (industry, employees) =>
+      (await q(
+        `select c.* from contacts c join companies co on co.workspace_id = c.workspace_id and co.id = c.company_id
+          where c.workspace_id = $1 and co.industry = $2 and co.employees > $3 order by c.last_name, c.id limit 51`,
+        [WS, industry, employees]
+      )).rows.slice(0, 50),
+    buyersByStatus: async (since, until) =>
+      (await q(
+        `select status, count(distinct contact_id)::int as buyers from orders where workspace_id = $1 and placed_at between $2 and $3
+          group by status order by status`,
+        [WS, since, until]
+      )).rows,
+    eventsByType: async (since, until) =>
+      (await q(
+        `select type, count(*)::int as events from events where workspace_id = $1 and occurred_at between $2 and $3
+          group by type order by type`,
+        [WS, since, until]
       )).rows,
     close: () => pool.end()
   }

@@ -44,18 +44,33 @@ const baseline = (filename: string): Baseline => {
   db.pragma("synchronous = NORMAL")
   let stmts: ReturnType<typeof prepare> | undefined
   const prepare = () => ({
+    company: db.prepare(`insert into companies values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    event: db.prepare(`insert into events values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    subject: db.prepare(`insert into event_subjects values (?, ?, ?)`),
     contact: db.prepare(`insert into contacts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     order: db.prepare(`insert into orders values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     get: db.prepare(`select * from contacts where workspace_id = ? and id = ?`),
     page: db.prepare(`select * from contacts where workspace_id = ? and lifecycle_stage = 'customer' order by last_name, id limit 51`),
     repeat: db.prepare(`select count(*) as n from contacts where workspace_id = ? and id in (
       select contact_id from orders where workspace_id = ? and placed_at between ? and ? group by contact_id having count(*) >= 3)`),
-    byStage: db.prepare(`select lifecycle_stage as stage, count(*) as contacts from contacts where workspace_id = ? group by lifecycle_stage order by lifecycle_stage`)
+    byStage: db.prepare(`select lifecycle_stage as stage, count(*) as contacts from contacts where workspace_id = ? group by lifecycle_stage order by lifecycle_stage`),
+    companyPage: db.prepare(`select c.* from contacts c join companies co on co.workspace_id = c.workspace_id and co.id = c.company_id
+      where c.workspace_id = ? and co.industry = ? and co.employees > ? order by c.last_name, c.id limit 51`),
+    buyersByStatus: db.prepare(`select status, count(distinct contact_id) as buyers from orders where workspace_id = ? and placed_at between ? and ?
+      group by status order by status`),
+    eventsByType: db.prepare(`select type, count(*) as events from events where workspace_id = ? and occurred_at between ? and ? group by type order by type`)
   })
   return {
     name: "better-sqlite3",
     setup: async () => {
       db.exec(`
+        create table companies (workspace_id text not null, id text not null, version integer not null, created_at integer not null,
+          updated_at integer not null, name text not null, domain text, industry text, employees integer,
+          annual_revenue_amount_minor integer, annual_revenue_currency text, owner_id text, tags text not null, custom text not null,
+          primary key (workspace_id, id));
+        create index companies_name on companies (workspace_id, name);
+        create unique index companies_domain on companies (workspace_id, domain);
+        create index companies_owner on companies (workspace_id, owner_id);
         create table contacts (workspace_id text not null, id text not null, version integer not null, created_at integer not null,
           updated_at integer not null, first_name text not null, last_name text, emails text not null, phones text not null,
           lifecycle_stage text not null, owner_id text, company_id text, tags text not null, consent_status text not null,
@@ -75,11 +90,27 @@ const baseline = (filename: string): Baseline => {
         create index orders_company on orders (workspace_id, company_id, placed_at);
         create index orders_placed on orders (workspace_id, placed_at);
         create index orders_status on orders (workspace_id, status);
+        create table events (position integer primary key, workspace_id text not null, type text not null, collection text not null,
+          record_id text not null, version integer not null, occurred_at integer not null, actor text not null, subjects text not null,
+          payload text);
+        create index events_workspace on events (workspace_id, position);
+        create index events_type on events (type, position);
+        create index events_workspace_type on events (workspace_id, type, position);
+        create index events_record on events (workspace_id, record_id);
+        create table event_subjects (workspace_id text not null, subject text not null, position integer not null,
+          primary key (workspace_id, subject, position)) without rowid;
       `)
       stmts = prepare()
     },
     bulkInsert: async (data) => {
       const s = stmts!
+      const companies = db.transaction((rows: typeof data.companies) => {
+        for (const r of rows) {
+          const revenue = r.annualRevenue as { amountMinor: number; currency: string } | null
+          s.company.run(WS, r.id, r.version, r.createdAt, r.updatedAt, r.name, r.domain, r.industry, r.employees,
+            revenue?.amountMinor ?? null, revenue?.currency ?? null, r.ownerId, JSON.stringify(r.tags), JSON.stringify(r.custom))
+        }
+      })
       const contacts = db.transaction((rows: typeof data.contacts) => {
         for (const r of rows) {
           s.contact.run(WS, r.id, r.version, r.createdAt, r.updatedAt, r.firstName, r.lastName, JSON.stringify(r.emails),
@@ -96,8 +127,21 @@ const baseline = (filename: string): Baseline => {
             r.placedAt, r.paidAt, r.fulfilledAt, r.cancelledAt, JSON.stringify(r.custom))
         }
       })
+      for (let i = 0; i < data.companies.length; i += 5000) companies(data.companies.slice(i, i + 5000))
       for (let i = 0; i < data.contacts.length; i += 5000) contacts(data.contacts.slice(i, i + 5000))
       for (let i = 0; i < data.orders.length; i += 5000) orders(data.orders.slice(i, i + 5000))
+    },
+    bulkEvents: async (events) => {
+      const s = stmts!
+      const append = db.transaction((list: typeof events, first: number) => {
+        list.forEach((e, i) => {
+          const position = first + i
+          s.event.run(position, WS, e.type, e.collection, e.recordId, e.version, e.occurredAt,
+            JSON.stringify({ kind: e.actor.kind, id: e.actor.id }), JSON.stringify(e.subjects), JSON.stringify(e.payload))
+          for (const subject of new Set(e.subjects)) s.subject.run(WS, subject, position)
+        })
+      })
+      for (let i = 0; i < events.length; i += 2000) append(events.slice(i, i + 2000), i + 1)
     },
     getById: async (id) => {
       const row = stmts!.get.get(WS, id) as RawContact | undefined
@@ -106,6 +150,10 @@ const baseline = (filename: string): Baseline => {
     customersPage: async () => (stmts!.page.all(WS) as Array<RawContact>).slice(0, 50).map(contactRow),
     repeatBuyers: async (since) => (stmts!.repeat.get(WS, WS, since, Date.now()) as { n: number }).n,
     byStage: async () => stmts!.byStage.all(WS) as Array<{ stage: string; contacts: number }>,
+    companyPage: async (industry, employees) =>
+      (stmts!.companyPage.all(WS, industry, employees) as Array<RawContact>).slice(0, 50).map(contactRow),
+    buyersByStatus: async (since, until) => stmts!.buyersByStatus.all(WS, since, until) as Array<{ status: string; buyers: number }>,
+    eventsByType: async (since, until) => stmts!.eventsByType.all(WS, since, until) as Array<{ type: string; events: number }>,
     close: async () => void db.close()
   }
 }

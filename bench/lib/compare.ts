@@ -13,6 +13,12 @@ export interface Case {
   readonly name: string
   readonly rapport: () => unknown
   readonly baseline: () => unknown
+  /**
+   * For slow cases (a second a run): the fewest runs of each side a round, and its
+   * warm-up runs before the first round. Without it, tinybench's defaults (16 warm-up
+   * runs and 250 ms) and 4 runs a round.
+   */
+  readonly iterations?: number
 }
 
 export interface Row {
@@ -66,7 +72,12 @@ export const compare = async (
     const baseline: Array<number> = []
     for (let round = 0; round < rounds; round++) {
       // A time budget per round, and few iterations at least: slow aggregates stay cheap to time.
-      const bench = new Bench({ time: (options.time ?? 500) / rounds, iterations: 4, warmup: round === 0 })
+      const bench = new Bench({
+        time: (options.time ?? 500) / rounds,
+        iterations: c.iterations ?? 4,
+        warmup: round === 0,
+        ...(c.iterations === undefined ? {} : { warmupIterations: c.iterations, warmupTime: 0 })
+      })
       const sides = [["rapport", c.rapport, rapport], ["baseline", c.baseline, baseline]] as const
       for (const [name, fn] of round % 2 === 0 ? sides : [...sides].reverse()) bench.add(name, fn)
       await bench.run()

@@ -1,12 +1,14 @@
 /**
  * The SQL store benchmark, shared by SQLite and PostgreSQL: Rapport's `Store` against
- * hand-written SQL on the raw driver, on the same data (100k contacts, 500k orders) in
- * the same process. The baseline uses its own hand-designed tables and indexes: what
- * an application would write without Rapport.
+ * hand-written SQL on the raw driver, on the same data (10k companies, 100k contacts,
+ * 500k orders and 90 days of the event log of their history) in the same process. The baseline
+ * uses its own hand-designed tables and indexes: what an application would write
+ * without Rapport.
  */
-import { Catalog, Crm, Query, Store } from "@rapport/core"
+import type { DomainEvent } from "@rapport/core"
+import { Catalog, Crm, EventCollection, Query, Store } from "@rapport/core"
 import { Effect, Layer, ManagedRuntime, Option } from "effect"
-import { compare, once, printTable, type Row, writeResults } from "./compare.js"
+import { type Case, compare, once, printTable, type Row, writeResults } from "./compare.js"
 import * as Dataset from "./dataset.js"
 
 const WS = "bench"
@@ -25,11 +27,17 @@ export interface ContactRow {
   readonly [column: string]: unknown
 }
 
-/** The hand-written side: the same five operations, in plain SQL on the raw driver. */
+/** The hand-written side: the same operations, in plain SQL on the raw driver. */
 export interface Baseline {
   readonly name: string
   readonly setup: () => Promise<void>
+  /** Companies, then contacts, then orders. */
   readonly bulkInsert: (data: Dataset.Dataset) => Promise<void>
+  /**
+   * The event log, oldest first, positions 1, 2, …, with the index of their subjects
+   * that Rapport's log keeps (a timeline reads it), in the baseline's own tables.
+   */
+  readonly bulkEvents: (events: ReadonlyArray<DomainEvent.NewEvent>) => Promise<void>
   /** Untimed, after the load: e.g. refresh planner statistics, as autovacuum would. */
   readonly afterLoad?: () => Promise<void>
   readonly getById: (id: string) => Promise<ContactRow | undefined>
@@ -43,6 +51,18 @@ export interface Baseline {
   readonly repeatBuyers: (since: number) => Promise<number>
   /** Contacts per lifecycle stage, sorted by stage. */
   readonly byStage: () => Promise<ReadonlyArray<{ readonly stage: string; readonly contacts: number }>>
+  /**
+   * Contacts whose company is in `industry` and has more than `employees` employees, by
+   * last name, first 50 (reading 51, as `customersPage`): a join on the company.
+   */
+  readonly companyPage: (industry: string, employees: number) => Promise<ReadonlyArray<ContactRow>>
+  /** Different buyers (contacts) per order status, of the orders placed from `since` to `until`, sorted by status. */
+  readonly buyersByStatus: (
+    since: number,
+    until: number
+  ) => Promise<ReadonlyArray<{ readonly status: string; readonly buyers: number }>>
+  /** Events per type that occurred from `since` to `until`, sorted by type. */
+  readonly eventsByType: (since: number, until: number) => Promise<ReadonlyArray<{ readonly type: string; readonly events: number }>>
   readonly close: () => Promise<void>
 }
 
@@ -57,20 +77,121 @@ export interface ProfileContext {
 const essence = (row: { readonly [column: string]: unknown } | undefined) =>
   row === undefined ? null : [row.id, row.emails, row.tags]
 
+/** What a case is built from: the loaded store, a runner, the baseline and the data. */
+interface CaseContext {
+  readonly store: Store.Store["Type"]
+  readonly run: <A, E>(effect: Effect.Effect<A, E>) => Promise<A>
+  readonly baseline: Baseline
+  readonly data: Dataset.Dataset
+}
+
+/**
+ * A timed pair, and how to read each side's answer into one shape: both are compared
+ * once before timing (a benchmark of different results measures nothing).
+ */
+interface StoreCase extends Case {
+  readonly rapportAnswer: () => Promise<unknown>
+  readonly baselineAnswer: () => Promise<unknown>
+}
+
+/**
+ * A path across a reference: contacts whose company (`companyId.industry`,
+ * `companyId.employees`) is a large software firm, by last name, first 50. The baseline
+ * joins the companies table.
+ */
+const companyPathCase = ({ store, run, baseline }: CaseContext): StoreCase => {
+  const [industry, employees] = ["software", 1000] as const
+  const query = Query.find("contact", {
+    where: Query.and(Query.eq("companyId.industry", industry), Query.gt("companyId.employees", employees)),
+    orderBy: [{ field: "lastName", direction: "asc" }],
+    limit: 50
+  })
+  return {
+    name: "path: company industry + size, page (50)",
+    rapport: () => run(store.find(WS, query)),
+    baseline: () => baseline.companyPage(industry, employees),
+    rapportAnswer: async () => (await run(store.find(WS, query))).rows.map(essence),
+    baselineAnswer: async () => (await baseline.companyPage(industry, employees)).map(essence)
+  }
+}
+
+/** A `CountDistinct` measure: different buyers per order status, of the last 30 days' orders. */
+const countDistinctCase = ({ store, run, baseline }: CaseContext): StoreCase => {
+  const query = Query.aggregate("order", {
+    where: Query.withinLast("placedAt", 30, "day"),
+    groupBy: [{ _tag: "Field", as: "status", field: "status" }],
+    measures: [{ _tag: "CountDistinct", as: "buyers", field: "contactId" }]
+  })
+  const hand = () => {
+    const now = Date.now()
+    return baseline.buyersByStatus(now - 30 * DAY, now)
+  }
+  return {
+    name: "distinct buyers by status, 30 days",
+    rapport: () => run(store.aggregate(WS, query)),
+    baseline: hand,
+    rapportAnswer: () => run(store.aggregate(WS, query)),
+    baselineAnswer: hand,
+    iterations: 2
+  }
+}
+
+/** The event log as a collection: events of the last 30 days per type. */
+const eventsByTypeCase = ({ store, run, baseline }: CaseContext): StoreCase => {
+  const query = Query.aggregate(EventCollection.name, {
+    where: Query.withinLast("occurredAt", 30, "day"),
+    groupBy: [{ _tag: "Field", as: "type", field: "type" }],
+    measures: [{ _tag: "Count", as: "events" }]
+  })
+  const hand = () => {
+    const now = Date.now()
+    return baseline.eventsByType(now - 30 * DAY, now)
+  }
+  return {
+    name: "events of 30 days by type",
+    rapport: () => run(store.aggregate(WS, query)),
+    baseline: hand,
+    rapportAnswer: () => run(store.aggregate(WS, query)),
+    baselineAnswer: hand,
+    iterations: 2
+  }
+}
+
+/**
+ * PLACE FOR A CASE BEING BUILT ELSEWHERE (issue 10): a percentile measure (e.g. the
+ * median order total per status) against the store's own percentile SQL
+ * (`percentile_cont` on PostgreSQL, a window over the sorted values on SQLite). When the
+ * measure is in the Query AST, add its hand-written side to `Baseline` and return the
+ * case here; until then there is no case.
+ */
+const percentileCase = (_: CaseContext): StoreCase | null => null
+
+/**
+ * PLACE FOR A CASE BEING BUILT ELSEWHERE (issue 10): a calendar-window group by (e.g.
+ * orders per week of the last quarter, in a time zone) against the hand-written
+ * bucketing SQL. When the group key is in the Query AST, add its hand-written side to
+ * `Baseline` and return the case here; until then there is no case.
+ */
+const calendarWindowCase = (_: CaseContext): StoreCase | null => null
+
 export const run = async (options: {
   readonly name: string
   readonly store: Layer.Layer<Store.Store, unknown, Catalog.Catalog>
   readonly baseline: Baseline
   /** Untimed, after the load, on Rapport's database: the same step as `Baseline.afterLoad`. */
   readonly afterLoad?: () => Promise<void>
+  readonly companies?: number
   readonly contacts?: number
   readonly ordersPerContact?: number
   /** Runs after the table, on the loaded store (e.g. a breakdown of one operation). */
   readonly profile?: (context: ProfileContext) => Promise<unknown>
 }) => {
+  const companies = options.companies ?? 10_000
   const contacts = options.contacts ?? 100_000
   const ordersPerContact = options.ordersPerContact ?? 5
-  const data = Dataset.make({ contacts, ordersPerContact, now: Date.now() })
+  const data = Dataset.make({ companies, contacts, ordersPerContact, now: Date.now() })
+  // 90 days of events (about 350k): a year's would be four times the load for the same comparison.
+  const events = Dataset.events(data, { retentionDays: 90 })
   const runtime = ManagedRuntime.make(
     options.store.pipe(Layer.provide(Catalog.layer({ collections: Crm.collections })))
   )
@@ -80,11 +201,17 @@ export const run = async (options: {
 
   const chunk = 5_000
   const insertMs = await once(async () => {
-    for (const [collection, rows] of [["contact", data.contacts], ["order", data.orders]] as const) {
+    for (const [collection, rows] of [["company", data.companies], ["contact", data.contacts], ["order", data.orders]] as const) {
       for (let i = 0; i < rows.length; i += chunk) await run(store.insertMany(WS, collection, rows.slice(i, i + chunk)))
     }
   })
   const baselineInsertMs = await once(() => options.baseline.bulkInsert(data))
+  // Appends of 2 000 events, each its own transaction: a batch well inside PostgreSQL's
+  // 65 535 parameters (an event and its subject rows take about 20).
+  const appendMs = await once(async () => {
+    for (let i = 0; i < events.length; i += 2_000) await run(store.append(WS, events.slice(i, i + 2_000)))
+  })
+  const baselineEventsMs = await once(() => options.baseline.bulkEvents(events))
   await options.afterLoad?.()
   await options.baseline.afterLoad?.()
 
@@ -104,6 +231,10 @@ export const run = async (options: {
     groupBy: [{ _tag: "Field", as: "stage", field: "lifecycleStage" }],
     measures: [{ _tag: "Count", as: "contacts" }]
   })
+  const context: CaseContext = { store, run, baseline: options.baseline, data }
+  const cases = [companyPathCase, countDistinctCase, eventsByTypeCase, percentileCase, calendarWindowCase]
+    .map((make) => make(context))
+    .filter((c): c is StoreCase => c !== null)
 
   // Same answers first: a benchmark of different results measures nothing.
   const same = (what: string, a: unknown, b: unknown) => {
@@ -116,24 +247,38 @@ export const run = async (options: {
   same("by stage", await run(store.aggregate(WS, byStage)), await options.baseline.byStage())
   const id = nextId()
   same("get", essence(Option.getOrUndefined(await run(store.get(WS, "contact", id)))), essence(await options.baseline.getById(id)))
+  for (const c of cases) same(c.name, await c.rapportAnswer(), await c.baselineAnswer())
 
+  const k = (n: number) => (n >= 1_000_000 ? `${(n / 1_000_000).toFixed(2)}M` : `${Math.round(n / 1000)}k`)
   const rows: Array<Row> = [
     {
-      case: `bulk insert ${contacts / 1000}k + ${(contacts * ordersPerContact) / 1000}k`,
+      case: `bulk insert ${k(companies)} + ${k(contacts)} + ${k(contacts * ordersPerContact)}`,
       rapportOpsPerSec: 1000 / insertMs,
       baselineOpsPerSec: 1000 / baselineInsertMs,
       ratio: insertMs / baselineInsertMs
+    },
+    {
+      case: `append ${k(events.length)} events`,
+      rapportOpsPerSec: 1000 / appendMs,
+      baselineOpsPerSec: 1000 / baselineEventsMs,
+      ratio: appendMs / baselineEventsMs
     },
     ...(await compare([
       { name: "get by id", rapport: () => run(store.get(WS, "contact", nextId())), baseline: () => options.baseline.getById(nextId()) },
       { name: "filter + sort + page (50)", rapport: () => run(store.find(WS, customersPage)), baseline: () => options.baseline.customersPage() },
       { name: "3+ orders in 90 days", rapport: () => run(store.aggregate(WS, repeatBuyers)), baseline: () => options.baseline.repeatBuyers(since()) },
-      { name: "count by lifecycle stage", rapport: () => run(store.aggregate(WS, byStage)), baseline: () => options.baseline.byStage() }
+      { name: "count by lifecycle stage", rapport: () => run(store.aggregate(WS, byStage)), baseline: () => options.baseline.byStage() },
+      ...cases
     ], { time: 1000 }))
   ]
-  printTable(`${options.name}: ${contacts / 1000}k contacts, ${(contacts * ordersPerContact) / 1000}k orders (Rapport vs ${options.baseline.name})`, rows, options.baseline.name)
+  const dataset = { companies, contacts, orders: contacts * ordersPerContact, events: events.length }
+  printTable(
+    `${options.name}: ${k(companies)} companies, ${k(contacts)} contacts, ${k(dataset.orders)} orders, ${k(events.length)} events (Rapport vs ${options.baseline.name})`,
+    rows,
+    options.baseline.name
+  )
   const profile = await options.profile?.({ store, run, nextId })
-  writeResults(options.name, { dataset: { contacts, orders: contacts * ordersPerContact }, rows, ...(profile === undefined ? {} : { profile }) })
+  writeResults(options.name, { dataset, rows, ...(profile === undefined ? {} : { profile }) })
   await options.baseline.close()
   await runtime.dispose()
   return rows

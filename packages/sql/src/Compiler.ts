@@ -30,6 +30,8 @@ import type { Table } from "./Layout.js"
 import { moneyColumn } from "./Layout.js"
 
 type Expr = Query.Expr
+/** A condition on one field. */
+type FieldExpr = Extract<Expr, { readonly field: string }>
 
 /**
  * A statement ready to run.
@@ -179,6 +181,51 @@ class Builder {
     return result
   }
 
+  /** The reference and target field of a condition `semiJoin` compiles, if it is one. */
+  onePath(spec: Collection.Spec, expr: Expr): { readonly hop: Plan.Hop; readonly expr: FieldExpr } | undefined {
+    if (!NULL_FAILS.has(expr._tag) || !("field" in expr)) return undefined
+    const path = Plan.pathAt(this.paths, spec.name, expr.field)
+    return path === undefined || path.hops.length !== 1 ? undefined : { hop: path.hops[0]!, expr: { ...expr, field: path.field } }
+  }
+
+  /** An `and`'s conditions: those on one-hop paths through the same reference share one `semiJoin`. */
+  conjuncts(spec: Collection.Spec, alias: string, exprs: ReadonlyArray<Expr>): Array<string> {
+    const onTarget = new Map<string, Array<FieldExpr>>()
+    for (const e of exprs) {
+      const one = this.onePath(spec, e)
+      if (one !== undefined) onTarget.set(one.hop.ref, [...(onTarget.get(one.hop.ref) ?? []), one.expr])
+    }
+    const done = new Set<string>()
+    return exprs.flatMap((e) => {
+      const one = this.onePath(spec, e)
+      if (one === undefined) return [this.expr(spec, alias, e)]
+      if (done.has(one.hop.ref)) return []
+      done.add(one.hop.ref)
+      return [this.semiJoin(spec, alias, one.hop, onTarget.get(one.hop.ref)!)]
+    })
+  }
+
+  /**
+   * Conditions on one-hop paths through one reference, each a condition a NULL value
+   * fails (every field condition but `isNull`): `EXISTS (SELECT 1 FROM target WHERE
+   * <primary key = ref> AND <the conditions on the target's fields>)`, one lookup a row
+   * for all of them, which PostgreSQL plans as a semi-join (a join on the target, as
+   * hand-written SQL would), where the scalar subqueries of `across` cost a lookup per
+   * row and per condition. Same answer: a null, dangling or not matching reference finds
+   * no row, where the path's values would have been NULL or failed a condition; under
+   * `not`, `IS NOT TRUE` makes both true. (An uncorrelated `ref IN (SELECT id …)` plans
+   * as well on PostgreSQL, but SQLite then reads every matching target first.)
+   */
+  semiJoin(spec: Collection.Spec, alias: string, hop: Plan.Hop, exprs: ReadonlyArray<FieldExpr>): string {
+    const q = this.dialect.quote
+    const key = this.field(spec, alias, hop.ref).sql
+    const inner = this.alias()
+    const conditions = exprs.map((e) => this.expr(hop.target, inner, e)).join(" AND ")
+    return `EXISTS (SELECT 1 FROM ${q(this.tables(hop.target.name).name)} ${inner} WHERE ${inner}.${q("workspace_id")} = ${alias}.${
+      q("workspace_id")
+    } AND ${inner}.${q("id")} = ${key} AND ${conditions})`
+  }
+
   value(value: Query.Scalar, kind: ValueKind): string {
     if (typeof value === "boolean") return this.param(this.dialect.bool(value))
     if (typeof value === "number") return this.dialect.numberParam(this.param(value), value, kind)
@@ -186,6 +233,8 @@ class Builder {
   }
 
   expr(spec: Collection.Spec, alias: string, expr: Expr): string {
+    const one = this.onePath(spec, expr)
+    if (one !== undefined) return this.semiJoin(spec, alias, one.hop, [one.expr])
     switch (expr._tag) {
       case "Compare": {
         const f = this.field(spec, alias, expr.field)
@@ -240,7 +289,7 @@ class Builder {
       case "Calendar":
         throw new CompileError(`a ${expr._tag} condition reached the compiler unresolved; run Plan first`)
       case "And":
-        return expr.exprs.length === 0 ? "(1=1)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" AND ")})`
+        return expr.exprs.length === 0 ? "(1=1)" : `(${this.conjuncts(spec, alias, expr.exprs).join(" AND ")})`
       case "Or":
         return expr.exprs.length === 0 ? "(1=0)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" OR ")})`
       case "Not":
@@ -426,6 +475,9 @@ const emptyMatches = (expr: Extract<Expr, { _tag: "Related" }>): boolean => {
       return 0 >= v
   }
 }
+
+/** The field conditions a NULL value fails (as compiled: `NotIn` tests `IS NOT NULL`). */
+const NULL_FAILS: ReadonlySet<Expr["_tag"]> = new Set(["Compare", "Between", "In", "NotIn", "Text", "Has", "HasAny"])
 
 const OPS: Readonly<Record<Query.CompareOp, string>> = { eq: "=", neq: "<>", lt: "<", lte: "<=", gt: ">", gte: ">=" }
 

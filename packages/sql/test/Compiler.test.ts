@@ -76,6 +76,24 @@ describe("Compiler", () => {
     }
   })
 
+  it("compiles conditions on a one-hop path as one EXISTS per reference, isNull as a lookup", () => {
+    const c = Compiler.find(Dialect.sqlite, tables, "ws", plan(Query.find("part", {
+      where: Query.and(
+        Query.eq("thingId.name", "a"),
+        Query.not(Query.gt("thingId.seats", 2)),
+        Query.isNull("thingId.seats"),
+        Query.has("thingId.tags", "x")
+      )
+    })))
+    expect(c.sql).toContain(
+      `(EXISTS (SELECT 1 FROM "thing" t1 WHERE t1."workspace_id" = t0."workspace_id" AND t1."id" = t0."thingId" AND t1."name" = ? AND ` +
+        `EXISTS (SELECT 1 FROM json_each(t1."tags") WHERE value = ?)) AND ` +
+        `((EXISTS (SELECT 1 FROM "thing" t2 WHERE t2."workspace_id" = t0."workspace_id" AND t2."id" = t0."thingId" AND t2."seats" > ?)) IS NOT TRUE) AND ` +
+        `(SELECT t3."seats" FROM "thing" t3 WHERE t3."workspace_id" = t0."workspace_id" AND t3."id" = t0."thingId") IS NULL`
+    )
+    expect(c.params).toEqual(["ws", "a", "x", 2])
+  })
+
   it("compiles compare: arithmetic in doubles, division by NULLIF, float operands range-guarded, values bound", () => {
     const where = Query.compare(
       Query.divide(Query.multiply(Query.field("total.amountMinor"), 1.5), Query.field("seats")),
