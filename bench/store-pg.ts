@@ -150,6 +150,21 @@ const baseline = (url: string): Baseline => {
           group by type order by type`,
         [WS, since, until]
       )).rows,
+    totalPercentiles: async (since, until) =>
+      (await q(
+        `select status, percentile_cont(0.5) within group (order by total_amount_minor) as median,
+            percentile_cont(0.9) within group (order by total_amount_minor) as p90
+          from orders where workspace_id = $1 and placed_at between $2 and $3 and total_currency = 'EUR'
+          group by status order by status`,
+        [WS, since, until]
+      )).rows,
+    ordersPerWeek: async (zone, start, end) =>
+      (await q(
+        `select to_char(date_trunc('week', to_timestamp(placed_at / 1000.0) at time zone $2), 'YYYY-MM-DD') as week,
+            count(*)::int as orders
+          from orders where workspace_id = $1 and placed_at >= $3 and placed_at < $4 group by 1 order by 1`,
+        [WS, zone, start, end]
+      )).rows,
     close: () => pool.end()
   }
 }

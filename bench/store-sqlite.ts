@@ -5,7 +5,7 @@
  *
  * Run with `npx pnpm@10 bench` (or `npx tsx bench/store-sqlite.ts`).
  */
-import { Catalog, Crm } from "@rapport/core"
+import { Catalog, Crm, TimeBucket } from "@rapport/core"
 import { Layout } from "@rapport/sql"
 import { SqliteStore } from "@rapport/sqlite"
 import { Effect } from "effect"
@@ -58,8 +58,15 @@ const baseline = (filename: string): Baseline => {
       where c.workspace_id = ? and co.industry = ? and co.employees > ? order by c.last_name, c.id limit 51`),
     buyersByStatus: db.prepare(`select status, count(distinct contact_id) as buyers from orders where workspace_id = ? and placed_at between ? and ?
       group by status order by status`),
-    eventsByType: db.prepare(`select type, count(*) as events from events where workspace_id = ? and occurred_at between ? and ? group by type order by type`)
+    eventsByType: db.prepare(`select type, count(*) as events from events where workspace_id = ? and occurred_at between ? and ? group by type order by type`),
+    percentiles: db.prepare(`select status, percentile_cont(total_amount_minor, 0.5) as median, percentile_cont(total_amount_minor, 0.9) as p90
+      from orders where workspace_id = ? and placed_at between ? and ? and total_currency = 'EUR' group by status order by status`),
+    perWeek: db.prepare(`select local_week(placed_at, ?) as week, count(*) as orders from orders
+      where workspace_id = ? and placed_at >= ? and placed_at < ? group by 1 order by 1`)
   })
+  // SQLite has no time zones: a program buckets local weeks with a function of its own.
+  db.function("local_week", { deterministic: true }, (ms: unknown, zone: unknown) =>
+    TimeBucket.bucketOf(Number(ms), "week", String(zone)))
   return {
     name: "better-sqlite3",
     setup: async () => {
@@ -154,6 +161,9 @@ const baseline = (filename: string): Baseline => {
       (stmts!.companyPage.all(WS, industry, employees) as Array<RawContact>).slice(0, 50).map(contactRow),
     buyersByStatus: async (since, until) => stmts!.buyersByStatus.all(WS, since, until) as Array<{ status: string; buyers: number }>,
     eventsByType: async (since, until) => stmts!.eventsByType.all(WS, since, until) as Array<{ type: string; events: number }>,
+    totalPercentiles: async (since, until) =>
+      stmts!.percentiles.all(WS, since, until) as Array<{ status: string; median: number; p90: number }>,
+    ordersPerWeek: async (zone, start, end) => stmts!.perWeek.all(zone, WS, start, end) as Array<{ week: string; orders: number }>,
     close: async () => void db.close()
   }
 }

@@ -6,7 +6,7 @@
  * without Rapport.
  */
 import type { DomainEvent } from "@rapport/core"
-import { Catalog, Crm, EventCollection, Query, Store } from "@rapport/core"
+import { Catalog, Crm, EventCollection, Query, Store, TimeBucket } from "@rapport/core"
 import { Effect, Layer, ManagedRuntime, Option } from "effect"
 import { type Case, compare, once, printTable, type Row, writeResults } from "./compare.js"
 import * as Dataset from "./dataset.js"
@@ -63,6 +63,17 @@ export interface Baseline {
   ) => Promise<ReadonlyArray<{ readonly status: string; readonly buyers: number }>>
   /** Events per type that occurred from `since` to `until`, sorted by type. */
   readonly eventsByType: (since: number, until: number) => Promise<ReadonlyArray<{ readonly type: string; readonly events: number }>>
+  /** The median and 90th percentile of EUR order totals per status, placed from `since` to `until`, sorted by status. */
+  readonly totalPercentiles: (
+    since: number,
+    until: number
+  ) => Promise<ReadonlyArray<{ readonly status: string; readonly median: number; readonly p90: number }>>
+  /** Orders per local week (Monday) in `zone`, placed from `start` (inclusive) to `end` (exclusive), sorted by week. */
+  readonly ordersPerWeek: (
+    zone: string,
+    start: number,
+    end: number
+  ) => Promise<ReadonlyArray<{ readonly week: string; readonly orders: number }>>
   readonly close: () => Promise<void>
 }
 
@@ -157,22 +168,52 @@ const eventsByTypeCase = ({ store, run, baseline }: CaseContext): StoreCase => {
   }
 }
 
-/**
- * PLACE FOR A CASE BEING BUILT ELSEWHERE (issue 10): a percentile measure (e.g. the
- * median order total per status) against the store's own percentile SQL
- * (`percentile_cont` on PostgreSQL, a window over the sorted values on SQLite). When the
- * measure is in the Query AST, add its hand-written side to `Baseline` and return the
- * case here; until then there is no case.
- */
-const percentileCase = (_: CaseContext): StoreCase | null => null
+/** Percentile measures: the median and 90th percentile of the last 30 days' order totals per status. */
+const percentileCase = ({ store, run, baseline }: CaseContext): StoreCase => {
+  const query = Query.aggregate("order", {
+    where: Query.and(Query.withinLast("placedAt", 30, "day"), Query.eq("total.currency", "EUR")),
+    groupBy: [{ _tag: "Field", as: "status", field: "status" }],
+    measures: [Query.median("median", "total.amountMinor"), Query.percentile("p90", "total.amountMinor", 0.9)]
+  })
+  const hand = () => {
+    const now = Date.now()
+    return baseline.totalPercentiles(now - 30 * DAY, now)
+  }
+  return {
+    name: "median and p90 of totals by status, 30 days",
+    rapport: () => run(store.aggregate(WS, query)),
+    baseline: hand,
+    rapportAnswer: () => run(store.aggregate(WS, query)),
+    baselineAnswer: hand,
+    iterations: 2
+  }
+}
 
 /**
- * PLACE FOR A CASE BEING BUILT ELSEWHERE (issue 10): a calendar-window group by (e.g.
- * orders per week of the last quarter, in a time zone) against the hand-written
- * bucketing SQL. When the group key is in the Query AST, add its hand-written side to
- * `Baseline` and return the case here; until then there is no case.
+ * A calendar window grouped by calendar buckets: orders of last calendar quarter in Berlin,
+ * per Berlin week. The baseline takes the window's bounds from `TimeBucket.windowAt` (a
+ * hand-written program needs some calendar code for them too) and buckets in SQL.
  */
-const calendarWindowCase = (_: CaseContext): StoreCase | null => null
+const calendarWindowCase = ({ store, run, baseline }: CaseContext): StoreCase => {
+  const zone = "Europe/Berlin"
+  const query = Query.aggregate("order", {
+    where: Query.lastPeriods("placedAt", 1, "quarter", zone),
+    groupBy: [{ _tag: "Bucket", as: "week", field: "placedAt", unit: "week", timeZone: zone }],
+    measures: [{ _tag: "Count", as: "orders" }]
+  })
+  const hand = () => {
+    const window = TimeBucket.windowAt(Date.now(), { unit: "quarter", from: -1, to: -1, timeZone: zone })
+    return baseline.ordersPerWeek(zone, window.start, window.end)
+  }
+  return {
+    name: "orders per Berlin week, last calendar quarter",
+    rapport: () => run(store.aggregate(WS, query)),
+    baseline: hand,
+    rapportAnswer: () => run(store.aggregate(WS, query)),
+    baselineAnswer: hand,
+    iterations: 2
+  }
+}
 
 export const run = async (options: {
   readonly name: string
