@@ -165,6 +165,12 @@ const baseline = (url: string): Baseline => {
           from orders where workspace_id = $1 and placed_at >= $3 and placed_at < $4 group by 1 order by 1`,
         [WS, zone, start, end]
       )).rows,
+    largeOrdersPlaced: async (since, until, min) =>
+      (await q(
+        `select count(*)::int as orders, coalesce(sum((payload->>'amountMinor')::bigint), 0)::float8 as amount from events
+          where workspace_id = $1 and type = 'OrderPlaced' and occurred_at between $2 and $3 and (payload->>'amountMinor')::bigint >= $4`,
+        [WS, since, until, min]
+      )).rows,
     close: () => pool.end()
   }
 }

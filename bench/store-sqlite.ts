@@ -61,6 +61,8 @@ const baseline = (filename: string): Baseline => {
     eventsByType: db.prepare(`select type, count(*) as events from events where workspace_id = ? and occurred_at between ? and ? group by type order by type`),
     percentiles: db.prepare(`select status, percentile_cont(total_amount_minor, 0.5) as median, percentile_cont(total_amount_minor, 0.9) as p90
       from orders where workspace_id = ? and placed_at between ? and ? and total_currency = 'EUR' group by status order by status`),
+    largeOrders: db.prepare(`select count(*) as orders, coalesce(sum(json_extract(payload, '$.amountMinor')), 0) as amount from events
+      where workspace_id = ? and type = 'OrderPlaced' and occurred_at between ? and ? and json_extract(payload, '$.amountMinor') >= ?`),
     perWeek: db.prepare(`select local_week(placed_at, ?) as week, count(*) as orders from orders
       where workspace_id = ? and placed_at >= ? and placed_at < ? group by 1 order by 1`)
   })
@@ -164,6 +166,8 @@ const baseline = (filename: string): Baseline => {
     totalPercentiles: async (since, until) =>
       stmts!.percentiles.all(WS, since, until) as Array<{ status: string; median: number; p90: number }>,
     ordersPerWeek: async (zone, start, end) => stmts!.perWeek.all(zone, WS, start, end) as Array<{ week: string; orders: number }>,
+    largeOrdersPlaced: async (since, until, min) =>
+      stmts!.largeOrders.all(WS, since, until, min) as Array<{ orders: number; amount: number }>,
     close: async () => void db.close()
   }
 }

@@ -3,7 +3,9 @@
  * collections, and the domain events their history would have logged, generated
  * deterministically so every run and every engine sees the same data.
  */
-import type { Collection, DomainEvent } from "@rapport/core"
+import type { Collection } from "@rapport/core"
+import { DomainEvent } from "@rapport/core"
+import { Schema } from "effect"
 
 const STAGES = ["subscriber", "lead", "marketing_qualified", "sales_qualified", "opportunity", "customer", "evangelist", "other"]
 const FIRST = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Tim", "Barbara", "Ken", "Radia"]
@@ -121,6 +123,16 @@ export const make = (options: {
   }
   return { now: options.now, companies, contacts, orders }
 }
+
+/**
+ * The definitions of the events `events` writes whose payloads have fixed fields (the
+ * rest carry `changes`): the catalog's payload fields (`payload.amountMinor`).
+ */
+export const eventDefinitions = [
+  DomainEvent.define("OrderPlaced", Schema.Struct({ number: Schema.String, amountMinor: Schema.Int })),
+  DomainEvent.define("ContactCreated", Schema.Struct({ firstName: Schema.String })),
+  DomainEvent.define("CompanyCreated", Schema.Struct({ name: Schema.String }))
+]
 
 /**
  * The event log the dataset's history would have written, oldest first, kept for

@@ -74,6 +74,15 @@ export interface Baseline {
     start: number,
     end: number
   ) => Promise<ReadonlyArray<{ readonly week: string; readonly orders: number }>>
+  /**
+   * `OrderPlaced` events from `since` to `until` whose payload's `amountMinor` is at least
+   * `min`: how many, and the sum of those amounts (one row).
+   */
+  readonly largeOrdersPlaced: (
+    since: number,
+    until: number,
+    min: number
+  ) => Promise<ReadonlyArray<{ readonly orders: number; readonly amount: number }>>
   readonly close: () => Promise<void>
 }
 
@@ -215,6 +224,35 @@ const calendarWindowCase = ({ store, run, baseline }: CaseContext): StoreCase =>
   }
 }
 
+/**
+ * Payload fields of the event log: `OrderPlaced` events of the last 30 days with an amount
+ * of at least 50.00 in their payload, counted and summed. The baseline reads the JSON as a
+ * program would (no type guard); Rapport reads `payload.amountMinor` type-guarded.
+ */
+const payloadFieldCase = ({ store, run, baseline }: CaseContext): StoreCase => {
+  const min = 5_000
+  const query = Query.aggregate(EventCollection.name, {
+    where: Query.and(
+      Query.eq("type", "OrderPlaced"),
+      Query.withinLast("occurredAt", 30, "day"),
+      Query.gte("payload.amountMinor", min)
+    ),
+    measures: [{ _tag: "Count", as: "orders" }, { _tag: "Sum", as: "amount", field: "payload.amountMinor" }]
+  })
+  const hand = () => {
+    const now = Date.now()
+    return baseline.largeOrdersPlaced(now - 30 * DAY, now, min)
+  }
+  return {
+    name: "large orders placed (payload amount), 30 days",
+    rapport: () => run(store.aggregate(WS, query)),
+    baseline: hand,
+    rapportAnswer: () => run(store.aggregate(WS, query)),
+    baselineAnswer: hand,
+    iterations: 2
+  }
+}
+
 export const run = async (options: {
   readonly name: string
   readonly store: Layer.Layer<Store.Store, unknown, Catalog.Catalog>
@@ -234,7 +272,7 @@ export const run = async (options: {
   // 90 days of events (about 350k): a year's would be four times the load for the same comparison.
   const events = Dataset.events(data, { retentionDays: 90 })
   const runtime = ManagedRuntime.make(
-    options.store.pipe(Layer.provide(Catalog.layer({ collections: Crm.collections })))
+    options.store.pipe(Layer.provide(Catalog.layer({ collections: Crm.collections, events: Dataset.eventDefinitions })))
   )
   const store = await runtime.runPromise(Store.Store)
   const run = <A, E>(effect: Effect.Effect<A, E>) => runtime.runPromise(effect)
@@ -273,7 +311,7 @@ export const run = async (options: {
     measures: [{ _tag: "Count", as: "contacts" }]
   })
   const context: CaseContext = { store, run, baseline: options.baseline, data }
-  const cases = [companyPathCase, countDistinctCase, eventsByTypeCase, percentileCase, calendarWindowCase]
+  const cases = [companyPathCase, countDistinctCase, eventsByTypeCase, percentileCase, calendarWindowCase, payloadFieldCase]
     .map((make) => make(context))
     .filter((c): c is StoreCase => c !== null)
 

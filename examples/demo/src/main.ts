@@ -8,7 +8,7 @@
  */
 import { Crm, Workspace } from "@rapport/core"
 import { MemoryStore } from "@rapport/memory"
-import { Collections, Deals, Tickets } from "@rapport/pipelines"
+import { Collections, Deals, PipelinesEvents, Tickets } from "@rapport/pipelines"
 import { SqliteStore } from "@rapport/sqlite"
 import { Clock, Effect, Layer } from "effect"
 import { mkdirSync, rmSync } from "node:fs"
@@ -30,13 +30,14 @@ const filename = join(dataDir, "teahouse.db")
 const shownPath = relative(process.env.INIT_CWD ?? process.cwd(), filename)
 
 // Core's services and the pipelines' deals and tickets on one store, whose catalog
-// declares the pipelines' collections next to core's.
+// declares the pipelines' collections and events next to core's.
 const Live = Layer.mergeAll(
   Deals.layer([Teahouse.wholesale]),
   Tickets.layer({ policies: Teahouse.slaPolicies, calendar: Teahouse.supportHours })
 ).pipe(Layer.provideMerge(Crm.layer({
   store: inMemory ? MemoryStore.layer : SqliteStore.layer({ filename }),
-  collections: Collections.all
+  collections: Collections.all,
+  events: PipelinesEvents.all.definitions
 })))
 
 const program = Effect.gen(function*() {

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Catalog, Collection, CustomField, Field, Model } from "@rapport/core"
+import { Catalog, Collection, CustomField, DomainEvent, Field, Model, Timestamp } from "@rapport/core"
 import type { Layer } from "effect"
 import { Schema } from "effect"
 
@@ -175,12 +175,37 @@ export const customFields = CustomField.declare({
 })
 
 /**
+ * The suite's event definitions: their payload fields are the event collection's
+ * (`payload.to`, `payload.amountMinor`, `payload.nested.level`). `code` is text in one
+ * and an integer in the other, so it is no field; `amountMinor` is an integer in both.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const events = [
+  DomainEvent.define(
+    "DealStageChanged",
+    Schema.Struct({
+      from: Schema.NullOr(Schema.String),
+      to: Schema.String,
+      amountMinor: Schema.Int,
+      at: Timestamp.Timestamp,
+      won: Schema.Boolean,
+      score: Schema.Number,
+      code: Schema.String,
+      nested: Schema.Struct({ level: Schema.Int, label: Schema.String })
+    })
+  ),
+  DomainEvent.define("AccountUpdated", Schema.Struct({ amountMinor: Schema.Int, code: Schema.Int }))
+] as const
+
+/**
  * The options the suite builds its catalog from.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const options = { collections: [accounts, deals, links], customFields } as const
+export const options = { collections: [accounts, deals, links], customFields, events } as const
 
 /**
  * The suite's catalog.

@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Layer } from "effect"
+import { Context, Layer, type Schema } from "effect"
 import * as Collection from "./Collection.js"
+import * as CrmEvents from "./CrmEvents.js"
 import * as CustomField from "./CustomField.js"
 import type * as Field from "./Field.js"
 import * as EventCollection from "./EventCollection.js"
@@ -41,10 +42,12 @@ const NO_FIELDS: CustomField.Fields = Object.freeze({})
  *
  * @example
  * ```ts
- * import { Catalog, Crm, CustomField } from "@rapport/core"
+ * import { Catalog, Crm, CrmEvents, CustomField } from "@rapport/core"
  * const catalog = Catalog.make({
  *   collections: Crm.collections,
- *   customFields: CustomField.declare({ contact: { plan: CustomField.select(["free", "pro"]) } })
+ *   customFields: CustomField.declare({ contact: { plan: CustomField.select(["free", "pro"]) } }),
+ *   // The payload fields of the event log's collection (`payload.record.lifecycleStage`).
+ *   events: CrmEvents.all.definitions
  * })
  * ```
  *
@@ -61,6 +64,13 @@ export const make = (options: {
    * build them at startup, idempotently; an `eq` or `in` on the path then uses them.
    */
   readonly indexes?: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>>
+  /**
+   * The event definitions whose payload fields the event log's collection offers
+   * (`EventCollection.payloadFields`): `payload.to`, `payload.record.lifecycleStage`.
+   * Defaults to core's `CrmEvents.all`; add the definitions of the other packages you use
+   * (`PipelinesEvents.all.definitions`) and your own.
+   */
+  readonly events?: Iterable<{ readonly payload: Schema.Schema.Any }>
 }): Service => {
   const collections = new Map<string, Collection.Spec>()
   for (const { spec: declared } of options.collections) {
@@ -71,6 +81,7 @@ export const make = (options: {
     }
     collections.set(spec.name, spec)
   }
+  const events = EventCollection.specFor(EventCollection.payloadFields(options.events ?? CrmEvents.all.definitions))
   const declare = options.customFields
   const declarationOf = (workspaceId: string): CustomField.Declaration =>
     declare === undefined ? {} : typeof declare === "function" ? declare(workspaceId) : declare
@@ -84,7 +95,7 @@ export const make = (options: {
     spec: (workspaceId, collection) => {
       const base = collections.get(collection)
       // The event log is queryable in every workspace, but not a collection rows are written to.
-      if (base === undefined) return collection === EventCollection.name ? EventCollection.spec : undefined
+      if (base === undefined) return collection === EventCollection.name ? events : undefined
       const fields = customFields(workspaceId, collection)
       if (fields === NO_FIELDS) return base
       const cached = cache.get(fields)

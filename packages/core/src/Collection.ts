@@ -152,8 +152,9 @@ export const withCustom = (spec: Spec, custom: Readonly<Record<string, Field.Spe
 
 /**
  * The spec of a field path: a top-level field, a `money` part (`total.amountMinor`,
- * `total.currency`), a custom field (`custom.plan`) or a custom money part
- * (`custom.mrr.amountMinor`). `undefined` when unknown.
+ * `total.currency`), a custom field (`custom.plan`), a custom money part
+ * (`custom.mrr.amountMinor`) or a declared property of a JSON document (`payload.to`,
+ * always nullable). `undefined` when unknown.
  *
  * @since 0.1.0
  * @category combinators
@@ -167,6 +168,12 @@ export const fieldAt = (spec: Spec, path: string): Field.Spec | undefined => {
   const rest = path.slice(dot + 1)
   const parent = Object.hasOwn(spec.fields, head) ? spec.fields[head] : undefined
   if (parent === undefined) return undefined
+  if (parent.kind === "json") {
+    const property = parent.properties !== undefined && Object.hasOwn(parent.properties, rest)
+      ? parent.properties[rest]
+      : undefined
+    return property === undefined ? undefined : { ...property, nullable: true }
+  }
   if (parent.kind === "money") {
     if (rest === "amountMinor") return { kind: "integer", nullable: parent.nullable }
     if (rest === "currency") return { kind: "string", nullable: parent.nullable }
@@ -187,6 +194,73 @@ export const fieldAt = (spec: Spec, path: string): Field.Spec | undefined => {
     return undefined
   }
   return undefined
+}
+
+/**
+ * A path into a declared property of a JSON document field (`payload.record.stage`): the
+ * field, the property's segments and its spec (nullable). `undefined` for other paths.
+ * Engines read such a path type-guarded: a value of another type than `spec.kind` reads null.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const propertyAt = (
+  spec: Spec,
+  path: string
+): { readonly field: string; readonly segments: ReadonlyArray<string>; readonly spec: Field.Spec } | undefined => {
+  const dot = path.indexOf(".")
+  if (dot < 0) return undefined
+  const field = path.slice(0, dot)
+  const parent = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined
+  if (parent?.kind !== "json" || parent.properties === undefined) return undefined
+  const property = fieldAt(spec, path)
+  return property === undefined ? undefined : { field, segments: path.slice(dot + 1).split("."), spec: property }
+}
+
+/**
+ * Whether a stored value has the JSON type a field kind reads: what makes a property of
+ * a document read as itself rather than null.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const fitsKind = (kind: Field.Kind, value: Json): boolean => {
+  switch (kind) {
+    case "string":
+    case "date":
+      return typeof value === "string"
+    case "number":
+      return typeof value === "number"
+    case "integer":
+    case "timestamp":
+      // What `Schema.Int` accepts: a fraction or an integer beyond 2^53 is not one.
+      return Number.isSafeInteger(value)
+    case "boolean":
+      return typeof value === "boolean"
+    default:
+      return false
+  }
+}
+
+/**
+ * A reader for a path of a spec's rows: `valueAt`, except that a property of a JSON
+ * document (`propertyAt`) reads null where the document holds another type there.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const readerAt = (spec: Spec, path: string): (row: Row) => Json => {
+  const property = propertyAt(spec, path)
+  if (property === undefined) return (row) => valueAt(row, path)
+  const { field, segments, spec: { kind } } = property
+  return (row) => {
+    let value: Json | undefined = row[field]
+    for (const segment of segments) {
+      if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) return null
+      value = Object.hasOwn(value, segment) ? (value as { readonly [key: string]: Json })[segment] : undefined
+    }
+    return value !== undefined && value !== null && fitsKind(kind, value) ? value : null
+  }
 }
 
 /**

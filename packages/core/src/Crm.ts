@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Layer } from "effect"
+import { Layer, type Schema } from "effect"
 import * as Activities from "./Activities.js"
 import * as Activity from "./Activity.js"
 import * as Association from "./Association.js"
@@ -15,6 +15,7 @@ import * as Contact from "./Contact.js"
 import * as Contacts from "./Contacts.js"
 import * as Conversation from "./Conversation.js"
 import * as Conversations from "./Conversations.js"
+import * as CrmEvents from "./CrmEvents.js"
 import * as Customer360 from "./Customer360.js"
 import type * as CustomField from "./CustomField.js"
 import * as IdGenerator from "./IdGenerator.js"
@@ -101,10 +102,16 @@ export const layer = <E, R>(options: {
   readonly customFields?: CustomField.Declaration | ((workspaceId: string) => CustomField.Declaration)
   /** Indexes on custom fields, by collection (see `Catalog.make`). */
   readonly indexes?: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>>
+  /**
+   * Event definitions besides core's (`PipelinesEvents.all.definitions`, your own): their
+   * payload fields become fields of the event log's collection (see `Catalog.make`).
+   */
+  readonly events?: ReadonlyArray<{ readonly payload: Schema.Schema.Any }>
   readonly ids?: Layer.Layer<IdGenerator.IdGenerator>
 }) => {
   const catalog = Catalog.layer({
     collections: [...collections, ...(options.collections ?? [])],
+    events: [...CrmEvents.all.definitions, ...(options.events ?? [])],
     ...(options.customFields === undefined ? {} : { customFields: options.customFields }),
     ...(options.indexes === undefined ? {} : { indexes: options.indexes })
   })

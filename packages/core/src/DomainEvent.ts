@@ -312,7 +312,9 @@ export const changesPayload = <const F extends Schema.Struct.Fields = {}>(fields
  * @category schemas
  */
 export const recordPayload = <A, I, R>(model: Schema.Schema<A, I, R>) => {
-  const stored = Schema.encodedSchema(model)
+  // The encoded side with its refinements and brands: what was stored, and what kinds its
+  // fields are (`EventCollection.payloadFields` reads timestamps and integers from them).
+  const stored = Schema.encodedBoundSchema(model)
   // Named after the model, so that a decoding error reads "stored @rapport/core/Contact", not the whole struct.
   const name = SchemaAST.getIdentifierAnnotation(SchemaAST.typeAST(model.ast))
   return Schema.Struct({ record: Option.isSome(name) ? stored.annotations({ identifier: `stored ${name.value}` }) : stored })

@@ -17,18 +17,28 @@
  * | `occurredAt` | timestamp | when (also `createdAt` and `updatedAt`) |
  * | `actorKind`, `actorId` | string | who (`user`, `api`, `workflow`, `system`; the id or null) |
  * | `subjects` | strings | every record it names (`has("subjects", "deal:deal_1")`) |
+ * | `payload` | json | the payload as appended; its declared properties are fields (below) |
+ *
+ * **Payload fields.** `payload.<path>` is a field for every scalar the catalog's event
+ * definitions hold at a fixed path (`Catalog.make({ events })`, core's `CrmEvents` by
+ * default): `payload.to` and `payload.timeInStageMs` of `DealStageChanged`,
+ * `payload.record.lifecycleStage` of `ContactCreated`. Each is nullable (other types do
+ * not have it) and takes the kind its schemas give (`Timestamp` fields are timestamps,
+ * so they bucket by day). Payloads are not checked against the definitions when
+ * appended, so every store reads a property type-guarded: where an event holds another
+ * JSON type than the declared kind, the field reads null, in filters, sorts, groups and
+ * measures alike. A path two definitions give different kinds is not a field.
  *
  * Queries read committed events only, as `readEvents` does (inside a transaction, its own
  * appended events are not there yet). The collection is read-only: events are written by
- * `Store.append`, and a write naming it fails with `StoreError`. Payload fields are not
- * columns of the collection yet; filter on `type` and `recordId` and decode the payloads
- * of the rows you get with the event's definition.
+ * `Store.append`, and a write naming it fails with `StoreError`.
  *
  * @since 0.1.0
  */
 import type { Row, Spec } from "./Collection.js"
 import type { StoredEvent } from "./DomainEvent.js"
 import type * as Field from "./Field.js"
+import * as PayloadProperties from "./internal/payloadProperties.js"
 
 /**
  * The collection's name in queries.
@@ -43,8 +53,9 @@ const integer: Field.Spec = { kind: "integer", nullable: false }
 const timestamp: Field.Spec = { kind: "timestamp", nullable: false }
 
 /**
- * The collection's spec, for planners and engines. The catalog hands it out for `name`
- * (`Catalog.Service.spec`) without listing it among the collections an application stores.
+ * The collection's spec without payload fields: its layout (what the SQL stores read
+ * through their view). The catalog hands out `specFor` its events for `name`
+ * (`Catalog.Service.spec`), without listing it among the collections an application stores.
  *
  * @since 0.1.0
  * @category constants
@@ -63,12 +74,46 @@ export const spec: Spec = {
     occurredAt: timestamp,
     actorKind: text,
     actorId: { kind: "string", nullable: true },
-    subjects: { kind: "strings", nullable: false }
+    subjects: { kind: "strings", nullable: false },
+    payload: { kind: "json", nullable: true }
   },
   indexes: [["type", "position"], ["recordId"]],
   unique: [],
   custom: {}
 }
+
+/**
+ * The payload fields a set of event definitions declares: every scalar at a fixed path
+ * of their payload schemas, by path below `payload`, with the kind they agree on (see
+ * the module doc).
+ *
+ * @example
+ * ```ts
+ * import { DomainEvent, EventCollection } from "@rapport/core"
+ * import { Schema } from "effect"
+ *
+ * const InvoicePaid = DomainEvent.define("InvoicePaid", Schema.Struct({ number: Schema.String, totalMinor: Schema.Int }))
+ * console.log(EventCollection.payloadFields([InvoicePaid]))
+ * // { number: { kind: "string", nullable: true }, totalMinor: { kind: "integer", nullable: true } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const payloadFields = (
+  definitions: Iterable<{ readonly payload: PayloadProperties.PayloadSource["payload"] }>
+): Record<string, Field.Spec> => PayloadProperties.derive(definitions)
+
+/**
+ * The collection's spec with payload fields (`payloadFields`): what a catalog hands out.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const specFor = (properties: Readonly<Record<string, Field.Spec>>): Spec => ({
+  ...spec,
+  fields: { ...spec.fields, payload: { kind: "json", nullable: true, properties } }
+})
 
 /** Digits of the largest safe integer: zero-padded to this, ids sort like positions. */
 const ID_DIGITS = 16
@@ -99,5 +144,6 @@ export const row = (event: StoredEvent): Row => ({
   occurredAt: event.occurredAt,
   actorKind: event.actor.kind,
   actorId: event.actor.id,
-  subjects: [...event.subjects]
+  subjects: [...event.subjects],
+  payload: event.payload
 })

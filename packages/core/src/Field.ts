@@ -23,7 +23,8 @@ import { Timestamp } from "./Timestamp.js"
  *   (`Field.money()` cannot be negative, `Field.signedMoney()` can).
  * - `strings`: a list of text values (tags, emails); queried with `has`/`hasAny`.
  * - `json`: a document, stored but not queryable; a list of objects whose element fields
- *   are declared (`Field.objects`) is queried with `any`.
+ *   are declared (`Field.objects`) is queried with `any`; an object whose properties are
+ *   declared (the event log's `payload`) is queried by path (`payload.to`).
  * - `custom`: the workspace's custom field values; `custom.<name>` paths are queryable
  *   with the kind their declaration gives.
  *
@@ -63,6 +64,13 @@ export interface Spec {
    * `any` conditions query (`Query.any("lineItems", Query.eq("sku", "TEA-1"))`).
    */
   readonly elements?: Readonly<Record<string, Spec>> | undefined
+  /**
+   * For a `json` object: its queryable properties by dotted path below the field
+   * (`to`, `record.total.amountMinor`), each a scalar kind. A path reads null where the
+   * document has no such property or holds a value of another type there (documents are
+   * not checked against the declaration), on every engine.
+   */
+  readonly properties?: Readonly<Record<string, Spec>> | undefined
 }
 
 /**
@@ -344,7 +352,8 @@ export const specs = (fields: Record<string, Spec>): Record<string, Spec> => {
       nullable: field.nullable,
       ...(field.ref === undefined ? {} : { ref: field.ref }),
       ...(field.refNamedBy === undefined ? {} : { refNamedBy: field.refNamedBy }),
-      ...(field.elements === undefined ? {} : { elements: field.elements })
+      ...(field.elements === undefined ? {} : { elements: field.elements }),
+      ...(field.properties === undefined ? {} : { properties: field.properties })
     }
   }
   return out

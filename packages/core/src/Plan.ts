@@ -806,7 +806,7 @@ export const cursorAfter = (
   const payload: CursorPayload = {
     k: plan.orderBy.map((o) => `${o.field}:${o.direction}`),
     v: plan.orderBy.map((o) => {
-      const value = pathValues?.has(o.field) ? pathValues.get(o.field)! : Collection.valueAt(row, o.field)
+      const value = pathValues?.has(o.field) ? pathValues.get(o.field)! : Collection.readerAt(plan.spec, o.field)(row)
       return typeof value === "object" ? null : value
     })
   }

@@ -22,7 +22,7 @@ import { Context, Effect, Either, Exit, FiberRef, Layer, Option } from "effect"
 import { aggregate as runAggregate, countFromIndex } from "./internal/aggregate.js"
 import { candidates } from "./internal/candidates.js"
 import { Database } from "./internal/database.js"
-import { compile } from "./internal/evaluate.js"
+import { compile, reachOf } from "./internal/evaluate.js"
 import type { Reach, Resolve } from "./internal/evaluate.js"
 import type { PendingEvent } from "./internal/events.js"
 import { freezeJson } from "./internal/json.js"
@@ -192,7 +192,7 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
 
     find: ({ workspaceId }, plan) =>
       readIn(workspaceId, (view) => {
-        const reach: Reach = { resolve: view, paths: plan.paths, collection: plan.spec.name }
+        const reach = reachOf(plan, view)
         return Either.right<ReadonlyArray<Row>>(
           sortRows(matching(view(plan.spec.name), plan.where, view, reach), plan.orderBy, plan.fetch, reach)
         )
@@ -204,7 +204,7 @@ export const make: Effect.Effect<Store.Service, never, Catalog.Catalog> = Effect
         if (counted !== undefined) return Either.right<ReadonlyArray<Query.AggregateRow>>(counted)
         // The predicate runs inside the grouping pass: no array of the matching rows.
         const pick = candidates(view(plan.spec.name), plan.where)
-        const reach: Reach = { resolve: view, paths: plan.paths, collection: plan.spec.name }
+        const reach = reachOf(plan, view)
         const predicate = plan.where === null ? undefined : compile(plan.where, view, pick.size, reach)
         return Either.right<ReadonlyArray<Query.AggregateRow>>(runAggregate(plan, pick.rows, predicate, view))
       }),

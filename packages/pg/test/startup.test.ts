@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { TestCatalog } from "@rapport/conformance"
-import { Store } from "@rapport/core"
+import { EventCollection, Query, Store } from "@rapport/core"
+import { Dialect } from "@rapport/sql"
 import { PgHarness } from "@rapport/testkit"
 import { Effect, Either, Layer } from "effect"
 import pg from "pg"
@@ -107,5 +108,31 @@ describe("a start on a current PostgreSQL schema", () => {
         yield* Effect.promise(() => writer.query(`BEGIN; LOCK TABLE account IN ROW EXCLUSIVE MODE`))
         expect(yield* startWhileHeld(url)).toBe(0)
         yield* Effect.promise(() => writer.query(`ROLLBACK`))
+      }))), 120_000)
+})
+
+describe("a start on a PostgreSQL schema from before migration 3", () => {
+  it.live("gives the event rows view its payload column", () =>
+    onFreshDatabase("startup_payload_view", (url) =>
+      Effect.scoped(Effect.gen(function*() {
+        yield* startOnce(url)
+        const client = yield* session(url)
+        // Back to what migration 2 left: its view, without `payload`, and no record of migration 3.
+        yield* Effect.promise(async () => {
+          await client.query(`DROP VIEW "${EventCollection.name}"`)
+          for (const statement of Dialect.postgres().eventLog.feedSchema) await client.query(statement)
+          await client.query(`DELETE FROM rapport_migrations WHERE package = '@rapport/sql' AND id = 3`)
+          await client.query(
+            `INSERT INTO rapport_events (workspace_id, position, type, collection, record_id, version, occurred_at, actor, subjects, payload) ` +
+              `VALUES ('ws', nextval('rapport_event_position'), 'DealStageChanged', 'deal', 'd1', 1, 0, '{"kind":"system","id":null}', '["deal:d1"]', '{"to":"won"}')`
+          )
+        })
+        const rows = yield* Effect.scoped(Effect.flatMap(
+          Layer.build(Layer.provideMerge(PgStore.layer({ url, maxConnections: 2 }), TestCatalog.layer)),
+          (ctx) =>
+            Effect.flatMap(Store.Store, (store) => store.find("ws", Query.find(EventCollection.name, { where: Query.eq("payload.to", "won") })))
+              .pipe(Effect.provide(ctx))
+        ))
+        expect(rows.rows.map((r) => [r.recordId, r.payload])).toEqual([["d1", { to: "won" }]])
       }))), 120_000)
 })

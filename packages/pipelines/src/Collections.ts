@@ -1,13 +1,19 @@
 /**
- * The collections `@rapport/pipelines` stores: add them to the catalog next to core's.
+ * The collections `@rapport/pipelines` stores: add them to the catalog next to core's,
+ * and its events (`PipelinesEvents.all.definitions`), whose payload fields (`payload.to`,
+ * `payload.timeInStageMs`) the event log's collection then offers.
  *
  * @example
  * ```ts
  * import { Crm } from "@rapport/core"
  * import { MemoryStore } from "@rapport/memory"
- * import { Collections } from "@rapport/pipelines"
+ * import { Collections, PipelinesEvents } from "@rapport/pipelines"
  *
- * const CrmLive = Crm.layer({ store: MemoryStore.layer, collections: Collections.all })
+ * const CrmLive = Crm.layer({
+ *   store: MemoryStore.layer,
+ *   collections: Collections.all,
+ *   events: PipelinesEvents.all.definitions
+ * })
  * ```
  *
  * @since 0.1.0

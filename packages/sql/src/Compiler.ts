@@ -114,6 +114,19 @@ class Builder {
     if (parent?.kind === "money" && (rest === "amountMinor" || rest === "currency")) {
       return { sql: `${alias}.${q(moneyColumn(head, rest))}`, kind: rest === "amountMinor" ? "int" : "text" }
     }
+    const property = parent?.kind === "json" ? Collection.propertyAt(spec, path) : undefined
+    if (property !== undefined) {
+      // A declared property of a JSON document (an event's `payload.to`): type-guarded, so
+      // a document holding another type there reads NULL instead of failing a cast.
+      if (!property.segments.every((s) => IDENTIFIER.test(s))) throw new CompileError(`property path "${rest}" is not identifiers`)
+      const kind = valueKind(property.spec.kind)
+      const doc = `${alias}.${q(head)}`
+      const literal = (text: string) => `'${text}'`
+      const sql = kind === "int"
+        ? this.dialect.jsonInteger(doc, property.segments, literal)
+        : this.dialect.jsonPath(doc, property.segments, kind, literal)
+      return { sql, kind }
+    }
     if (parent?.kind === "custom") {
       const f = Object.hasOwn(spec.custom, rest) ? spec.custom[rest] : undefined
       const part = f === undefined ? Collection.fieldAt(spec, path) : undefined

@@ -63,6 +63,11 @@ export interface EventLog {
    */
   readonly feedSchema: ReadonlyArray<string>
   /**
+   * Migration 3: the view of migration 2 again, with the `payload` column (whose declared
+   * properties are the collection's payload fields).
+   */
+  readonly payloadView: ReadonlyArray<string>
+  /**
    * A statement (no parameters) run in an appending transaction before it draws
    * positions, holding a lock until commit, so that positions are handed out in commit
    * order store-wide (PostgreSQL's advisory lock); `null` where writers are serialized
@@ -118,6 +123,12 @@ export interface Dialect {
    * the path text (the segments are checked identifiers).
    */
   readonly jsonPath: (doc: string, path: ReadonlyArray<string>, kind: ValueKind, literal: (text: string) => string) => string
+  /**
+   * An integer read from a JSON document at `path`, type-guarded as `jsonPath` is, and
+   * also NULL unless it is a whole number within ±(2^53 − 1) (what `Schema.Int` accepts,
+   * and what the memory store reads there): the integer properties of a document.
+   */
+  readonly jsonInteger: (doc: string, path: ReadonlyArray<string>, literal: (text: string) => string) => string
   /**
    * The elements of a JSON list column as a `FROM` item named `alias` (none when the
    * column holds no list), the expression of one element's document, and the condition

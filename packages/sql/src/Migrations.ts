@@ -79,7 +79,11 @@ export const sql: PackageMigrations = {
     id: 2,
     name: "event feed indexes, event rows view",
     statements: (d) => d.eventLog.feedSchema
-}]
+  }, {
+    id: 3,
+    name: "event rows view with payload",
+    statements: (d) => d.eventLog.payloadView
+  }]
 }
 
 const storeError = (detail: string, cause?: unknown) =>

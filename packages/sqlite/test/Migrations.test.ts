@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { TestCatalog } from "@rapport/conformance"
-import { Catalog, Plan, Query, Store } from "@rapport/core"
+import { Catalog, EventCollection, Plan, Query, Store } from "@rapport/core"
 import { Compiler, Dialect, Layout, Migrations } from "@rapport/sql"
 import Sqlite from "better-sqlite3"
 import { Effect, Either, Exit, Layer } from "effect"
@@ -27,6 +27,28 @@ describe("Migrations", () => {
         expect(error?._tag).toBe("StoreError")
         expect(error?.message).toContain("newer than this code knows")
       }
+    }))
+
+  it.effect("a database from before migration 3 gets the event rows' payload column on the next start", () =>
+    Effect.gen(function*() {
+      const file = tempFile()
+      yield* Effect.scoped(Layer.build(storeOn(file)))
+      // Back to what migration 2 left: its view, without `payload`, and no record of migration 3.
+      const db = new Sqlite(file)
+      db.exec(`DROP VIEW "${EventCollection.name}"`)
+      for (const statement of Dialect.sqlite.eventLog.feedSchema) db.exec(statement)
+      db.prepare("DELETE FROM rapport_migrations WHERE package = '@rapport/sql' AND id = 3").run()
+      db.prepare(
+        "INSERT INTO rapport_events (workspace_id, type, collection, record_id, version, occurred_at, actor, subjects, payload) " +
+          `VALUES ('ws', 'DealStageChanged', 'deal', 'd1', 1, 0, '{"kind":"system","id":null}', '["deal:d1"]', '{"to":"won"}')`
+      ).run()
+      db.close()
+      const rows = yield* Effect.scoped(Effect.flatMap(Layer.build(storeOn(file)), (ctx) =>
+        Effect.provide(
+          Effect.flatMap(Store.Store, (store) => store.find("ws", Query.find(EventCollection.name, { where: Query.eq("payload.to", "won") }))),
+          ctx
+        )))
+      expect(rows.rows.map((r) => [r.recordId, r.payload])).toEqual([["d1", { to: "won" }]])
     }))
 
   it.effect("a lower id merged after a higher one ran is still applied; reruns are idempotent", () =>

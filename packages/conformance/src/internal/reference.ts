@@ -71,6 +71,8 @@ const withScope = <A>(catalog: Catalog.Service, workspaceId: string, data: Datas
 const readAt = (row: Collection.Row, path: string): Value => {
   const collection = scope?.collectionOf.get(row)
   const spec = collection === undefined ? undefined : scope!.catalog.spec(scope!.workspaceId, collection)
+  const property = spec === undefined ? undefined : Collection.propertyAt(spec, path)
+  if (property !== undefined) return readProperty(row[property.field] ?? null, property.segments, property.spec.kind)
   if (spec === undefined || Collection.fieldAt(spec, path) !== undefined) return read(row, path)
   const dot = path.indexOf(".")
   if (dot < 0) return read(row, path)
@@ -85,6 +87,28 @@ const readAt = (row: Collection.Row, path: string): Value => {
   const id = read(row, head)
   const target = typeof id === "string" ? (scope!.data[ref] ?? []).find((r) => r.id === id) : undefined
   return target === undefined ? null : readAt(target, path.slice(head.length + 1))
+}
+
+/**
+ * A declared property of a JSON document (an event's `payload.to`), read by this
+ * evaluator's own walk: a value of another JSON type than the declared kind reads null,
+ * and an integer (or timestamp) must be a safe integer, as `Schema.Int` says.
+ */
+const readProperty = (doc: Value, segments: ReadonlyArray<string>, kind: string): Value => {
+  let value: Value | undefined = doc
+  for (const segment of segments) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return null
+    value = Object.hasOwn(value, segment) ? (value as Readonly<Record<string, Value>>)[segment] : undefined
+  }
+  if (value === undefined || value === null) return null
+  const ok = kind === "string" || kind === "date"
+    ? typeof value === "string"
+    : kind === "boolean"
+    ? typeof value === "boolean"
+    : kind === "number"
+    ? typeof value === "number"
+    : (kind === "integer" || kind === "timestamp") && typeof value === "number" && Number.isSafeInteger(value)
+  return ok ? value : null
 }
 
 /** Code points of a string, as numbers. */

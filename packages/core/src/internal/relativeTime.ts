@@ -45,14 +45,37 @@ const checkAmount = (amount: number, unit: DurationUnit, at: string, refuse: Ref
   return span
 }
 
-const noZoneOnTimestamps = (timeZone: string | undefined, field: string, at: string, refuse: Refuse) => {
-  if (timeZone !== undefined) {
+/**
+ * How far a `within` or `olderThan` reaches: on a date, whole days from today in the
+ * window's zone; on a timestamp, a span of milliseconds from now (a fixed length in every
+ * zone, so a zone there is refused rather than ignored).
+ */
+type Reach =
+  | { readonly on: "date"; readonly today: string; readonly days: number }
+  | { readonly on: "timestamp"; readonly span: number }
+
+const reachOf = (
+  expr: Extract<Expr, { _tag: "Within" | "OlderThan" }>,
+  kind: Field.Kind,
+  now: number,
+  at: string,
+  refuse: Refuse
+): Reach => {
+  const span = checkAmount(expr.amount, expr.unit, at, refuse)
+  if (kind === "date") {
+    const days = expr.amount * dateDays(expr.unit, at, refuse)
+    return { on: "date", today: TimeBucket.dateAt(now, zoneOf(expr.timeZone, at, refuse)), days }
+  }
+  const name = expr._tag === "Within" ? "within" : "olderThan"
+  if (kind !== "timestamp") refuse(at, `${name} applies to timestamp and date fields, "${expr.field}" is ${kind}`)
+  if (expr.timeZone !== undefined) {
     refuse(
       `${at}.timeZone`,
-      `"${field}" is a timestamp: a window of ${"minutes, hours, days or weeks"} is a fixed length in any zone; ` +
+      `"${expr.field}" is a timestamp: a window of minutes, hours, days or weeks is a fixed length in any zone; ` +
         "drop timeZone, or use a calendar window (calendar, thisPeriod, lastPeriods) for local days"
     )
   }
+  return { on: "timestamp", span }
 }
 
 /** `within`: an inclusive window from now back (or ahead); on a date, from today in the zone. */
@@ -63,19 +86,15 @@ export const within = (
   at: string,
   refuse: Refuse
 ): Expr => {
-  const span = checkAmount(expr.amount, expr.unit, at, refuse)
-  if (kind === "date") {
-    const days = expr.amount * dateDays(expr.unit, at, refuse)
-    const today = TimeBucket.dateAt(now, zoneOf(expr.timeZone, at, refuse))
-    return expr.direction === "past"
-      ? { _tag: "Between", field: expr.field, low: addDays(today, -days, at, refuse), high: today }
-      : { _tag: "Between", field: expr.field, low: today, high: addDays(today, days, at, refuse) }
-  }
-  if (kind !== "timestamp") refuse(at, `within applies to timestamp and date fields, "${expr.field}" is ${kind}`)
-  noZoneOnTimestamps(expr.timeZone, expr.field, at, refuse)
-  return expr.direction === "past"
-    ? { _tag: "Between", field: expr.field, low: now - span, high: now }
-    : { _tag: "Between", field: expr.field, low: now, high: now + span }
+  const reach = reachOf(expr, kind, now, at, refuse)
+  const [low, high] = reach.on === "date"
+    ? expr.direction === "past"
+      ? [addDays(reach.today, -reach.days, at, refuse), reach.today]
+      : [reach.today, addDays(reach.today, reach.days, at, refuse)]
+    : expr.direction === "past"
+    ? [now - reach.span, now]
+    : [now, now + reach.span]
+  return { _tag: "Between", field: expr.field, low, high }
 }
 
 /** `olderThan`: strictly before now (or today) minus the amount. */
@@ -86,15 +105,9 @@ export const olderThan = (
   at: string,
   refuse: Refuse
 ): Expr => {
-  const span = checkAmount(expr.amount, expr.unit, at, refuse)
-  if (kind === "date") {
-    const days = expr.amount * dateDays(expr.unit, at, refuse)
-    const today = TimeBucket.dateAt(now, zoneOf(expr.timeZone, at, refuse))
-    return { _tag: "Compare", field: expr.field, op: "lt", value: addDays(today, -days, at, refuse) }
-  }
-  if (kind !== "timestamp") refuse(at, `olderThan applies to timestamp and date fields, "${expr.field}" is ${kind}`)
-  noZoneOnTimestamps(expr.timeZone, expr.field, at, refuse)
-  return { _tag: "Compare", field: expr.field, op: "lt", value: now - span }
+  const reach = reachOf(expr, kind, now, at, refuse)
+  const value = reach.on === "date" ? addDays(reach.today, -reach.days, at, refuse) : now - reach.span
+  return { _tag: "Compare", field: expr.field, op: "lt", value }
 }
 
 /**

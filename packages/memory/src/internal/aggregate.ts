@@ -14,7 +14,7 @@
 import type { Query } from "@rapport/core"
 import { Collection, Plan, TimeBucket } from "@rapport/core"
 import type { Predicate, Reach, Resolve } from "./evaluate.js"
-import { compile, numericTerm, reader } from "./evaluate.js"
+import { compile, holds, numericTerm, reachOf, reader } from "./evaluate.js"
 import type { View } from "./view.js"
 
 type Row = Collection.Row
@@ -226,7 +226,7 @@ export const aggregate = (
   predicate?: (row: Row) => boolean,
   resolve?: Resolve
 ): Array<Query.AggregateRow> => {
-  const reach: Reach | undefined = resolve === undefined ? undefined : { resolve, paths: plan.paths, collection: plan.spec.name }
+  const reach = reachOf(plan, resolve ?? noViews)
   const keyReaders = plan.groupBy.map((key) => groupKeyReader(key, reach))
   // Counts are kept by the group itself: no accumulator to call per row.
   const makers = plan.measures.map((m) => {
@@ -310,7 +310,7 @@ const answer = (
     plan.groupBy.forEach((g, i) => (row[g.as] = group.keys[i] ?? null))
     let next = 0
     plan.measures.forEach((m, i) => (row[m.as] = makers[i] === null ? group.count : group.measures[next++]!.result()))
-    if (plan.having === null || holds(plan.having, row)) out.push(row)
+    if (plan.having === null || passes(plan.having, row)) out.push(row)
   }
   out.sort(Plan.compareAggregateRows(plan.orderBy))
   return plan.fetch === null ? out : out.slice(0, plan.fetch)
@@ -321,35 +321,19 @@ const noViews: Resolve = (collection) => {
 }
 
 /** Whether an answer row passes a checked `having`: a comparison on null is false. */
-const holds = (having: Plan.HavingPlan, row: Query.AggregateRow): boolean => {
+const passes = (having: Plan.HavingPlan, row: Query.AggregateRow): boolean => {
   switch (having._tag) {
     case "Compare": {
       const v = row[having.alias] ?? null
-      if (v === null) return false
-      const c = Plan.compareScalars(v, having.value)
-      switch (having.op) {
-        case "eq":
-          return c === 0
-        case "neq":
-          return c !== 0
-        case "lt":
-          return c < 0
-        case "lte":
-          return c <= 0
-        case "gt":
-          return c > 0
-        case "gte":
-          return c >= 0
-      }
+      return v !== null && holds(having.op, Plan.compareScalars(v, having.value))
     }
-    // falls through (unreachable: every op returns)
     case "IsNull":
       return (row[having.alias] ?? null) === null
     case "And":
-      return having.conditions.every((c) => holds(c, row))
+      return having.conditions.every((c) => passes(c, row))
     case "Or":
-      return having.conditions.some((c) => holds(c, row))
+      return having.conditions.some((c) => passes(c, row))
     case "Not":
-      return !holds(having.condition, row)
+      return !passes(having.condition, row)
   }
 }

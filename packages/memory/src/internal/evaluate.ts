@@ -44,11 +44,41 @@ export const accessor = (path: string): (row: Row) => Json =>
       return v === undefined ? null : v
     })
 
-/** What a path needs to follow references: the views, the plan's paths, the collection read. */
+/**
+ * What a path needs to follow references: the views, the plan's paths, the collection
+ * read, and the specs of the plan's collections (to read a document's declared properties
+ * type-guarded, `Collection.readerAt`).
+ */
 export interface Reach {
   readonly resolve: Resolve
   readonly paths: Plan.Paths
   readonly collection: string
+  readonly specs?: ReadonlyMap<string, Collection.Spec> | undefined
+}
+
+/** The reach of a plan's own collection. */
+export const reachOf = (
+  plan: { readonly spec: Collection.Spec; readonly related: ReadonlyMap<string, Collection.Spec>; readonly paths: Plan.Paths },
+  resolve: Resolve
+): Reach => ({
+  resolve,
+  paths: plan.paths,
+  collection: plan.spec.name,
+  specs: new Map([...plan.related, [plan.spec.name, plan.spec]])
+})
+
+/** The reach of another collection a condition reads (`related`, a link's `where`). */
+const reachInto = (outer: Reach | undefined, resolve: Resolve, collection: string): Reach => ({
+  resolve,
+  paths: outer?.paths ?? NO_PATHS,
+  collection,
+  specs: outer?.specs
+})
+
+/** A reader for a path of `collection`'s rows: type-guarded where it is a document's declared property. */
+const ownReader = (path: string, collection: string, specs: Reach["specs"]): (row: Row) => Json => {
+  const spec = specs?.get(collection)
+  return spec !== undefined && Collection.propertyAt(spec, path) !== undefined ? Collection.readerAt(spec, path) : accessor(path)
 }
 
 /**
@@ -58,9 +88,9 @@ export interface Reach {
  */
 export const reader = (path: string, reach: Reach | undefined): (row: Row) => Json => {
   const across = reach === undefined ? undefined : Plan.pathAt(reach.paths, reach.collection, path)
-  if (across === undefined) return accessor(path)
+  if (across === undefined) return reach === undefined ? accessor(path) : ownReader(path, reach.collection, reach.specs)
   const steps = across.hops.map((h) => ({ read: accessor(h.ref), view: reach!.resolve(h.target.name) }))
-  const leaf = accessor(across.field)
+  const leaf = ownReader(across.field, across.hops.at(-1)!.target.name, reach!.specs)
   return (row) => {
     let current = row
     for (const step of steps) {
@@ -74,7 +104,8 @@ export const reader = (path: string, reach: Reach | undefined): (row: Row) => Js
   }
 }
 
-const holds = (op: Query.CompareOp, c: number): boolean => {
+/** Whether a comparison's outcome `c` (negative, zero, positive) satisfies `op`. */
+export const holds = (op: Query.CompareOp, c: number): boolean => {
   switch (op) {
     case "eq":
       return c === 0
@@ -252,9 +283,9 @@ type RelatedExpr = Extract<Expr, { _tag: "Related" }>
  * often enough that the pass is cheaper. A foreign key without an index (a custom
  * reference field) always takes the pass.
  */
-const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined, paths: Plan.Paths): Predicate => {
+const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined, reach: Reach | undefined): Predicate => {
   const view = resolve(expr.collection)
-  const inner: Reach = { resolve, paths, collection: expr.collection }
+  const inner = reachInto(reach, resolve, expr.collection)
   const where = expr.where === null ? TRUE : compileWith(expr.where, resolve, undefined, inner)
   const fk = expr.foreignKey
   const readKey = accessor(fk)
@@ -350,11 +381,11 @@ const NO_ROWS: ReadonlyArray<Row> = []
  * `from` holds its id and that match the link where give the keys; the related rows are
  * those holding one of them in `foreignKey`, each once (a row holds one key).
  */
-const relatedVia = (expr: RelatedExpr, via: Query.Via, resolve: Resolve, paths: Plan.Paths): Predicate => {
+const relatedVia = (expr: RelatedExpr, via: Query.Via, resolve: Resolve, reach: Reach | undefined): Predicate => {
   const links = keyed(resolve(via.collection), via.from)
   const linkWhere = via.where === null
     ? TRUE
-    : compileWith(via.where, resolve, undefined, { resolve, paths, collection: via.collection })
+    : compileWith(via.where, resolve, undefined, reachInto(reach, resolve, via.collection))
   const readTo = accessor(via.to)
   const view = resolve(expr.collection)
   const targets = expr.foreignKey === "id"
@@ -363,7 +394,7 @@ const relatedVia = (expr: RelatedExpr, via: Query.Via, resolve: Resolve, paths: 
       return r === undefined ? NO_ROWS : [r]
     }
     : keyed(view, expr.foreignKey)
-  const inner: Reach = { resolve, paths, collection: expr.collection }
+  const inner = reachInto(reach, resolve, expr.collection)
   const where = expr.where === null ? TRUE : compileWith(expr.where, resolve, undefined, inner)
   const { measure, op, value } = expr
   const read = measure._tag === "Count" ? undefined : reader(measure.field, inner)
@@ -501,13 +532,13 @@ const compileWith = (expr: Expr, resolve: Resolve, outer: number | undefined, re
       // A count ≥ 1 by the same strategies as `related` (bucket lookups or one pass).
       const count: RelatedExpr = { ...expr, _tag: "Related", measure: { _tag: "Count" }, op: "gte", value: 1 }
       return expr.via === undefined
-        ? related(count, resolve, outer, reach?.paths ?? NO_PATHS)
-        : relatedVia(count, expr.via, resolve, reach?.paths ?? NO_PATHS)
+        ? related(count, resolve, outer, reach)
+        : relatedVia(count, expr.via, resolve, reach)
     }
     case "Related":
       return expr.via === undefined
-        ? related(expr, resolve, outer, reach?.paths ?? NO_PATHS)
-        : relatedVia(expr, expr.via, resolve, reach?.paths ?? NO_PATHS)
+        ? related(expr, resolve, outer, reach)
+        : relatedVia(expr, expr.via, resolve, reach)
     case "Any": {
       // Elements are plain objects read like rows (the plan allows no paths or related inside).
       const read = accessor(expr.field)

@@ -57,6 +57,12 @@ const EVENT_CHANNEL = "rapport_events"
 
 export const postgres = (options: { readonly lowerCollation?: string | null } = {}): Dialect => {
   const fold = options.lowerCollation === undefined ? "und-x-icu" : options.lowerCollation
+  /** The event log as rows of `EventCollection.spec` (column names are its field names), then `more` columns. */
+  const eventRowsView = (more: string) =>
+    `CREATE OR REPLACE VIEW ${quoteIdentifier(EventCollection.name)} AS SELECT workspace_id, ` +
+    `lpad(position::text, 16, '0') COLLATE "C" AS id, version, occurred_at AS "createdAt", occurred_at AS "updatedAt", ` +
+    `position, type, collection, record_id AS "recordId", occurred_at AS "occurredAt", ` +
+    `(actor->>'kind') COLLATE "C" AS "actorKind", (actor->>'id') COLLATE "C" AS "actorId", subjects${more} FROM rapport_events`
   return {
     name: "postgres",
     placeholder: (n) => `$${n}`,
@@ -85,6 +91,11 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         // Integers as numeric: exact (sums, large amounts), and no cast fails on a fraction.
         : ["number", `((${doc} #>> ${p})::${kind === "int" ? "numeric" : "double precision"})`]
       return `(CASE WHEN jsonb_typeof(${doc} #> ${p}) = '${type}' THEN ${read} END)`
+    },
+    jsonInteger: (doc, path, literal) => {
+      const p = literal(`{${path.join(",")}}`)
+      const n = `((${doc} #>> ${p})::numeric)`
+      return `(CASE WHEN jsonb_typeof(${doc} #> ${p}) = 'number' THEN (CASE WHEN ${n} = trunc(${n}) AND abs(${n}) <= 9007199254740991 THEN ${n} END) END)`
     },
     elements: (column, alias) => ({
       from: `jsonb_array_elements(CASE WHEN jsonb_typeof(${column}) = 'array' THEN ${column} END) AS ${alias}(value)`,
@@ -164,12 +175,10 @@ export const postgres = (options: { readonly lowerCollation?: string | null } = 
         `CREATE INDEX IF NOT EXISTS rapport_events_type ON rapport_events (type, position)`,
         `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`,
         `CREATE INDEX IF NOT EXISTS rapport_events_record ON rapport_events (workspace_id, record_id)`,
-        // The event log as rows of `EventCollection.spec` (column names are its field names).
-        `CREATE OR REPLACE VIEW ${quoteIdentifier(EventCollection.name)} AS SELECT workspace_id, ` +
-        `lpad(position::text, 16, '0') COLLATE "C" AS id, version, occurred_at AS "createdAt", occurred_at AS "updatedAt", ` +
-        `position, type, collection, record_id AS "recordId", occurred_at AS "occurredAt", ` +
-        `(actor->>'kind') COLLATE "C" AS "actorKind", (actor->>'id') COLLATE "C" AS "actorId", subjects FROM rapport_events`
+        eventRowsView("")
       ],
+      // A replaced view may add columns at its end.
+      payloadView: [eventRowsView(", payload")],
       // One round trip inside the lock's window: the lock (held until commit, so positions
       // are handed out in commit order store-wide; see docs/scaling.md), the notification
       // (sent at commit), then the positions. The materialized CTE is scanned before any

@@ -44,6 +44,13 @@ const immediateTransaction = (client: SqlClient.SqlClient) => <A, E, R>(effect: 
   })
 }
 
+/** The event log as rows of `EventCollection.spec` (column names are its field names), then `more` columns. */
+const eventRowsView = (more: string) =>
+  `CREATE VIEW IF NOT EXISTS ${quoteIdentifier(EventCollection.name)} AS SELECT workspace_id, ` +
+  `substr('0000000000000000' || position, -16, 16) AS id, version, occurred_at AS createdAt, occurred_at AS updatedAt, ` +
+  `position, type, collection, record_id AS recordId, occurred_at AS occurredAt, ` +
+  `json_extract(actor, '$.kind') AS actorKind, json_extract(actor, '$.id') AS actorId, subjects${more} FROM rapport_events`
+
 export const sqlite: Dialect = {
   name: "sqlite",
   placeholder: () => "?",
@@ -67,6 +74,13 @@ export const sqlite: Dialect = {
     const p = literal(`$.${path.join(".")}`)
     const types = kind === "text" ? "'text'" : kind === "bool" ? "'true', 'false'" : "'integer', 'real'"
     return `(CASE WHEN json_type(${doc}, ${p}) IN (${types}) THEN json_extract(${doc}, ${p}) END)`
+  },
+  // JSON text Rapport writes holds whole numbers as integer literals (`JSON.stringify`
+  // never writes `1.0`), which `json_type` tells from fractions without a comparison.
+  jsonInteger: (doc, path, literal) => {
+    const p = literal(`$.${path.join(".")}`)
+    const v = `json_extract(${doc}, ${p})`
+    return `(CASE WHEN json_type(${doc}, ${p}) = 'integer' THEN (CASE WHEN abs(${v}) <= 9007199254740991 THEN ${v} END) END)`
   },
   elements: (column, alias) => ({
     from: `json_each(CASE WHEN json_type(${column}) = 'array' THEN ${column} END) AS ${alias}`,
@@ -138,12 +152,10 @@ export const sqlite: Dialect = {
       `CREATE INDEX IF NOT EXISTS rapport_events_type ON rapport_events (type, position)`,
       `CREATE INDEX IF NOT EXISTS rapport_events_workspace_type ON rapport_events (workspace_id, type, position)`,
       `CREATE INDEX IF NOT EXISTS rapport_events_record ON rapport_events (workspace_id, record_id)`,
-      // The event log as rows of `EventCollection.spec` (column names are its field names).
-      `CREATE VIEW IF NOT EXISTS ${quoteIdentifier(EventCollection.name)} AS SELECT workspace_id, ` +
-      `substr('0000000000000000' || position, -16, 16) AS id, version, occurred_at AS createdAt, occurred_at AS updatedAt, ` +
-      `position, type, collection, record_id AS recordId, occurred_at AS occurredAt, ` +
-      `json_extract(actor, '$.kind') AS actorKind, json_extract(actor, '$.id') AS actorId, subjects FROM rapport_events`
+      eventRowsView("")
     ],
+    // SQLite cannot replace a view: drop it and create it again (in the migration's transaction).
+    payloadView: [`DROP VIEW IF EXISTS ${quoteIdentifier(EventCollection.name)}`, eventRowsView(", payload")],
     // One writer at a time: `AUTOINCREMENT` positions are commit-ordered already.
     lock: null,
     drawPositions: null,
