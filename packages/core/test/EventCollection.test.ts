@@ -16,6 +16,9 @@ describe("EventCollection.payloadFields", () => {
         ratio: Schema.Number,
         done: Schema.Boolean,
         note: Schema.optional(Schema.String),
+        // Only identifiers are paths: a key that is not one never reaches a query.
+        "it's": Schema.String,
+        "a.b": Schema.String,
         address: Address,
         // Open keys and lists have no fixed paths.
         changes: Schema.Record({ key: Schema.String, value: Schema.Number }),

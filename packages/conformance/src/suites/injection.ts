@@ -5,7 +5,7 @@
  * Any store must pass it; for the SQL stores it is the proof that nothing is spliced.
  */
 import { expect } from "@effect/vitest"
-import { Query, Store } from "@rapport/core"
+import { EventCollection, Query, Store } from "@rapport/core"
 import { Effect, Exit, Option } from "effect"
 import type { It } from "../internal/harness.js"
 import * as TestCatalog from "../TestCatalog.js"
@@ -56,6 +56,14 @@ const injectionProgram = Effect.gen(function*() {
     }
     yield* check(store.find(ws, Query.find(TestCatalog.DEAL, { where: Query.any(s, Query.eq("sku", "x")) })))
     yield* check(store.find(ws, Query.find(TestCatalog.DEAL, { where: Query.any("lines", Query.eq(s, s)) })))
+    // The event log: payload paths (only declared identifiers reach SQL) and values.
+    yield* check(store.find(ws, Query.find(EventCollection.name, { where: Query.eq(`payload.${s}`, "x") })))
+    yield* check(store.find(ws, Query.find(EventCollection.name, { where: Query.eq("payload.to", s) })))
+    yield* check(store.find(ws, Query.find(EventCollection.name, { orderBy: [{ field: `payload.nested.${s}`, direction: "asc" }] })))
+    yield* check(store.aggregate(ws, Query.aggregate(EventCollection.name, {
+      groupBy: [{ _tag: "Field", as: "to", field: "payload.to" }],
+      measures: [{ _tag: "Sum", as: "n", field: `payload.${s}` }]
+    })))
     yield* check(store.find(ws, Query.find(s)))
     yield* check(store.find(ws, { ...Query.find(TestCatalog.ACCOUNT, { limit: 1 }), cursor: s }))
     yield* check(store.aggregate(ws, Query.aggregate(TestCatalog.ACCOUNT, { measures: [{ _tag: "Count", as: s }] })))

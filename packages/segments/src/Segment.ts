@@ -1,0 +1,146 @@
+/**
+ * A segment: the records of one object (contacts, companies, deals, ...) that meet a
+ * condition, built with typed field references and compiled to the core Query AST, so
+ * every store runs it as one query.
+ *
+ * @example
+ * ```ts
+ * import { Objects, Segment } from "@rapport/segments"
+ *
+ * const vipAtRisk = Segment.of(Objects.contact)
+ *   .where((c) => c.lifecycleStage.eq("customer"))
+ *   .and((c) => c.orders.sum((o) => o.total.amountMinor, { where: (o) => o.total.currency.eq("EUR") }).gte(100_000))
+ *   .and((c) => c.orders.notExists({ within: Segment.days(90) }))
+ *   .and((c) => c.company.industry.isIn(["retail", "hospitality"]))
+ * const query = vipAtRisk.find({ limit: 50 }) // a Query.Find on "contact"
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { Errors } from "@rapport/core"
+import { Query, Store } from "@rapport/core"
+import { Effect } from "effect"
+import * as Condition from "./Condition.js"
+import type { AnyObject, Fields } from "./SegmentObject.js"
+import { fieldsOf } from "./SegmentObject.js"
+
+export {
+  /**
+   * The last `amount` days up to now: `c.orders.count({ within: Segment.days(90) })`.
+   *
+   * @since 0.1.0
+   * @category windows
+   */
+  days,
+  /**
+   * The last `amount` hours up to now.
+   *
+   * @since 0.1.0
+   * @category windows
+   */
+  hours,
+  /**
+   * A calendar window in an IANA time zone: `Segment.inCalendar({ unit: "month", from: -1, to: -1, timeZone })`.
+   *
+   * @since 0.1.0
+   * @category windows
+   */
+  inCalendar,
+  /**
+   * The last `amount` weeks up to now.
+   *
+   * @since 0.1.0
+   * @category windows
+   */
+  weeks
+} from "./SegmentObject.js"
+
+/**
+ * A segment of an object's records.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Segment<O extends AnyObject = AnyObject> {
+  constructor(
+    /** The object whose records are members. */
+    readonly object: O,
+    /** The condition members meet; `null`: every record. */
+    readonly condition: Condition.Condition | null
+  ) {}
+
+  /** The segment whose members meet `condition` (replacing any condition so far). */
+  where(condition: (fields: Fields<O>) => Condition.Condition): Segment<O> {
+    return new Segment(this.object, condition(fieldsOf(this.object)))
+  }
+
+  /** Members also meet `condition`. */
+  and(condition: (fields: Fields<O>) => Condition.Condition): Segment<O> {
+    const next = condition(fieldsOf(this.object))
+    return new Segment(this.object, this.condition === null ? next : Condition.and(this.condition, next))
+  }
+
+  /** Members meet the condition so far or `condition`. */
+  or(condition: (fields: Fields<O>) => Condition.Condition): Segment<O> {
+    const next = condition(fieldsOf(this.object))
+    return new Segment(this.object, this.condition === null ? next : Condition.or(this.condition, next))
+  }
+
+  /** The condition as the core Query AST (`and()` of nothing, every record, when there is none). */
+  get expr(): Query.Expr {
+    return this.condition?.expr ?? Query.and()
+  }
+
+  /** A find of the members, with an order and a page size. */
+  find(options: { readonly orderBy?: ReadonlyArray<Query.Order>; readonly limit?: number } = {}): Query.Find {
+    return Query.find(this.object.name, { where: this.expr, ...options })
+  }
+
+  /** An aggregate counting the members (`members` in its one row). */
+  count(): Query.Aggregate {
+    return Query.aggregate(this.object.name, { where: this.expr, measures: [{ _tag: "Count", as: "members" }] })
+  }
+}
+
+/**
+ * A segment of every record of `object`; narrow it with `where` and `and`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const of = <O extends AnyObject>(object: O): Segment<O> => new Segment(object, null)
+
+/**
+ * A segment of `object` with a condition given as Query AST (what a saved segment holds).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromExpr = <O extends AnyObject>(object: O, expr: Query.Expr): Segment<O> =>
+  new Segment(object, Condition.of(expr))
+
+/**
+ * How many records of a workspace are members now.
+ *
+ * @since 0.1.0
+ * @category queries
+ */
+export const count = (workspaceId: string, segment: Segment): Effect.Effect<number, Errors.InvalidQuery | Errors.StoreError, Store.Store> =>
+  Effect.flatMap(Store.Store, (store) =>
+    Effect.map(store.aggregate(workspaceId, segment.count()), (rows) => Number(rows[0]?.members ?? 0)))
+
+/**
+ * A page of members (by `id` unless ordered otherwise), with the cursor of the next page.
+ *
+ * @since 0.1.0
+ * @category queries
+ */
+export const members = (
+  workspaceId: string,
+  segment: Segment,
+  options: { readonly orderBy?: ReadonlyArray<Query.Order>; readonly limit?: number; readonly cursor?: string } = {}
+): Effect.Effect<Store.Page, Errors.InvalidQuery | Errors.StoreError, Store.Store> =>
+  Effect.flatMap(Store.Store, (store) => {
+    const { cursor, ...find } = options
+    return store.find(workspaceId, { ...segment.find(find), ...(cursor === undefined ? {} : { cursor }) })
+  })

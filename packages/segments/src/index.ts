@@ -1,0 +1,41 @@
+/**
+ * @rapport/segments: typed customer segments over the core Query AST.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * A segment of an object's records: `Segment.of(Objects.contact).where(...)`, compiled to
+ * the core Query AST; its members and count on any store.
+ *
+ * @since 0.1.0
+ */
+export * as Segment from "./Segment.js"
+
+/**
+ * A condition of a segment (core Query AST) with `and`, `or` and `not`.
+ *
+ * @since 0.1.0
+ */
+export * as Condition from "./Condition.js"
+
+/**
+ * Typed field references: the operators that fit each kind of field.
+ *
+ * @since 0.1.0
+ */
+export * as FieldRef from "./FieldRef.js"
+
+/**
+ * The objects segments are over, and how to define your own.
+ *
+ * @since 0.1.0
+ */
+export * as SegmentObject from "./SegmentObject.js"
+
+/**
+ * Core's and the pipelines' objects, ready for segments.
+ *
+ * @since 0.1.0
+ */
+export * as Objects from "./Objects.js"
