@@ -17,9 +17,9 @@
  *
  * @since 0.1.0
  */
-import type { Errors } from "@rapport/core"
-import { Query, Store } from "@rapport/core"
-import { Effect } from "effect"
+import type { Catalog, Errors } from "@rapport/core"
+import { Plan, Query, Store } from "@rapport/core"
+import { Effect, Either } from "effect"
 import * as Condition from "./Condition.js"
 import type { AnyObject, Fields } from "./SegmentObject.js"
 import { fieldsOf } from "./SegmentObject.js"
@@ -118,6 +118,30 @@ export const of = <O extends AnyObject>(object: O): Segment<O> => new Segment(ob
  */
 export const fromExpr = <O extends AnyObject>(object: O, expr: Query.Expr): Segment<O> =>
   new Segment(object, Condition.of(expr))
+
+/**
+ * Checks a segment against a workspace's catalog as a store would before running it
+ * (every field, operator and value): what a UI calls before saving. The error names the
+ * place in the condition (`where.exprs.1.field`).
+ *
+ * @example
+ * ```ts
+ * import { Catalog, Crm } from "@rapport/core"
+ * import { Objects, Segment } from "@rapport/segments"
+ * import { Either } from "effect"
+ *
+ * const catalog = Catalog.make({ collections: Crm.collections })
+ * const saved = Segment.fromExpr(Objects.contact, { _tag: "Compare", field: "nickname", op: "eq", value: "Ada" })
+ * const checked = Segment.check(catalog, "acme", saved)
+ * console.log(Either.isLeft(checked) && checked.left.message) // query on contact: where: unknown field "nickname" on contact
+ * ```
+ *
+ * @since 0.1.0
+ * @category queries
+ */
+export const check = (catalog: Catalog.Service, workspaceId: string, segment: Segment): Either.Either<void, Errors.InvalidQuery> =>
+  // Windows resolve against any time: what is checked does not depend on it.
+  Either.map(Plan.find(catalog, workspaceId, segment.find(), 0), () => undefined)
 
 /**
  * How many records of a workspace are members now.

@@ -39,3 +39,10 @@ export * as SegmentObject from "./SegmentObject.js"
  * @since 0.1.0
  */
 export * as Objects from "./Objects.js"
+
+/**
+ * The saved form of a segment: versioned JSON, loaded back with every problem's path.
+ *
+ * @since 0.1.0
+ */
+export * as SegmentJson from "./SegmentJson.js"
