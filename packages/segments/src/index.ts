@@ -46,3 +46,24 @@ export * as Objects from "./Objects.js"
  * @since 0.1.0
  */
 export * as SegmentJson from "./SegmentJson.js"
+
+/**
+ * Saved segments with stored membership: refresh, add, remove, members.
+ *
+ * @since 0.1.0
+ */
+export * as Segments from "./Segments.js"
+
+/**
+ * The collections segments are kept in (add them to the catalog).
+ *
+ * @since 0.1.0
+ */
+export * as Membership from "./Membership.js"
+
+/**
+ * The events segments write: `SegmentEntered`, `SegmentLeft`, `SegmentCreated`.
+ *
+ * @since 0.1.0
+ */
+export * as SegmentsEvents from "./SegmentsEvents.js"

@@ -1,0 +1,328 @@
+/**
+ * The `Segments` service: saved segments with stored membership. A dynamic segment is
+ * re-evaluated by `refresh`, which writes the records that entered and left, and one
+ * `SegmentEntered` / `SegmentLeft` event for each, in one transaction; a static segment
+ * changes by hand (`add`, `remove`). Members are paged and counted from the stored rows.
+ *
+ * Refreshes of one segment may run at the same time (two workers, a schedule and a
+ * write): each is one transaction that bumps the segment's version, so one of two
+ * overlapping refreshes loses with a `Conflict` and is run again on what the other
+ * wrote. Every actual change gets exactly one event.
+ *
+ * @since 0.1.0
+ */
+import type { Collection, Store as StoreModule } from "@rapport/core"
+import { Catalog, Errors, IdGenerator, Store, Workspace } from "@rapport/core"
+import { Clock, Context, Effect, Either, Layer, Schedule, Schema } from "effect"
+import * as Membership from "./Membership.js"
+import * as Segment from "./Segment.js"
+import * as SegmentJson from "./SegmentJson.js"
+import type { AnyObject } from "./SegmentObject.js"
+import * as SegmentsEvents from "./SegmentsEvents.js"
+
+type Failure = Errors.ValidationError | Errors.NotFound | Errors.Conflict | Errors.InvalidQuery | Errors.StoreError
+
+/**
+ * What a refresh, an `add` or a `remove` changed: the ids of the records that entered and
+ * left, and how many members the segment has now.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Changes {
+  readonly entered: ReadonlyArray<string>
+  readonly left: ReadonlyArray<string>
+  readonly members: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Saves a segment (dynamic unless `kind: "static"`), checked against the catalog first. */
+  readonly create: (input: {
+    readonly name: string
+    readonly segment: Segment.Segment
+    readonly kind?: Membership.Kind
+  }) => Effect.Effect<Membership.SavedSegment, Failure, Workspace.CurrentWorkspace>
+  readonly get: (id: string) => Effect.Effect<Membership.SavedSegment, Errors.NotFound | Errors.StoreError, Workspace.CurrentWorkspace>
+  /** The saved segment's definition as a segment (on the objects the layer was given). */
+  readonly segmentOf: (saved: Membership.SavedSegment) => Effect.Effect<Segment.Segment, Errors.ValidationError>
+  /** Re-evaluates a dynamic segment: stores who entered and left, with an event each. */
+  readonly refresh: (id: string) => Effect.Effect<Changes, Failure, Workspace.CurrentWorkspace>
+  /** Adds records to a static segment (those already in it are left as they are). */
+  readonly add: (id: string, recordIds: ReadonlyArray<string>) => Effect.Effect<Changes, Failure, Workspace.CurrentWorkspace>
+  /** Removes records from a static segment (those not in it are ignored). */
+  readonly remove: (id: string, recordIds: ReadonlyArray<string>) => Effect.Effect<Changes, Failure, Workspace.CurrentWorkspace>
+  /** A page of member ids, in id order, with the cursor of the next page. */
+  readonly members: (
+    id: string,
+    options?: { readonly limit?: number; readonly cursor?: string }
+  ) => Effect.Effect<{ readonly recordIds: ReadonlyArray<string>; readonly nextCursor: string | null }, Failure, Workspace.CurrentWorkspace>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Segments extends Context.Tag("@rapport/segments/Segments")<Segments, Service>() {}
+
+const SEGMENT = Membership.segments.name
+const MEMBER = Membership.members.name
+/** Rows a refresh reads per page (members and matching records). */
+const PAGE = 1_000
+
+const decodeSaved = Schema.decodeUnknown(Membership.SavedSegment)
+const encodeSaved = Schema.encodeSync(Membership.SavedSegment)
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = {}) =>
+  Effect.gen(function*() {
+    const store = yield* Store.Store
+    const catalog = yield* Catalog.Catalog
+    const ids = yield* IdGenerator.IdGenerator
+    const operation = (command: string) => `Segments.${command}`
+
+    const load = (workspace: string, id: string) =>
+      Effect.flatMap(store.get(workspace, SEGMENT, id), (row) =>
+        row._tag === "None"
+          ? Effect.fail(new Errors.NotFound({ collection: SEGMENT, id }))
+          : Effect.orDie(decodeSaved(row.value)))
+
+    const segmentOf = (saved: Membership.SavedSegment) =>
+      Either.match(SegmentJson.decode(saved.definition, options.objects === undefined ? {} : { objects: options.objects }), {
+        onLeft: (error) => Effect.fail(Errors.ValidationError.single(operation("segmentOf"), "definition", error.message)),
+        onRight: ({ segment }) => Effect.succeed(segment)
+      })
+
+    /** Every page of a find, as ids. */
+    const allIds = (workspace: string, query: Parameters<StoreModule.Service["find"]>[1]) =>
+      Effect.gen(function*() {
+        const out: Array<string> = []
+        let cursor: string | undefined
+        do {
+          const page = yield* store.find(workspace, { ...query, limit: PAGE, ...(cursor === undefined ? {} : { cursor }) })
+          for (const row of page.rows) out.push(row.id)
+          cursor = page.nextCursor ?? undefined
+        } while (cursor !== undefined)
+        return out
+      })
+
+    /** The member rows of a segment, by record id. */
+    const memberRows = (workspace: string, segmentId: string) =>
+      Effect.gen(function*() {
+        const out = new Map<string, { readonly id: string; readonly version: number }>()
+        let cursor: string | undefined
+        do {
+          const page = yield* store.find(workspace, {
+            collection: MEMBER,
+            where: { _tag: "Compare", field: "segmentId", op: "eq", value: segmentId },
+            orderBy: [{ field: "recordId", direction: "asc" }],
+            limit: PAGE,
+            ...(cursor === undefined ? {} : { cursor })
+          })
+          for (const row of page.rows) out.set(row.recordId as string, { id: row.id, version: row.version })
+          cursor = page.nextCursor ?? undefined
+        } while (cursor !== undefined)
+        return out
+      })
+
+    /**
+     * Writes a change of membership: the rows of those entering and leaving, the segment's
+     * new count and version, and an event per record, in the caller's transaction.
+     */
+    const apply = (
+      workspace: string,
+      saved: Membership.SavedSegment,
+      entered: ReadonlyArray<string>,
+      left: ReadonlyArray<{ readonly recordId: string; readonly row: { readonly id: string; readonly version: number } }>,
+      members: number,
+      reason: Membership.Reason,
+      refreshed: boolean
+    ) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const firstFill = refreshed && saved.refreshedAt === null
+        yield* store.insertMany(
+          workspace,
+          MEMBER,
+          entered.map((recordId) => ({
+            id: Membership.memberId(saved.id, recordId),
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+            segmentId: saved.id,
+            recordId,
+            enteredAt: now,
+            reason
+          }))
+        )
+        for (const { row } of left) yield* store.remove(workspace, MEMBER, row.id, row.version)
+        const version = saved.version + 1
+        yield* store.update(
+          workspace,
+          SEGMENT,
+          {
+            ...(encodeSaved(saved) as unknown as Collection.Row),
+            version,
+            updatedAt: now,
+            members,
+            refreshedAt: refreshed ? now : saved.refreshedAt
+          },
+          saved.version
+        )
+        const event = (definition: typeof SegmentsEvents.SegmentEntered | typeof SegmentsEvents.SegmentLeft, recordId: string) => ({
+          ...definition.make({ segmentId: saved.id, collection: saved.object, recordId, reason, firstFill }),
+          collection: SEGMENT,
+          recordId: saved.id,
+          version,
+          occurredAt: now,
+          actor: { kind: "system" as const, id: null },
+          subjects: [`segment:${saved.id}` as const, `${saved.object}:${recordId}` as const]
+        })
+        yield* store.append(workspace, [
+          ...entered.map((id) => event(SegmentsEvents.SegmentEntered, id)),
+          ...left.map(({ recordId }) => event(SegmentsEvents.SegmentLeft, recordId))
+        ])
+        return { entered, left: left.map((l) => l.recordId), members } satisfies Changes
+      })
+
+    /** Runs a change in a transaction, again on a `Conflict` (a concurrent change won the race). */
+    const retried = <A, R>(effect: Effect.Effect<A, Failure, R>) =>
+      store.transaction(effect).pipe(
+        Effect.retry({ while: (e) => e._tag === "Conflict", schedule: Schedule.recurs(8) })
+      )
+
+    const kindOf = (saved: Membership.SavedSegment, kind: Membership.Kind, command: string) =>
+      saved.kind === kind
+        ? Effect.void
+        : Effect.fail(Errors.ValidationError.single(
+          operation(command),
+          "kind",
+          kind === "dynamic"
+            ? `segment ${saved.id} is static: change it with add and remove`
+            : `segment ${saved.id} is dynamic: its members are what refresh finds`
+        ))
+
+    const service: Service = {
+      create: (input) =>
+        Effect.gen(function*() {
+          const workspace = yield* Workspace.CurrentWorkspace
+          const name = typeof input.name === "string" ? input.name.trim() : ""
+          if (name === "" || name.length > 200) {
+            return yield* Errors.ValidationError.single(operation("create"), "name", "a name of 1 to 200 characters")
+          }
+          const kind = input.kind ?? "dynamic"
+          if (!Schema.is(Membership.Kind)(kind)) {
+            return yield* Errors.ValidationError.single(operation("create"), "kind", `"static" or "dynamic", not ${JSON.stringify(kind)}`)
+          }
+          yield* Segment.check(catalog, workspace, input.segment)
+          const now = yield* Clock.currentTimeMillis
+          const row = {
+            id: yield* ids.next("seg"),
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+            name,
+            object: input.segment.object.name,
+            kind,
+            definition: SegmentJson.encode(input.segment, { name }) as unknown as Collection.Json,
+            members: 0,
+            refreshedAt: null
+          }
+          const saved = yield* Effect.orDie(decodeSaved(row))
+          yield* store.transaction(Effect.gen(function*() {
+            yield* store.insert(workspace, SEGMENT, row)
+            yield* store.append(workspace, [{
+              ...SegmentsEvents.SegmentCreated.make({ record: encodeSaved(saved) }),
+              collection: SEGMENT,
+              recordId: row.id,
+              version: 1,
+              occurredAt: now,
+              actor: { kind: "system", id: null },
+              subjects: [`segment:${row.id}`]
+            }])
+          }))
+          return saved
+        }),
+
+      get: (id) => Effect.flatMap(Workspace.CurrentWorkspace, (workspace) => load(workspace, id)),
+      segmentOf,
+
+      refresh: (id) =>
+        retried(Effect.gen(function*() {
+          const workspace = yield* Workspace.CurrentWorkspace
+          const saved = yield* load(workspace, id)
+          yield* kindOf(saved, "dynamic", "refresh")
+          const segment = yield* segmentOf(saved)
+          const current = yield* memberRows(workspace, saved.id)
+          const matching = yield* allIds(workspace, segment.find({ orderBy: [{ field: "id", direction: "asc" }] }))
+          const now = new Set(matching)
+          const entered = matching.filter((recordId) => !current.has(recordId))
+          const left = [...current].filter(([recordId]) => !now.has(recordId)).map(([recordId, row]) => ({ recordId, row }))
+          return yield* apply(workspace, saved, entered, left, matching.length, "refresh", true)
+        })),
+
+      add: (id, recordIds) =>
+        retried(Effect.gen(function*() {
+          const workspace = yield* Workspace.CurrentWorkspace
+          const saved = yield* load(workspace, id)
+          yield* kindOf(saved, "static", "add")
+          const wanted = [...new Set(recordIds)]
+          const found = new Set((yield* store.getMany(workspace, saved.object, wanted)).map((r) => r.id))
+          const missing = wanted.findIndex((recordId) => !found.has(recordId))
+          if (missing >= 0) {
+            return yield* Errors.ValidationError.single(
+              operation("add"),
+              `recordIds.${recordIds.indexOf(wanted[missing]!)}`,
+              `no ${saved.object} ${wanted[missing]} in this workspace`
+            )
+          }
+          const current = yield* memberRows(workspace, saved.id)
+          const entered = wanted.filter((recordId) => !current.has(recordId))
+          return yield* apply(workspace, saved, entered, [], current.size + entered.length, "manual", false)
+        })),
+
+      remove: (id, recordIds) =>
+        retried(Effect.gen(function*() {
+          const workspace = yield* Workspace.CurrentWorkspace
+          const saved = yield* load(workspace, id)
+          yield* kindOf(saved, "static", "remove")
+          const current = yield* memberRows(workspace, saved.id)
+          const left = [...new Set(recordIds)].flatMap((recordId) => {
+            const row = current.get(recordId)
+            return row === undefined ? [] : [{ recordId, row }]
+          })
+          return yield* apply(workspace, saved, [], left, current.size - left.length, "manual", false)
+        })),
+
+      members: (id, page = {}) =>
+        Effect.gen(function*() {
+          const workspace = yield* Workspace.CurrentWorkspace
+          const saved = yield* load(workspace, id)
+          const found = yield* store.find(workspace, {
+            collection: MEMBER,
+            where: { _tag: "Compare", field: "segmentId", op: "eq", value: saved.id },
+            orderBy: [{ field: "recordId", direction: "asc" }],
+            limit: page.limit ?? 100,
+            ...(page.cursor === undefined ? {} : { cursor: page.cursor })
+          })
+          return { recordIds: found.rows.map((r) => r.recordId as string), nextCursor: found.nextCursor }
+        })
+    }
+    return service
+  })
+
+/**
+ * The service over the store, catalog, id generator and workspace of the context.
+ * `objects` are those saved segments may be over (core's and the pipelines' by default).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: { readonly objects?: ReadonlyArray<AnyObject> } = {}) =>
+  Layer.effect(Segments, make(options))

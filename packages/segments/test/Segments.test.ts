@@ -1,0 +1,164 @@
+/**
+ * Saved segments with stored membership, on the memory, SQLite and PostgreSQL stores:
+ * refresh writes exactly the records that entered and left with one event each (the first
+ * fill flagged), the passing of time changes membership on the next refresh without any
+ * write, static segments change by hand only, and concurrent refreshes give each change
+ * once.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Contacts, Crm, IdGenerator, Orders, Store, type Store as StoreModule, Workspace } from "@rapport/core"
+import { MemoryStore } from "@rapport/memory"
+import { PgStore } from "@rapport/pg"
+import { Collections } from "@rapport/pipelines"
+import { Membership, Objects, Segment, Segments, SegmentsEvents } from "@rapport/segments"
+import { SqliteStore } from "@rapport/sqlite"
+import { PgHarness } from "@rapport/testkit"
+import { Effect, Layer, TestClock } from "effect"
+import { inject } from "vitest"
+
+const DAY = 86_400_000
+const NOW = Date.UTC(2026, 10, 20, 12)
+const WS = Workspace.WorkspaceId.make("ws_membership")
+
+const stores: ReadonlyArray<readonly [string, () => StoreModule.StoreLayer<unknown>]> = [
+  ["memory", () => MemoryStore.layer],
+  ["sqlite", () => SqliteStore.layer({ filename: ":memory:" })],
+  [
+    "postgres",
+    () =>
+      Layer.unwrapScoped(Effect.map(
+        Effect.acquireRelease(
+          Effect.promise(() => PgHarness.freshDatabase(inject("rapportPgUrl"), "segments_members")),
+          (db) => Effect.promise(() => db.drop())
+        ),
+        (db) => PgStore.layer({ url: db.url, maxConnections: 4 })
+      ))
+  ]
+]
+
+/** The membership events of the log, oldest first: `+id` entered, `-id` left, `*` on a first fill. */
+const membershipEvents = Effect.gen(function*() {
+  const store = yield* Store.Store
+  const events = yield* store.readEvents(WS, { after: 0, limit: 10_000 })
+  return events.flatMap((event) => {
+    const entered = SegmentsEvents.SegmentEntered.decode(event)
+    if (entered._tag === "Right") return [`+${entered.right.payload.recordId}${entered.right.payload.firstFill ? "*" : ""}`]
+    const left = SegmentsEvents.SegmentLeft.decode(event)
+    return left._tag === "Right" ? [`-${left.right.payload.recordId}`] : []
+  })
+})
+
+const allMembers = (id: string) =>
+  Effect.gen(function*() {
+    const segments = yield* Segments.Segments
+    const out: Array<string> = []
+    let cursor: string | undefined
+    do {
+      const page = yield* segments.members(id, { limit: 2, ...(cursor === undefined ? {} : { cursor }) })
+      out.push(...page.recordIds)
+      cursor = page.nextCursor ?? undefined
+    } while (cursor !== undefined)
+    return out
+  })
+
+for (const [name, store] of stores) {
+  const live = Segments.layer().pipe(Layer.provideMerge(Crm.layer({
+    store: store(),
+    collections: [...Collections.all, ...Membership.collections],
+    ids: IdGenerator.layerSequential
+  })))
+  const run = <A, E>(effect: Effect.Effect<A, E, Layer.Layer.Success<typeof live> | Workspace.CurrentWorkspace>) =>
+    effect.pipe(Effect.provide(live), Effect.provideService(Workspace.CurrentWorkspace, WS))
+
+  describe(`stored membership on ${name}`, () => {
+    it.scoped("refresh stores who entered and left, with one event each; time alone can make a record leave", () =>
+      run(Effect.gen(function*() {
+        yield* TestClock.setTime(NOW)
+        const contacts = yield* Contacts.Contacts
+        const orders = yield* Orders.Orders
+        const segments = yield* Segments.Segments
+        const tea = { sku: "TEA-1", name: "Tea", quantity: 1, unitPrice: { amountMinor: 900, currency: "EUR" } }
+        const ada = yield* contacts.create({ firstName: "Ada", lifecycleStage: "customer" })
+        const bo = yield* contacts.create({ firstName: "Bo", lifecycleStage: "customer" })
+        const cy = yield* contacts.create({ firstName: "Cy", lifecycleStage: "lead" })
+        yield* orders.place({ contactId: ada.id, lineItems: [tea], placedAt: NOW - 80 * DAY })
+        yield* orders.place({ contactId: bo.id, lineItems: [tea], placedAt: NOW - 5 * DAY })
+
+        const recent = yield* segments.create({
+          name: "Recent buyers",
+          segment: Segment.of(Objects.contact).where((c) =>
+            c.lifecycleStage.eq("customer").and(c.orders.exists({ within: Segment.days(90) }))
+          )
+        })
+        const first = yield* segments.refresh(recent.id)
+        expect([...first.entered].sort()).toEqual([ada.id, bo.id].sort())
+        expect(first.left).toEqual([])
+        expect(yield* allMembers(recent.id)).toEqual([ada.id, bo.id].sort())
+
+        // Nothing changed: no event, same members.
+        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [], left: [], members: 2 })
+
+        // Cy becomes a customer and orders; Bo is no longer a customer.
+        yield* contacts.update(cy, { lifecycleStage: "customer" })
+        yield* orders.place({ contactId: cy.id, lineItems: [tea] })
+        yield* contacts.update(yield* contacts.get(bo.id), { lifecycleStage: "other" })
+        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [cy.id], left: [bo.id], members: 2 })
+
+        // Eleven days on, Ada's order is 91 days old: she leaves, though nothing was written.
+        yield* TestClock.adjust(11 * DAY)
+        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [], left: [ada.id], members: 1 })
+        expect(yield* allMembers(recent.id)).toEqual([cy.id])
+        expect((yield* segments.get(recent.id)).members).toBe(1)
+
+        const firstFill = [ada.id, bo.id].sort().map((id) => `+${id}*`)
+        expect(yield* membershipEvents).toEqual([...firstFill, `+${cy.id}`, `-${bo.id}`, `-${ada.id}`])
+      })))
+
+    it.scoped("a static segment changes by hand only; bad input writes nothing", () =>
+      run(Effect.gen(function*() {
+        yield* TestClock.setTime(NOW)
+        const contacts = yield* Contacts.Contacts
+        const segments = yield* Segments.Segments
+        const ada = yield* contacts.create({ firstName: "Ada" })
+        const bo = yield* contacts.create({ firstName: "Bo" })
+        const list = yield* segments.create({ name: "Trade fair", kind: "static", segment: Segment.of(Objects.contact) })
+        expect(yield* segments.add(list.id, [ada.id, bo.id, ada.id])).toEqual({ entered: [ada.id, bo.id], left: [], members: 2 })
+        expect(yield* segments.add(list.id, [ada.id])).toEqual({ entered: [], left: [], members: 2 })
+        expect(yield* segments.remove(list.id, [bo.id, "ct_nobody"])).toEqual({ entered: [], left: [bo.id], members: 1 })
+
+        const unknown = yield* Effect.flip(segments.add(list.id, [bo.id, "ct_nobody"]))
+        expect(unknown._tag).toBe("ValidationError")
+        expect(unknown.message).toContain("recordIds.1")
+        const refreshStatic = yield* Effect.flip(segments.refresh(list.id))
+        expect(refreshStatic._tag).toBe("ValidationError")
+        const dynamic = yield* segments.create({ name: "Everyone", segment: Segment.of(Objects.contact) })
+        expect((yield* Effect.flip(segments.add(dynamic.id, [ada.id])))._tag).toBe("ValidationError")
+
+        const badField = yield* Effect.flip(segments.create({
+          name: "Broken",
+          segment: Segment.fromExpr(Objects.contact, { _tag: "Compare", field: "nickname", op: "eq", value: "x" })
+        }))
+        expect(badField._tag).toBe("InvalidQuery")
+        expect((yield* Effect.flip(segments.create({ name: " ", segment: Segment.of(Objects.contact) })))._tag).toBe("ValidationError")
+        expect((yield* Effect.flip(segments.get("seg_nope")))._tag).toBe("NotFound")
+
+        expect(yield* allMembers(list.id)).toEqual([ada.id])
+        expect(yield* membershipEvents).toEqual([`+${ada.id}`, `+${bo.id}`, `-${bo.id}`])
+      })))
+
+    it.live("concurrent refreshes record each change once", () =>
+      run(Effect.gen(function*() {
+        const contacts = yield* Contacts.Contacts
+        const segments = yield* Segments.Segments
+        for (let i = 0; i < 6; i++) yield* contacts.create({ firstName: `C${i}`, lifecycleStage: i % 2 === 0 ? "customer" : "lead" })
+        const customers = yield* segments.create({
+          name: "Customers",
+          segment: Segment.of(Objects.contact).where((c) => c.lifecycleStage.eq("customer"))
+        })
+        const results = yield* Effect.all([1, 2, 3, 4].map(() => segments.refresh(customers.id)), { concurrency: "unbounded" })
+        expect(results.flatMap((r) => r.entered)).toHaveLength(3)
+        expect((yield* membershipEvents).filter((e) => e.startsWith("+"))).toHaveLength(3)
+        expect(yield* allMembers(customers.id)).toHaveLength(3)
+      })))
+  })
+}
