@@ -11,10 +11,11 @@
  *
  * @since 0.1.0
  */
-import type { Collection, Store as StoreModule } from "@rapport/core"
-import { Catalog, Errors, IdGenerator, Store, Workspace } from "@rapport/core"
-import { Clock, Context, Effect, Either, Layer, Schedule, Schema } from "effect"
+import type { Store as StoreModule } from "@rapport/core"
+import { Catalog, Collection, Errors, IdGenerator, Store, Workspace } from "@rapport/core"
+import { Chunk, Clock, Context, Effect, Either, Layer, Option, Random, Schedule, Schema, Stream } from "effect"
 import * as Membership from "./Membership.js"
+import * as MemberExport from "./MemberExport.js"
 import * as Segment from "./Segment.js"
 import * as SegmentJson from "./SegmentJson.js"
 import type { AnyObject } from "./SegmentObject.js"
@@ -60,6 +61,21 @@ export interface Service {
     id: string,
     options?: { readonly limit?: number; readonly cursor?: string }
   ) => Effect.Effect<{ readonly recordIds: ReadonlyArray<string>; readonly nextCursor: string | null }, Failure, Workspace.CurrentWorkspace>
+  /**
+   * `size` member ids picked uniformly at random (all of them when fewer), in id order.
+   * The pick uses Effect's `Random`, so a seeded `Random` gives the same sample again.
+   */
+  readonly sample: (id: string, size: number) => Effect.Effect<ReadonlyArray<string>, Failure, Workspace.CurrentWorkspace>
+  /**
+   * The member records as a file, written a page at a time: CSV (a header line, then a
+   * line per record) or a JSON array of objects, one key per column. `columns` are field
+   * paths of the segment's object (`id`, `firstName`, `total.amountMinor`, `custom.plan`);
+   * `id` alone by default.
+   */
+  readonly export: (
+    id: string,
+    options: { readonly format: MemberExport.Format; readonly columns?: ReadonlyArray<string> }
+  ) => Stream.Stream<string, Failure, Workspace.CurrentWorkspace>
 }
 
 /**
@@ -208,7 +224,7 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
             : `segment ${saved.id} is dynamic: its members are what refresh finds`
         ))
 
-    const service: Service = {
+    const service: Omit<Service, "sample" | "export"> = {
       create: (input) =>
         Effect.gen(function*() {
           const workspace = yield* Workspace.CurrentWorkspace
@@ -314,7 +330,73 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
           return { recordIds: found.rows.map((r) => r.recordId as string), nextCursor: found.nextCursor }
         })
     }
-    return service
+    /** Every page of member ids, as a stream (the cursor of the page before drives the next). */
+    const memberPages = (workspace: string, segmentId: string) =>
+      Stream.paginateChunkEffect(undefined as string | undefined, (cursor) =>
+        Effect.map(
+          store.find(workspace, {
+            collection: MEMBER,
+            where: { _tag: "Compare", field: "segmentId", op: "eq", value: segmentId },
+            orderBy: [{ field: "recordId", direction: "asc" }],
+            limit: PAGE,
+            ...(cursor === undefined ? {} : { cursor })
+          }),
+          (page) => [
+            Chunk.of(page.rows.map((r) => r.recordId as string)),
+            page.nextCursor === null ? Option.none() : Option.some(page.nextCursor)
+          ] as const
+        ))
+
+    const sample: Service["sample"] = (id, size) =>
+      Effect.gen(function*() {
+        if (!Number.isSafeInteger(size) || size < 0) {
+          return yield* Errors.ValidationError.single(operation("sample"), "size", "a whole number ≥ 0")
+        }
+        const workspace = yield* Workspace.CurrentWorkspace
+        const saved = yield* load(workspace, id)
+        // Reservoir sampling (Algorithm R): one pass, `size` ids held.
+        const picked: Array<string> = []
+        let seen = 0
+        yield* Stream.runForEach(memberPages(workspace, saved.id), (ids) =>
+          Effect.forEach(ids, (recordId) =>
+            Effect.gen(function*() {
+              if (picked.length < size) picked.push(recordId)
+              else {
+                const j = yield* Random.nextIntBetween(0, seen + 1)
+                if (j < size) picked[j] = recordId
+              }
+              seen++
+            }), { discard: true }))
+        return picked.sort()
+      })
+
+    const exportMembers: Service["export"] = (id, options) =>
+      Stream.unwrap(Effect.gen(function*() {
+        const workspace = yield* Workspace.CurrentWorkspace
+        const saved = yield* load(workspace, id)
+        const columns = options.columns ?? ["id"]
+        if (columns.length === 0) return yield* Errors.ValidationError.single(operation("export"), "columns", "at least one column")
+        // Each column is a field of the records (lists and documents too) or a part of one.
+        const spec = catalog.spec(workspace, saved.object)
+        const bad = columns.findIndex((c) =>
+          spec === undefined || !(Object.hasOwn(spec.fields, c) || Collection.fieldAt(spec, c) !== undefined)
+        )
+        if (bad >= 0) {
+          return yield* Errors.ValidationError.single(operation("export"), `columns.${bad}`, `unknown field "${columns[bad]}" on ${saved.object}`)
+        }
+        const rows = Stream.mapEffect(memberPages(workspace, saved.id), (ids) => store.getMany(workspace, saved.object, ids))
+        if (options.format === "csv") {
+          return Stream.concat(Stream.make(MemberExport.csvHeader(columns)), Stream.map(rows, (page) => MemberExport.csvRows(page, columns)))
+        }
+        // A JSON array, a record per line; the count so far says whether a comma goes first.
+        const body = Stream.mapAccum(rows, 0, (written, page) => [
+          written + page.length,
+          page.map((row, i) => `${written + i === 0 ? "" : ","}\n${JSON.stringify(MemberExport.jsonObject(row, columns))}`).join("")
+        ])
+        return Stream.concat(Stream.concat(Stream.make("["), body), Stream.make("\n]"))
+      }))
+
+    return { ...service, sample, export: exportMembers }
   })
 
 /**

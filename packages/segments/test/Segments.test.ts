@@ -13,7 +13,7 @@ import { Collections } from "@rapport/pipelines"
 import { Membership, Objects, Segment, Segments, SegmentsEvents } from "@rapport/segments"
 import { SqliteStore } from "@rapport/sqlite"
 import { PgHarness } from "@rapport/testkit"
-import { Effect, Layer, TestClock } from "effect"
+import { Chunk, Effect, Layer, Random, Stream, TestClock } from "effect"
 import { inject } from "vitest"
 
 const DAY = 86_400_000
@@ -144,6 +144,52 @@ for (const [name, store] of stores) {
 
         expect(yield* allMembers(list.id)).toEqual([ada.id])
         expect(yield* membershipEvents).toEqual([`+${ada.id}`, `+${bo.id}`, `-${bo.id}`])
+      })))
+
+    it.scoped("members export as CSV and JSON, and sample at random", () =>
+      run(Effect.gen(function*() {
+        yield* TestClock.setTime(NOW)
+        const contacts = yield* Contacts.Contacts
+        const segments = yield* Segments.Segments
+        const people = [
+          yield* contacts.create({ firstName: "Ada", lastName: "Lovelace, Countess", emails: ["ada@example.com"] }),
+          yield* contacts.create({ firstName: "Bo \"the\" Builder" }),
+          yield* contacts.create({ firstName: "=HYPERLINK(1)", emails: ["x@example.com", "y@example.com"] }),
+          yield* contacts.create({ firstName: "Di" }),
+          yield* contacts.create({ firstName: "Ed" })
+        ]
+        const list = yield* segments.create({ name: "Everyone listed", kind: "static", segment: Segment.of(Objects.contact) })
+        yield* segments.add(list.id, people.map((p) => p.id))
+        const [ada, bo, hyper] = people as [typeof people[0], typeof people[0], typeof people[0]]
+
+        const csv = (yield* Stream.runCollect(segments.export(list.id, { format: "csv", columns: ["id", "firstName", "lastName", "emails"] })))
+        const lines = Chunk.join(csv, "").split("\r\n")
+        expect(lines[0]).toBe("id,firstName,lastName,emails")
+        expect(lines[1]).toBe(`${ada.id},Ada,"Lovelace, Countess","[""ada@example.com""]"`)
+        expect(lines[2]).toBe(`${bo.id},"Bo ""the"" Builder",,[]`)
+        expect(lines[3]).toBe(`${hyper.id},'=HYPERLINK(1),,"[""x@example.com"",""y@example.com""]"`)
+        expect(lines).toHaveLength(7) // a header, five records, and the empty string after the last line break
+
+        const json = JSON.parse(Chunk.join(yield* Stream.runCollect(segments.export(list.id, { format: "json", columns: ["id", "firstName"] })), ""))
+        expect(json).toEqual(people.map((p) => ({ id: p.id, firstName: p.firstName })))
+        const empty = yield* segments.create({ name: "Nobody", kind: "static", segment: Segment.of(Objects.contact) })
+        expect(JSON.parse(Chunk.join(yield* Stream.runCollect(segments.export(empty.id, { format: "json" })), ""))).toEqual([])
+
+        const badColumn = yield* Effect.flip(Stream.runDrain(segments.export(list.id, { format: "csv", columns: ["id", "nickname"] })))
+        expect(badColumn._tag).toBe("ValidationError")
+        expect(badColumn.message).toContain("columns.1")
+
+        // A seeded Random picks the same sample again; the sample is a subset of the members.
+        const seeded = (seed: number) => Effect.withRandom(segments.sample(list.id, 2), Random.make(seed))
+        const once = yield* seeded(7)
+        expect(once).toHaveLength(2)
+        expect(yield* seeded(7)).toEqual(once)
+        for (const id of once) expect(people.map((p) => p.id)).toContain(id)
+        // Other seeds pick other pairs (of the 10 there are), not always the first members.
+        const pairs = new Set(yield* Effect.forEach(Array.from({ length: 30 }, (_, i) => i), (seed) => Effect.map(seeded(seed), (p) => p.join())))
+        expect(pairs.size).toBeGreaterThan(4)
+        expect(yield* segments.sample(list.id, 10)).toEqual(people.map((p) => p.id).sort())
+        expect((yield* Effect.flip(segments.sample(list.id, -1)))._tag).toBe("ValidationError")
       })))
 
     it.live("concurrent refreshes record each change once", () =>
