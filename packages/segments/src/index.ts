@@ -48,6 +48,13 @@ export * as Objects from "./Objects.js"
 export * as SegmentJson from "./SegmentJson.js"
 
 /**
+ * Ready segments: VIP, churn risk, return risk, dormant leads, high value with an open ticket.
+ *
+ * @since 0.1.0
+ */
+export * as Recipes from "./Recipes.js"
+
+/**
  * Saved segments with stored membership: refresh, add, remove, members.
  *
  * @since 0.1.0
