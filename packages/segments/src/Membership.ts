@@ -49,13 +49,15 @@ export const segmentFields = {
   kind: Field.string(Kind),
   definition: Field.json(SegmentJson.V1),
   members: Field.integer(Schema.NonNegativeInt),
-  refreshedAt: Field.nullable(Field.timestamp())
+  refreshedAt: Field.nullable(Field.timestamp()),
+  checkpoint: Field.nullable(Field.integer(Schema.NonNegativeInt))
 }
 
 /**
  * A saved segment: `definition` is its saved form (`SegmentJson`), `members` how many
  * records are in it, `refreshedAt` when a refresh last evaluated it (null: never, so the
- * next refresh is its first fill).
+ * next refresh is its first fill), `checkpoint` the position of the last event of the log
+ * that refresh took into account (an incremental refresh reads the events after it).
  *
  * @since 0.1.0
  * @category models

@@ -12,8 +12,10 @@
  * @since 0.1.0
  */
 import type { Store as StoreModule } from "@rapport/core"
-import { Catalog, Collection, Errors, IdGenerator, Store, Workspace } from "@rapport/core"
+import type { Query } from "@rapport/core"
+import { Catalog, Collection, Errors, EventCollection, IdGenerator, Store, Workspace } from "@rapport/core"
 import { Chunk, Clock, Context, Effect, Either, Layer, Option, Random, Schedule, Schema, Stream } from "effect"
+import * as Dependencies from "./internal/dependencies.js"
 import * as Membership from "./Membership.js"
 import * as MemberExport from "./MemberExport.js"
 import * as Segment from "./Segment.js"
@@ -34,6 +36,11 @@ export interface Changes {
   readonly entered: ReadonlyArray<string>
   readonly left: ReadonlyArray<string>
   readonly members: number
+  /**
+   * How a refresh evaluated: `incremental` re-evaluated only the records the events since
+   * the last refresh can affect, `full` every record (`add` and `remove` say `manual`).
+   */
+  readonly mode: "full" | "incremental" | "manual"
 }
 
 /**
@@ -50,8 +57,14 @@ export interface Service {
   readonly get: (id: string) => Effect.Effect<Membership.SavedSegment, Errors.NotFound | Errors.StoreError, Workspace.CurrentWorkspace>
   /** The saved segment's definition as a segment (on the objects the layer was given). */
   readonly segmentOf: (saved: Membership.SavedSegment) => Effect.Effect<Segment.Segment, Errors.ValidationError>
-  /** Re-evaluates a dynamic segment: stores who entered and left, with an event each. */
-  readonly refresh: (id: string) => Effect.Effect<Changes, Failure, Workspace.CurrentWorkspace>
+  /**
+   * Re-evaluates a dynamic segment: stores who entered and left, with an event each.
+   * Incremental when it can be (see the module doc): only the records the events since
+   * the last refresh can affect; in full on the first refresh, for conditions on the
+   * passing of time, for conditions it cannot trace back, after a long backlog, or with
+   * `{ full: true }`.
+   */
+  readonly refresh: (id: string, options?: { readonly full?: boolean }) => Effect.Effect<Changes, Failure, Workspace.CurrentWorkspace>
   /** Adds records to a static segment (those already in it are left as they are). */
   readonly add: (id: string, recordIds: ReadonlyArray<string>) => Effect.Effect<Changes, Failure, Workspace.CurrentWorkspace>
   /** Removes records from a static segment (those not in it are ignored). */
@@ -86,8 +99,47 @@ export class Segments extends Context.Tag("@rapport/segments/Segments")<Segments
 
 const SEGMENT = Membership.segments.name
 const MEMBER = Membership.members.name
-/** Rows a refresh reads per page (members and matching records). */
+/** Rows a refresh reads per page (members, matching records, events). */
 const PAGE = 1_000
+/** Past this many events since the last refresh, a full refresh is cheaper than tracing each. */
+const MAX_BACKLOG = 50_000
+/** Ids per `in` list when re-evaluating candidates. */
+const CHUNK = 500
+
+const chunks = <A>(items: ReadonlyArray<A>): Array<ReadonlyArray<A>> =>
+  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK))
+
+/**
+ * The values a key field (`contactId`, `custom.referrer`) has in an event's payload: in the
+ * record it carries (`{ record }` of a create or delete) and on both sides of a change
+ * (`{ changes: { contactId: { from, to } } }`).
+ */
+const keysIn = (payload: Collection.Json, key: string): Array<string> => {
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return []
+  const doc = payload as Record<string, Collection.Json>
+  const out: Array<string> = []
+  const record = doc.record
+  if (record !== null && typeof record === "object" && !Array.isArray(record)) {
+    const v = Collection.valueAt(record as Collection.Row, key)
+    if (typeof v === "string") out.push(v)
+  }
+  const changes = doc.changes
+  if (changes !== null && typeof changes === "object" && !Array.isArray(changes)) {
+    const dot = key.indexOf(".")
+    const head = dot < 0 ? key : key.slice(0, dot)
+    const change = (changes as Record<string, Collection.Json>)[head]
+    if (change !== null && typeof change === "object" && !Array.isArray(change)) {
+      for (const side of ["from", "to"] as const) {
+        const value = (change as Record<string, Collection.Json>)[side] ?? null
+        const v = dot < 0 ? value : value !== null && typeof value === "object" && !Array.isArray(value)
+          ? Collection.valueAt({ ...(value as object) } as Collection.Row, key.slice(dot + 1))
+          : null
+        if (typeof v === "string") out.push(v)
+      }
+    }
+  }
+  return out
+}
 
 const decodeSaved = Schema.decodeUnknown(Membership.SavedSegment)
 const encodeSaved = Schema.encodeSync(Membership.SavedSegment)
@@ -158,11 +210,11 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
       left: ReadonlyArray<{ readonly recordId: string; readonly row: { readonly id: string; readonly version: number } }>,
       members: number,
       reason: Membership.Reason,
-      refreshed: boolean
+      refreshed: { readonly mode: "full" | "incremental"; readonly checkpoint: number } | null
     ) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const firstFill = refreshed && saved.refreshedAt === null
+        const firstFill = refreshed !== null && saved.refreshedAt === null
         yield* store.insertMany(
           workspace,
           MEMBER,
@@ -187,7 +239,8 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
             version,
             updatedAt: now,
             members,
-            refreshedAt: refreshed ? now : saved.refreshedAt
+            refreshedAt: refreshed === null ? saved.refreshedAt : now,
+            checkpoint: refreshed === null ? saved.checkpoint : refreshed.checkpoint
           },
           saved.version
         )
@@ -204,7 +257,105 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
           ...entered.map((id) => event(SegmentsEvents.SegmentEntered, id)),
           ...left.map(({ recordId }) => event(SegmentsEvents.SegmentLeft, recordId))
         ])
-        return { entered, left: left.map((l) => l.recordId), members } satisfies Changes
+        return { entered, left: left.map((l) => l.recordId), members, mode: refreshed?.mode ?? "manual" } satisfies Changes
+      })
+
+    /** The position of the newest committed event of the workspace (0 when none). */
+    const headPosition = (workspace: string) =>
+      Effect.map(
+        store.aggregate(workspace, {
+          collection: EventCollection.name,
+          measures: [{ _tag: "Max", as: "position", field: "position" }]
+        }),
+        (rows) => Number(rows[0]?.position ?? 0)
+      )
+
+    /**
+     * The records of the segment's object that the events since its checkpoint can have
+     * changed the membership of, and the position read up to; `undefined` when the backlog
+     * is longer than a full refresh would take to re-read.
+     */
+    const candidatesSince = (workspace: string, saved: Membership.SavedSegment, deps: Dependencies.Dependencies) =>
+      Effect.gen(function*() {
+        const ids = new Set<string>()
+        const relatedKeys: Array<{ readonly collection: string; readonly foreignKey: string; readonly ids: Set<string>; readonly keys: Set<string> }> =
+          deps.related.map((r) => ({ ...r, ids: new Set(), keys: new Set() }))
+        const pathTargets = deps.paths.map((p) => ({ ...p, ids: new Set<string>() }))
+        let checkpoint = saved.checkpoint ?? 0
+        let read = 0
+        for (;;) {
+          const events = yield* store.readEvents(workspace, { after: checkpoint, limit: PAGE })
+          for (const event of events) {
+            if (event.collection === saved.object) ids.add(event.recordId)
+            for (const r of relatedKeys) {
+              if (event.collection !== r.collection) continue
+              r.ids.add(event.recordId)
+              for (const key of keysIn(event.payload, r.foreignKey)) r.keys.add(key)
+            }
+            for (const p of pathTargets) if (event.collection === p.collection) p.ids.add(event.recordId)
+          }
+          read += events.length
+          if (events.length > 0) checkpoint = events[events.length - 1]!.position
+          if (read > MAX_BACKLOG) return undefined
+          if (events.length < PAGE) break
+        }
+        // A related record affects the records its key points at now, and those it pointed
+        // at before (the old key is in the event: `changes.<key>.from`, or the deleted `record`).
+        for (const r of relatedKeys) {
+          for (const chunk of chunks([...r.ids])) {
+            for (const row of yield* store.getMany(workspace, r.collection, chunk)) {
+              const key = Collection.valueAt(row, r.foreignKey)
+              if (typeof key === "string") r.keys.add(key)
+            }
+          }
+          for (const key of r.keys) ids.add(key)
+        }
+        // A record a path reaches affects the object's records that refer to it.
+        for (const p of pathTargets) {
+          for (const chunk of chunks([...p.ids])) {
+            const referring = yield* allIds(workspace, {
+              collection: saved.object,
+              where: { _tag: "In", field: p.ref, values: chunk },
+              orderBy: [{ field: "id", direction: "asc" }]
+            })
+            for (const id of referring) ids.add(id)
+          }
+        }
+        return { ids: [...ids], checkpoint }
+      })
+
+    /** Re-evaluates the given records only, and writes what changed for them. */
+    const refreshSome = (
+      workspace: string,
+      saved: Membership.SavedSegment,
+      segment: Segment.Segment,
+      candidates: ReadonlyArray<string>,
+      checkpoint: number
+    ) =>
+      Effect.gen(function*() {
+        const matching = new Set<string>()
+        const members = new Map<string, { readonly id: string; readonly version: number }>()
+        for (const chunk of chunks([...candidates].sort())) {
+          const where: Query.Expr = { _tag: "And", exprs: [segment.expr, { _tag: "In", field: "id", values: chunk }] }
+          for (const id of yield* allIds(workspace, { collection: saved.object, where, orderBy: [{ field: "id", direction: "asc" }] })) {
+            matching.add(id)
+          }
+          const page = yield* store.find(workspace, {
+            collection: MEMBER,
+            where: {
+              _tag: "And",
+              exprs: [
+                { _tag: "Compare", field: "segmentId", op: "eq", value: saved.id },
+                { _tag: "In", field: "recordId", values: chunk }
+              ]
+            }
+          })
+          for (const row of page.rows) members.set(row.recordId as string, { id: row.id, version: row.version })
+        }
+        const entered = [...candidates].sort().filter((id) => matching.has(id) && !members.has(id))
+        const left = [...members].filter(([id]) => !matching.has(id)).map(([recordId, row]) => ({ recordId, row }))
+        const count = saved.members + entered.length - left.length
+        return yield* apply(workspace, saved, entered, left, count, "refresh", { mode: "incremental", checkpoint })
       })
 
     /** Runs a change in a transaction, again on a `Conflict` (a concurrent change won the race). */
@@ -248,7 +399,8 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
             kind,
             definition: SegmentJson.encode(input.segment, { name }) as unknown as Collection.Json,
             members: 0,
-            refreshedAt: null
+            refreshedAt: null,
+            checkpoint: null
           }
           const saved = yield* Effect.orDie(decodeSaved(row))
           yield* store.transaction(Effect.gen(function*() {
@@ -269,19 +421,34 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
       get: (id) => Effect.flatMap(Workspace.CurrentWorkspace, (workspace) => load(workspace, id)),
       segmentOf,
 
-      refresh: (id) =>
-        retried(Effect.gen(function*() {
+      refresh: (id, refreshOptions = {}) =>
+        Effect.gen(function*() {
           const workspace = yield* Workspace.CurrentWorkspace
-          const saved = yield* load(workspace, id)
-          yield* kindOf(saved, "dynamic", "refresh")
-          const segment = yield* segmentOf(saved)
-          const current = yield* memberRows(workspace, saved.id)
-          const matching = yield* allIds(workspace, segment.find({ orderBy: [{ field: "id", direction: "asc" }] }))
-          const now = new Set(matching)
-          const entered = matching.filter((recordId) => !current.has(recordId))
-          const left = [...current].filter(([recordId]) => !now.has(recordId)).map(([recordId, row]) => ({ recordId, row }))
-          return yield* apply(workspace, saved, entered, left, matching.length, "refresh", true)
-        })),
+          // The log is read before the transaction: its queries see committed events only,
+          // on a connection of their own, which a transaction holding one must not wait for.
+          const before = yield* load(workspace, id)
+          yield* kindOf(before, "dynamic", "refresh")
+          const segment = yield* segmentOf(before)
+          const deps = Dependencies.of(catalog, workspace, segment.find(), yield* Clock.currentTimeMillis)
+          const traced = refreshOptions.full !== true && before.checkpoint !== null && deps !== undefined &&
+              deps.traceable && !deps.timeDependent
+            ? yield* candidatesSince(workspace, before, deps)
+            : undefined
+          // A full refresh takes its checkpoint first, so a change committed while it
+          // evaluates is seen again next time (re-evaluating a record is harmless), never missed.
+          const head = traced === undefined ? yield* headPosition(workspace) : traced.checkpoint
+          return yield* retried(Effect.gen(function*() {
+            const saved = yield* load(workspace, id)
+            const checkpoint = Math.max(head, saved.checkpoint ?? 0)
+            if (traced !== undefined) return yield* refreshSome(workspace, saved, segment, traced.ids, checkpoint)
+            const current = yield* memberRows(workspace, saved.id)
+            const matching = yield* allIds(workspace, segment.find({ orderBy: [{ field: "id", direction: "asc" }] }))
+            const now = new Set(matching)
+            const entered = matching.filter((recordId) => !current.has(recordId))
+            const left = [...current].filter(([recordId]) => !now.has(recordId)).map(([recordId, row]) => ({ recordId, row }))
+            return yield* apply(workspace, saved, entered, left, matching.length, "refresh", { mode: "full", checkpoint })
+          }))
+        }),
 
       add: (id, recordIds) =>
         retried(Effect.gen(function*() {
@@ -300,7 +467,7 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
           }
           const current = yield* memberRows(workspace, saved.id)
           const entered = wanted.filter((recordId) => !current.has(recordId))
-          return yield* apply(workspace, saved, entered, [], current.size + entered.length, "manual", false)
+          return yield* apply(workspace, saved, entered, [], current.size + entered.length, "manual", null)
         })),
 
       remove: (id, recordIds) =>
@@ -313,7 +480,7 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
             const row = current.get(recordId)
             return row === undefined ? [] : [{ recordId, row }]
           })
-          return yield* apply(workspace, saved, [], left, current.size - left.length, "manual", false)
+          return yield* apply(workspace, saved, [], left, current.size - left.length, "manual", null)
         })),
 
       members: (id, page = {}) =>

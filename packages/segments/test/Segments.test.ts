@@ -96,17 +96,17 @@ for (const [name, store] of stores) {
         expect(yield* allMembers(recent.id)).toEqual([ada.id, bo.id].sort())
 
         // Nothing changed: no event, same members.
-        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [], left: [], members: 2 })
+        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [], left: [], members: 2, mode: "full" })
 
         // Cy becomes a customer and orders; Bo is no longer a customer.
         yield* contacts.update(cy, { lifecycleStage: "customer" })
         yield* orders.place({ contactId: cy.id, lineItems: [tea] })
         yield* contacts.update(yield* contacts.get(bo.id), { lifecycleStage: "other" })
-        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [cy.id], left: [bo.id], members: 2 })
+        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [cy.id], left: [bo.id], members: 2, mode: "full" })
 
         // Eleven days on, Ada's order is 91 days old: she leaves, though nothing was written.
         yield* TestClock.adjust(11 * DAY)
-        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [], left: [ada.id], members: 1 })
+        expect(yield* segments.refresh(recent.id)).toEqual({ entered: [], left: [ada.id], members: 1, mode: "full" })
         expect(yield* allMembers(recent.id)).toEqual([cy.id])
         expect((yield* segments.get(recent.id)).members).toBe(1)
 
@@ -122,9 +122,9 @@ for (const [name, store] of stores) {
         const ada = yield* contacts.create({ firstName: "Ada" })
         const bo = yield* contacts.create({ firstName: "Bo" })
         const list = yield* segments.create({ name: "Trade fair", kind: "static", segment: Segment.of(Objects.contact) })
-        expect(yield* segments.add(list.id, [ada.id, bo.id, ada.id])).toEqual({ entered: [ada.id, bo.id], left: [], members: 2 })
-        expect(yield* segments.add(list.id, [ada.id])).toEqual({ entered: [], left: [], members: 2 })
-        expect(yield* segments.remove(list.id, [bo.id, "ct_nobody"])).toEqual({ entered: [], left: [bo.id], members: 1 })
+        expect(yield* segments.add(list.id, [ada.id, bo.id, ada.id])).toEqual({ entered: [ada.id, bo.id], left: [], members: 2, mode: "manual" })
+        expect(yield* segments.add(list.id, [ada.id])).toEqual({ entered: [], left: [], members: 2, mode: "manual" })
+        expect(yield* segments.remove(list.id, [bo.id, "ct_nobody"])).toEqual({ entered: [], left: [bo.id], members: 1, mode: "manual" })
 
         const unknown = yield* Effect.flip(segments.add(list.id, [bo.id, "ct_nobody"]))
         expect(unknown._tag).toBe("ValidationError")
