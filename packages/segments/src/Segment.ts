@@ -20,7 +20,10 @@
 import type { Catalog, Errors } from "@rapport/core"
 import { Plan, Query, Store } from "@rapport/core"
 import { Effect, Either } from "effect"
+import type { RuleGroupType } from "@react-querybuilder/core"
 import * as Condition from "./Condition.js"
+import * as JsonLogic from "./JsonLogic.js"
+import * as ReactQueryBuilder from "./ReactQueryBuilder.js"
 import type { AnyObject, Fields } from "./SegmentObject.js"
 import { fieldsOf } from "./SegmentObject.js"
 
@@ -168,3 +171,88 @@ export const members = (
     const { cursor, ...find } = options
     return store.find(workspaceId, { ...segment.find(find), ...(cursor === undefined ? {} : { cursor }) })
   })
+
+/**
+ * What `fromReactQueryBuilder` and `fromJsonLogic` need: the segment's object and,
+ * optionally, a catalog and workspace, to read string values as the field's kind and check
+ * the result (`check`), naming the rule a store would refuse.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportOptions<O extends AnyObject> {
+  readonly object: O
+  readonly catalog?: Catalog.Service
+  readonly workspaceId?: string
+}
+
+const importOptions = <O extends AnyObject>(options: ImportOptions<O>): ReactQueryBuilder.ImportOptions => ({
+  collection: options.object.name,
+  ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
+  ...(options.workspaceId === undefined ? {} : { workspaceId: options.workspaceId })
+})
+
+/**
+ * A segment from react-querybuilder's rule JSON, or a `SegmentImportError` naming the
+ * rule's path (`rules.1.value`).
+ *
+ * @example
+ * ```ts
+ * import { Objects, Segment } from "@rapport/segments"
+ * import { Either } from "effect"
+ *
+ * const rules = { combinator: "and", rules: [{ field: "lifecycleStage", operator: "=", value: "customer" }] }
+ * const segment = Segment.fromReactQueryBuilder(rules, { object: Objects.contact })
+ * console.log(Either.isRight(segment) && segment.right.expr) // { _tag: "Compare", field: "lifecycleStage", op: "eq", value: "customer" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromReactQueryBuilder = <O extends AnyObject>(
+  rules: unknown,
+  options: ImportOptions<O>
+): Either.Either<Segment<O>, ReactQueryBuilder.SegmentImportError> =>
+  Either.map(ReactQueryBuilder.toExpr(rules, importOptions(options)), (expr) => fromExpr(options.object, expr))
+
+/**
+ * A segment as react-querybuilder's rule JSON, or a `SegmentExportError` naming the
+ * condition rules cannot express (`exprs.1`: a related count, a window...).
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const toReactQueryBuilder = (segment: Segment): Either.Either<RuleGroupType, ReactQueryBuilder.SegmentExportError> =>
+  ReactQueryBuilder.fromExpr(segment.expr)
+
+/**
+ * A segment from JsonLogic, keeping JsonLogic's meaning (a null field compares as
+ * JavaScript compares null), or a `SegmentImportError` naming the path (`and.1.<`).
+ *
+ * @example
+ * ```ts
+ * import { Objects, Segment } from "@rapport/segments"
+ * import { Either } from "effect"
+ *
+ * const segment = Segment.fromJsonLogic({ in: [{ var: "lifecycleStage" }, ["lead", "customer"]] }, { object: Objects.contact })
+ * console.log(Either.isRight(segment) && segment.right.expr._tag) // "In"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromJsonLogic = <O extends AnyObject>(
+  logic: unknown,
+  options: ImportOptions<O>
+): Either.Either<Segment<O>, ReactQueryBuilder.SegmentImportError> =>
+  Either.map(JsonLogic.toExpr(logic, importOptions(options)), (expr) => fromExpr(options.object, expr))
+
+/**
+ * A segment as JsonLogic meaning the same on the same records, or a `SegmentExportError`
+ * naming the condition JsonLogic cannot express.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const toJsonLogic = (segment: Segment): Either.Either<JsonLogic.JsonLogic, ReactQueryBuilder.SegmentExportError> =>
+  JsonLogic.fromExpr(segment.expr)

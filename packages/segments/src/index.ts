@@ -74,3 +74,17 @@ export * as Membership from "./Membership.js"
  * @since 0.1.0
  */
 export * as SegmentsEvents from "./SegmentsEvents.js"
+
+/**
+ * react-querybuilder's rule JSON to and from a segment's condition.
+ *
+ * @since 0.1.0
+ */
+export * as ReactQueryBuilder from "./ReactQueryBuilder.js"
+
+/**
+ * JsonLogic to and from a segment's condition, keeping JsonLogic's meaning.
+ *
+ * @since 0.1.0
+ */
+export * as JsonLogic from "./JsonLogic.js"
