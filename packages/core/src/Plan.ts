@@ -19,6 +19,7 @@
 import { Either, type ParseResult, Schema } from "effect"
 import type * as Catalog from "./Catalog.js"
 import * as Collection from "./Collection.js"
+import * as EventCollection from "./EventCollection.js"
 import { InvalidQuery, ValidationError } from "./Errors.js"
 import type * as Field from "./Field.js"
 import { IsoDate } from "./Field.js"
@@ -648,6 +649,16 @@ const checkExpr = (
 }
 
 /**
+ * Whether a `related` or `exists` condition reaches the event log by subject: the events
+ * whose `subjects` name the record (`contact:<id>`), as `Store.eventsFor` reads them.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const isSubjectKey = (expr: { readonly collection: string; readonly foreignKey: string }): boolean =>
+  expr.collection === EventCollection.name && expr.foreignKey === "subjects"
+
+/**
  * The collection a `related` or `exists` condition reaches, once its foreign key is checked:
  * without `via` it refers to this collection; with `via` it is `id` or any foreign key
  * (`checkVia` checks that the links lead to what it refers to).
@@ -661,10 +672,17 @@ const relatedTarget = (
   const target = scope.catalog.spec(scope.workspaceId, expr.collection) ??
     refuse(at, `unknown collection "${expr.collection}"`)
   if (expr.via === undefined) {
+    // The events naming the record (`subjects` holds `<collection>:<id>`): its timeline.
+    if (isSubjectKey(expr)) {
+      scope.related.set(target.name, target)
+      return target
+    }
     const fk = Collection.fieldAt(target, expr.foreignKey)
     if (fk === undefined || fk.ref !== spec.name) {
       refuse(at, `"${expr.foreignKey}" is not a field of ${target.name} that refers to ${spec.name}`)
     }
+  } else if (isSubjectKey(expr)) {
+    refuse(`${at}.via`, "the events naming a record are found by their subjects: no link rows")
   } else if (expr.foreignKey !== "id" && Collection.fieldAt(target, expr.foreignKey)?.ref === undefined) {
     refuse(`${at}.foreignKey`, `"${expr.foreignKey}" is neither id nor a field of ${target.name} that refers to a collection`)
   }

@@ -1055,6 +1055,9 @@ export const compare = (left: Term | Scalar, op: CompareOp, right: Term | Scalar
  * A condition over the records of another collection that point at this one through
  * `foreignKey`: "at least 3 orders in the last 90 days" is
  * `related("order", "contactId", { where: withinLast("placedAt", 90, "day"), op: "gte", value: 3 })`.
+ * On the event log (`EventCollection.name`) with the key `"subjects"`, it measures the
+ * events naming the record: `related("domainEvent", "subjects", { where: eq("type",
+ * "EmailOpened"), op: "gte", value: 3 })`.
  *
  * @example
  * ```ts

@@ -8,6 +8,8 @@
  * @since 0.1.0
  */
 import type { CustomField, Query } from "@rapport/core"
+import { EventCollection, Timestamp } from "@rapport/core"
+import { Schema as SchemaValue } from "effect"
 import type { Schema } from "effect"
 import { Condition } from "./Condition.js"
 import type { FieldOf, NumberField } from "./FieldRef.js"
@@ -136,8 +138,100 @@ type CustomFields<C extends CustomField.Fields> = {
 export type Fields<O extends AnyObject> = O extends SegmentObject<infer F, infer R, infer L, infer C>
   ? ModelFields<Schema.Struct.Type<F>, false> & { readonly [K in keyof R]: PathFields<R[K]> } & {
     readonly [K in keyof L]: Related<L[K]>
-  } & { readonly custom: CustomFields<C> }
+  } & { readonly custom: CustomFields<C>; readonly events: Events }
   : never
+
+/**
+ * The fields of an event of the log, as a condition on the events naming a record reads
+ * them; `payload` has the fields of `P` (a definition's payload, `Events.of`), every one
+ * nullable (events of other types lack it, and payloads are read type-guarded).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EventFields<P = never> = Fields<EventObject> & {
+  readonly payload: [P] extends [never] ? {} : PayloadFields<P>
+}
+
+/** The fields of a payload: scalars as nullable field references, objects as their fields. */
+type PayloadFields<P> = {
+  readonly [K in keyof P]-?: [NonNullable<P[K]>] extends [string | number | boolean | ReadonlyArray<any>]
+    ? FieldOf<P[K], true>
+    : [FieldOf<P[K], true>] extends [never] ? PayloadFields<NonNullable<P[K]>>
+    : FieldOf<P[K], true>
+}
+
+/**
+ * What a related condition over events can also say: `where` on the events' fields (and
+ * typed payload, after `of`), a window on `occurredAt`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventOptions<P> {
+  readonly where?: (event: EventFields<P>) => Condition
+  readonly within?: Window
+}
+
+/**
+ * The events of the log naming a record (its timeline: `subjects` holds
+ * `<collection>:<id>`), counted, summed or asked for, like other related records. `of`
+ * narrows them to one event type, with its payload's fields typed by the definition:
+ * `c.events.of(PipelinesEvents.DealStageChanged).exists({ where: (e) => e.payload.to.eq("proposal") })`.
+ * Payload fields are those of the catalog's event definitions (`Catalog.make({ events })`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Events<P = never> {
+  count(options?: EventOptions<P>): Measure
+  sum(field: (event: EventFields<P>) => NumberField, options?: EventOptions<P>): Measure
+  avg(field: (event: EventFields<P>) => NumberField, options?: EventOptions<P>): Measure
+  min(field: (event: EventFields<P>) => NumberField | { readonly path: string; readonly kind: "timestamp" }, options?: EventOptions<P>): Measure
+  max(field: (event: EventFields<P>) => NumberField | { readonly path: string; readonly kind: "timestamp" }, options?: EventOptions<P>): Measure
+  exists(options?: EventOptions<P>): Condition
+  notExists(options?: EventOptions<P>): Condition
+  /** The events of one type, with the payload of its definition. */
+  of<T extends string, A>(definition: { readonly type: T; readonly payload: Schema.Schema<A, any> }): Events<A>
+}
+
+/**
+ * The event log as an object: the fields of `EventCollection` rows.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventObject extends SegmentObject<typeof eventFields, {}, {}> {}
+
+const eventFields = {
+  id: SchemaValue.String,
+  version: SchemaValue.Number,
+  createdAt: Timestamp.Timestamp,
+  updatedAt: Timestamp.Timestamp,
+  position: SchemaValue.Number,
+  type: SchemaValue.String,
+  collection: SchemaValue.String,
+  recordId: SchemaValue.String,
+  occurredAt: Timestamp.Timestamp,
+  actorKind: SchemaValue.Literal("user", "api", "workflow", "system"),
+  actorId: SchemaValue.NullOr(SchemaValue.String),
+  subjects: SchemaValue.Array(SchemaValue.String)
+}
+
+/**
+ * The event log's object (`EventCollection.name`), which `events` conditions count.
+ *
+ * @since 0.1.0
+ * @category objects
+ */
+export const eventObject: EventObject = {
+  name: EventCollection.name,
+  fields: eventFields,
+  refs: {},
+  related: {},
+  timeField: "occurredAt",
+  custom: {}
+}
 
 /**
  * The fields of an object reached by a path across a reference: every value can be null
@@ -271,6 +365,7 @@ const fieldsUnder = (object: AnyObject, prefix: string, top: boolean): unknown =
         return fieldsUnder(link.target(), `${prefix}${link.field}.`, false)
       }
       if (top && Object.hasOwn(object.related, name)) return related(object.related[name] as Many<AnyObject>)
+      if (top && name === "events") return events(undefined)
       return new Ref(`${prefix}${name}`)
     }
   })
@@ -283,10 +378,16 @@ const fieldsUnder = (object: AnyObject, prefix: string, top: boolean): unknown =
  */
 export const fieldsOf = <O extends AnyObject>(object: O): Fields<O> => fieldsUnder(object, "", true) as Fields<O>
 
-/** The where of a related condition: its own condition and its window, and-ed. */
-const relatedWhere = (target: AnyObject, options: RelatedOptions<AnyObject> | undefined): Query.Expr | undefined => {
+/** The where of a related condition: its type (events of one type), its own condition and its window, and-ed. */
+const relatedWhere = (
+  target: AnyObject,
+  options: RelatedOptions<AnyObject> | undefined,
+  decorate: (fields: unknown) => unknown,
+  type: string | undefined
+): Query.Expr | undefined => {
   const parts: Array<Query.Expr> = []
-  if (options?.where !== undefined) parts.push(options.where(fieldsOf(target) as never).expr)
+  if (type !== undefined) parts.push({ _tag: "Compare", field: "type", op: "eq", value: type })
+  if (options?.where !== undefined) parts.push(options.where(decorate(fieldsOf(target)) as never).expr)
   const window = options?.within
   if (window !== undefined) {
     parts.push(
@@ -298,17 +399,38 @@ const relatedWhere = (target: AnyObject, options: RelatedOptions<AnyObject> | un
   return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { _tag: "And", exprs: parts }
 }
 
-const related = (many: Many<AnyObject>): Related<AnyObject> => {
+/**
+ * Field references under `prefix` that also reach further down (`payload.record.stage`):
+ * each property is a reference to its path, whose unknown properties are paths below it.
+ */
+const nestedRefs = (path: string): unknown =>
+  new Proxy(new Ref(path), {
+    get: (ref, name, receiver) =>
+      typeof name !== "string" || name in ref ? Reflect.get(ref, name, receiver) : nestedRefs(`${path}.${name}`)
+  })
+
+/** The events naming the record, of one type when `type` is given. */
+const events = (type: string | undefined): Events<any> => {
+  const base = related({ target: () => eventObject, foreignKey: "subjects" }, (fields) =>
+    new Proxy(fields as object, { get: (f, name, r) => (name === "payload" ? nestedRefs("payload") : Reflect.get(f, name, r)) }), type)
+  return { ...base, of: (definition: { readonly type: string }) => events(definition.type) } as unknown as Events<any>
+}
+
+const related = (
+  many: Many<AnyObject>,
+  decorate: (fields: unknown) => unknown = (fields) => fields,
+  type?: string
+): Related<AnyObject> => {
   const target = many.target()
   const build = (measure: Query.RelatedMeasure, options: RelatedOptions<AnyObject> | undefined): Measure => {
-    const where = relatedWhere(target, options) ?? null
+    const where = relatedWhere(target, options, decorate, type) ?? null
     const compare = (op: Query.CompareOp) => (value: number) =>
       new Condition({ _tag: "Related", collection: target.name, foreignKey: many.foreignKey, where, measure, op, value })
     return { eq: compare("eq"), neq: compare("neq"), lt: compare("lt"), lte: compare("lte"), gt: compare("gt"), gte: compare("gte") }
   }
-  const pathOf = (pick: (fields: any) => { readonly path: string }) => pick(fieldsOf(target)).path
+  const pathOf = (pick: (fields: any) => { readonly path: string }) => pick(decorate(fieldsOf(target))).path
   const exists = (options: RelatedOptions<AnyObject> | undefined): Condition => {
-    const where = relatedWhere(target, options) ?? null
+    const where = relatedWhere(target, options, decorate, type) ?? null
     return new Condition({ _tag: "Exists", collection: target.name, foreignKey: many.foreignKey, where })
   }
   return {

@@ -13,7 +13,7 @@
  */
 import type { Store as StoreModule } from "@rapport/core"
 import type { Query } from "@rapport/core"
-import { Catalog, Collection, Errors, EventCollection, IdGenerator, Store, Workspace } from "@rapport/core"
+import { Catalog, Collection, Errors, EventCollection, IdGenerator, Plan, Store, Workspace } from "@rapport/core"
 import { Chunk, Clock, Context, Effect, Either, Layer, Option, Random, Schedule, Schema, Stream } from "effect"
 import * as Dependencies from "./internal/dependencies.js"
 import * as Membership from "./Membership.js"
@@ -288,6 +288,12 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
           for (const event of events) {
             if (event.collection === saved.object) ids.add(event.recordId)
             for (const r of relatedKeys) {
+              // A condition on the events naming a record: each new event names its records.
+              if (Plan.isSubjectKey(r)) {
+                const prefix = `${saved.object}:`
+                for (const subject of event.subjects) if (subject.startsWith(prefix)) ids.add(subject.slice(prefix.length))
+                continue
+              }
               if (event.collection !== r.collection) continue
               r.ids.add(event.recordId)
               for (const key of keysIn(event.payload, r.foreignKey)) r.keys.add(key)
@@ -302,6 +308,7 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
         // A related record affects the records its key points at now, and those it pointed
         // at before (the old key is in the event: `changes.<key>.from`, or the deleted `record`).
         for (const r of relatedKeys) {
+          if (Plan.isSubjectKey(r)) continue
           for (const chunk of chunks([...r.ids])) {
             for (const row of yield* store.getMany(workspace, r.collection, chunk)) {
               const key = Collection.valueAt(row, r.foreignKey)

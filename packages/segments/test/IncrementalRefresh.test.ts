@@ -66,6 +66,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
  */
 const segmentsUnderTest = [
   Segment.of(Objects.contact).where((c) => c.tasks.exists()),
+  // The events naming a contact: its own, its orders', its tasks'.
+  Segment.of(Objects.contact).where((c) => c.events.count({ where: (e) => e.type.isIn(["OrderPlaced", "TaskCreated", "TaskUpdated"]) }).gte(2)),
   Segment.of(Objects.contact).where((c) => c.orders.count({ where: (o) => o.status.neq("cancelled") }).gte(2)),
   Segment.of(Objects.contact).where((c) => c.company.industry.eq("retail")),
   Segment.of(Objects.contact).where((c) => c.lifecycleStage.eq("customer").or(c.company.industry.eq("retail").and(c.orders.exists())))
@@ -208,8 +210,8 @@ for (const [name, store, runs] of stores) {
           { _tag: "industry", company: 0, retail: true },
           { _tag: "refresh" }
         ]
-        // Four segments: a full first refresh each, then incremental ones.
-        expect(yield* program(ops)).toBeGreaterThanOrEqual(8)
+        // Five segments: a full first refresh each, then incremental ones.
+        expect(yield* program(ops)).toBeGreaterThanOrEqual(10)
       }).pipe(Effect.provide(live()), Effect.provideService(Workspace.CurrentWorkspace, WS)), 120_000)
   })
 }

@@ -307,10 +307,10 @@ class Builder {
         return expr.exprs.length === 0 ? "(1=0)" : `(${expr.exprs.map((e) => this.expr(spec, alias, e)).join(" OR ")})`
       case "Not":
         // EXISTS is never NULL: its negation needs no IS NOT TRUE.
-        if (expr.expr._tag === "Exists") return this.fence(`NOT ${this.exists(alias, expr.expr)}`)
+        if (expr.expr._tag === "Exists") return this.fence(`NOT ${this.exists(spec, alias, expr.expr)}`)
         return `((${this.expr(spec, alias, expr.expr)}) IS NOT TRUE)`
       case "Exists":
-        return this.fence(this.exists(alias, expr))
+        return this.fence(this.exists(spec, alias, expr))
       case "CompareTerms": {
         // Kinds first: a literal binds as the other side's kind (pg casts numbers by it).
         const lk = this.termKind(spec, expr.left)
@@ -319,7 +319,7 @@ class Builder {
         return `(${l} ${OPS[expr.op]} ${this.term(spec, alias, expr.right, lk)})`
       }
       case "Related":
-        return this.related(alias, expr)
+        return this.related(spec, alias, expr)
       case "Any":
         return `(${this.any(spec, alias, expr)})`
     }
@@ -376,17 +376,36 @@ class Builder {
   }
 
   /** `EXISTS (SELECT 1 …)` on the foreign key: the engine stops at the first related row. */
-  exists(alias: string, expr: Extract<Expr, { _tag: "Exists" }>): string {
+  exists(outer: Collection.Spec, alias: string, expr: Extract<Expr, { _tag: "Exists" }>): string {
     const q = this.dialect.quote
     const table = this.tables(expr.collection)
     const target = this.related_.get(expr.collection) ?? table.spec
     const inner = this.alias()
+    // Parameters are bound in the order the text names them (SQLite's `?` are positional).
+    const from = Plan.isSubjectKey(expr) ? this.bySubject(outer.name, table.name, inner, alias) : undefined
+    const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
+    if (from !== undefined) return `EXISTS (SELECT 1 ${from}${where})`
     const fk = this.field(target, inner, expr.foreignKey)
     const link = expr.via === undefined ? `${fk.sql} = ${alias}.${q("id")}` : this.via(alias, fk.sql, expr.via)
-    const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
     return `EXISTS (SELECT 1 FROM ${q(table.name)} ${inner} WHERE ${inner}.${q("workspace_id")} = ${alias}.${
       q("workspace_id")
     } AND ${link}${where})`
+  }
+
+  /**
+   * The events naming the outer row (`alias`), for `related` and `exists` by subject: the
+   * subject index (`rapport_event_subjects`, keyed by workspace, subject and position)
+   * finds them, and the event rows (`inner`) join it by position.
+   */
+  bySubject(outer: string, events: string, inner: string, alias: string): string {
+    const q = this.dialect.quote
+    const s = this.alias()
+    const subject = `${this.param(`${outer}:`)} || ${alias}.${q("id")}`
+    return `FROM ${q(SUBJECTS_TABLE)} ${s} JOIN ${q(events)} ${inner} ON ${inner}.${q("workspace_id")} = ${s}.${
+      q("workspace_id")
+    } AND ${inner}.${q("position")} = ${s}.${q("position")} WHERE ${s}.${q("workspace_id")} = ${alias}.${
+      q("workspace_id")
+    } AND ${s}.${q("subject")} = (${subject})`
   }
 
   /**
@@ -429,13 +448,12 @@ class Builder {
     return this.nesting === 0 ? `(${condition})` : `((${condition}) IS TRUE)`
   }
 
-  related(alias: string, expr: Extract<Expr, { _tag: "Related" }>): string {
+  related(outer: Collection.Spec, alias: string, expr: Extract<Expr, { _tag: "Related" }>): string {
     const q = this.dialect.quote
     const table = this.tables(expr.collection)
     // The plan's spec carries the workspace's custom fields; the table's does not.
     const target = this.related_.get(expr.collection) ?? table.spec
     const inner = this.alias()
-    const fk = this.field(target, inner, expr.foreignKey)
     const measure = expr.measure._tag === "Count"
       ? "count(*)"
       : expr.measure._tag === "Sum"
@@ -444,6 +462,14 @@ class Builder {
       // In doubles, as the memory store averages (PostgreSQL's avg(bigint) is numeric).
       ? `avg(${this.dialect.asDouble(this.field(target, inner, expr.measure.field).sql)})`
       : `${expr.measure._tag === "Min" ? "min" : "max"}(${this.field(target, inner, expr.measure.field).sql})`
+    if (Plan.isSubjectKey(expr)) {
+      // Parameters in the order the text names them (SQLite's `?` are positional).
+      const from = this.bySubject(outer.name, table.name, inner, alias)
+      const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
+      const value = this.dialect.numberParam(this.param(expr.value), expr.value, "float")
+      return `((SELECT ${measure} ${from}${where}) ${OPS[expr.op]} ${value})`
+    }
+    const fk = this.field(target, inner, expr.foreignKey)
     if (
       this.workspaceId !== undefined && expr.via === undefined && Object.hasOwn(target.fields, expr.foreignKey) &&
       !emptyMatches(expr)
@@ -491,6 +517,9 @@ const emptyMatches = (expr: Extract<Expr, { _tag: "Related" }>): boolean => {
 
 /** The field conditions a NULL value fails (as compiled: `NotIn` tests `IS NOT NULL`). */
 const NULL_FAILS: ReadonlySet<Expr["_tag"]> = new Set(["Compare", "Between", "In", "NotIn", "Text", "Has", "HasAny"])
+
+/** The subject index of the event log (`@rapport/sql` migration 1): `(workspace_id, subject, position)`. */
+const SUBJECTS_TABLE = "rapport_event_subjects"
 
 const OPS: Readonly<Record<Query.CompareOp, string>> = { eq: "=", neq: "<>", lt: "<", lte: "<=", gt: ">", gte: ">=" }
 

@@ -9,7 +9,7 @@
  * one), sort, group, bucket and measure is evaluated here.
  */
 import type { Catalog, Query } from "@rapport/core"
-import { Collection, Plan } from "@rapport/core"
+import { Collection, EventCollection, Plan } from "@rapport/core"
 import { Either } from "effect"
 import * as ReferenceTime from "./referenceTime.js"
 
@@ -335,6 +335,11 @@ const relatedRows = (
 ): ReadonlyArray<Collection.Row> => {
   const matches = (child: Collection.Row) => expr.where === null || evaluate(data, child, expr.where)
   const via = expr.via
+  if (via === undefined && expr.collection === EventCollection.name && expr.foreignKey === "subjects") {
+    // The events naming the row: its collection and id among their subjects.
+    const subject = `${scope?.collectionOf.get(row) ?? ""}:${row.id}`
+    return (data[expr.collection] ?? []).filter((c) => Array.isArray(c.subjects) && c.subjects.includes(subject) && matches(c))
+  }
   if (via === undefined) return (data[expr.collection] ?? []).filter((c) => readAt(c, expr.foreignKey) === row.id && matches(c))
   const link = scope!.catalog.spec(scope!.workspaceId, via.collection)!
   const target = scope!.catalog.spec(scope!.workspaceId, expr.collection)!

@@ -8,8 +8,9 @@ import { expect } from "@effect/vitest"
 import type { Collection, DomainEvent } from "@rapport/core"
 import { Actor, Catalog, EventCollection, Query, Store } from "@rapport/core"
 import { Effect, FastCheck as fc } from "effect"
-import { event, freshWorkspace, type It } from "../internal/harness.js"
+import { account, event, freshWorkspace, type It } from "../internal/harness.js"
 import * as Reference from "../internal/reference.js"
+import * as TestCatalog from "../TestCatalog.js"
 import { ACCOUNT, DEAL } from "../TestCatalog.js"
 
 const E = EventCollection.name
@@ -252,6 +253,60 @@ export const eventQueriesSuite = (it: It) => {
       // A value of another kind than the field's is refused, not compared.
       const wrong = yield* Effect.flip(store.find(ws, Query.find(E, { where: Query.eq("payload.amountMinor", "2500") })))
       expect(wrong._tag).toBe("InvalidQuery")
+    }))
+
+  it.effect("the events naming a record: related measures and exists by subject answer like the reference", () =>
+    Effect.gen(function*() {
+      const catalog = yield* Catalog.Catalog
+      const store = yield* Store.Store
+      const ws = freshWorkspace("evqs")
+      const ids = ["a1", "a2", "a3", "a4"]
+      for (const id of ids) yield* store.insert(ws, ACCOUNT, account(id))
+      // The log names a1 often, a2 twice, a3 once in another collection's name, a4 never.
+      yield* store.append(ws, [
+        event("DealStageChanged", DEAL, "d1", { subjects: ["deal:d1", "account:a1"], payload: { to: "won", amountMinor: 500 } }),
+        event("DealStageChanged", DEAL, "d2", { subjects: ["account:a1", "account:a2"], payload: { to: "lost", amountMinor: 200 } }),
+        event("AccountUpdated", ACCOUNT, "a1", { subjects: ["account:a1"], payload: { amountMinor: 7 } }),
+        event("DealStageChanged", DEAL, "d3", { subjects: ["account:a2"], payload: { to: "won", amountMinor: "900" } }),
+        event("NoteAdded", DEAL, "a3", { subjects: ["deal:a3"] })
+      ])
+      const stored = yield* store.readEvents(ws, { after: 0, limit: 100 })
+      const data: Reference.Dataset = {
+        [E]: stored.map(EventCollection.row),
+        [ACCOUNT]: (yield* findAll(ws, Query.find(ACCOUNT)))
+      }
+      const members = (where: Query.Expr) =>
+        Effect.map(findAll(ws, Query.find(ACCOUNT, { where, orderBy: [{ field: "id", direction: "asc" }] })), (rows) => rows.map((r) => r.id))
+      const cases: ReadonlyArray<readonly [Query.Expr, ReadonlyArray<string>]> = [
+        [Query.exists(E, "subjects"), ["a1", "a2"]],
+        [Query.notExists(E, "subjects"), ["a3", "a4"]],
+        [Query.related(E, "subjects", { op: "gte", value: 3 }), ["a1"]],
+        [Query.related(E, "subjects", { where: Query.eq("type", "DealStageChanged"), op: "eq", value: 2 }), ["a1", "a2"]],
+        [Query.exists(E, "subjects", Query.eq("payload.to", "won")), ["a1", "a2"]],
+        // a2's second amount is text: it reads null, so a2's sum is 200.
+        [Query.related(E, "subjects", { measure: { _tag: "Sum", field: "payload.amountMinor" }, op: "gte", value: 500 }), ["a1"]],
+        [Query.related(E, "subjects", { measure: { _tag: "Max", field: "position" }, op: "gte", value: stored.at(-2)!.position }), ["a2"]],
+        [Query.related(E, "subjects", { measure: { _tag: "Sum", field: "payload.amountMinor" }, op: "lt", value: 100 }), ["a3", "a4"]]
+      ]
+      for (const [where, expected] of cases) {
+        expect(yield* members(where), JSON.stringify(where)).toEqual(expected)
+        const query = Query.find(ACCOUNT, { where, orderBy: [{ field: "id", direction: "asc" }] })
+        expect(Reference.find(catalog, ws, data, query, T0).map((r) => r.id), JSON.stringify(where)).toEqual(expected)
+      }
+      // An aggregate over accounts with such a filter, and one inside a measure's filter.
+      const byActivity = Query.aggregate(ACCOUNT, {
+        measures: [
+          { _tag: "Count", as: "active", filter: Query.exists(E, "subjects") },
+          { _tag: "Count", as: "all" }
+        ]
+      })
+      expect(yield* store.aggregate(ws, byActivity)).toEqual([{ active: 2, all: 4 }])
+      // Link rows make no sense there: refused, naming the place.
+      const via = yield* Effect.flip(store.find(ws, Query.find(ACCOUNT, {
+        where: Query.exists(E, "subjects", undefined, Query.via(TestCatalog.LINK, "fromId", "toId"))
+      })))
+      expect(via._tag).toBe("InvalidQuery")
+      expect(via.message).toContain("via")
     }))
 
   it.effect("the event log is read-only, and queries see committed events only", () =>

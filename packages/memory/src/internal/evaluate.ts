@@ -288,7 +288,7 @@ const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined,
   const inner = reachInto(reach, resolve, expr.collection)
   const where = expr.where === null ? TRUE : compileWith(expr.where, resolve, undefined, inner)
   const fk = expr.foreignKey
-  const readKey = accessor(fk)
+  const readKeys = keysOf(expr, reach)
   const { measure, op, value } = expr
   const kind = measure._tag
   const read = measure._tag === "Count" ? undefined : reader(measure.field, inner)
@@ -314,11 +314,13 @@ const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined,
     const out = new Map<string, number | null>()
     counts = new Map()
     for (const r of view.scan()) {
-      const key = readKey(r)
-      if (typeof key !== "string" || !where(r)) continue
-      const acc = out.get(key)
-      out.set(key, add(acc === undefined ? empty : acc, r))
-      if (kind === "Avg") counts.set(key, (counts.get(key) ?? 0) + counted(r))
+      const keys = readKeys(r)
+      if (keys.length === 0 || !where(r)) continue
+      for (const key of keys) {
+        const acc = out.get(key)
+        out.set(key, add(acc === undefined ? empty : acc, r))
+        if (kind === "Avg") counts.set(key, (counts.get(key) ?? 0) + counted(r))
+      }
     }
     return out
   }
@@ -329,7 +331,8 @@ const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined,
   let asks = 0
   return (row) => {
     if (measured === undefined) {
-      const bucket = view.lookup(fk, row.id)
+      // Subjects name `<collection>:<id>`, never the bare id an index bucket is keyed by.
+      const bucket = Plan.isSubjectKey(expr) ? undefined : view.lookup(fk, row.id)
       if (bucket !== undefined && !worthIt(++asks)) {
         let acc = empty
         let n = 0
@@ -346,6 +349,31 @@ const related = (expr: RelatedExpr, resolve: Resolve, outer: number | undefined,
     }
     const acc = measured.get(row.id)
     return test(acc === undefined ? empty : acc, counts?.get(row.id) ?? 0)
+  }
+}
+
+const NO_KEYS: ReadonlyArray<string> = []
+
+/**
+ * The ids of the outer records a related row points at: its foreign key's value, or, for
+ * the events naming a record (`Plan.isSubjectKey`), the ids its `subjects` name in the
+ * outer collection (`contact:c1` names contact `c1`).
+ */
+const keysOf = (expr: RelatedExpr, reach: Reach | undefined): (row: Row) => ReadonlyArray<string> => {
+  if (!Plan.isSubjectKey(expr)) {
+    const read = accessor(expr.foreignKey)
+    return (row) => {
+      const key = read(row)
+      return typeof key === "string" ? [key] : NO_KEYS
+    }
+  }
+  const prefix = `${reach?.collection ?? ""}:`
+  return (row) => {
+    const subjects = row.subjects
+    if (!Array.isArray(subjects)) return NO_KEYS
+    const out: Array<string> = []
+    for (const s of subjects) if (typeof s === "string" && s.startsWith(prefix)) out.push(s.slice(prefix.length))
+    return out
   }
 }
 
