@@ -31,6 +31,33 @@ import { isRuleGroup, toArray } from "@react-querybuilder/core"
 import { Either, Schema } from "effect"
 
 /**
+ * One rule of react-querybuilder's JSON (its `RuleType`, of which this is the part a
+ * segment reads and writes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Rule {
+  field: string
+  operator: string
+  value: any
+  valueSource?: "value" | "field"
+}
+
+/**
+ * A group of rules (react-querybuilder's `RuleGroupType`); `fromReactQueryBuilder` also
+ * reads groups with independent combinators (`rules: [rule, "and", rule, "or", rule]`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RuleGroup {
+  combinator: string
+  not?: boolean
+  rules: Array<Rule | RuleGroup>
+}
+
+/**
  * The path of a problem: keys and indexes into the rule JSON (import) or the Query AST (export).
  *
  * @since 0.1.0
@@ -399,8 +426,9 @@ const exprToRuleOrGroup = (expr: Query.Expr, path: Path): RuleType | RuleGroupTy
  * @since 0.1.0
  * @category export
  */
-export const fromExpr = (expr: Query.Expr): Either.Either<RuleGroupType, SegmentExportError> =>
+export const fromExpr = (expr: Query.Expr): Either.Either<RuleGroup, SegmentExportError> =>
   attempt(() => {
     const out = exprToRuleOrGroup(expr, [])
-    return isRuleGroup(out) ? out as RuleGroupType : { combinator: "and", rules: [out] }
+    // react-querybuilder's types are kept out of the published ones (see `Rule`).
+    return (isRuleGroup(out) ? out : { combinator: "and", rules: [out] }) as unknown as RuleGroup
   }, exportError)

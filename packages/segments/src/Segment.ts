@@ -20,7 +20,6 @@
 import type { Catalog, Errors } from "@rapport/core"
 import { Plan, Query, Store } from "@rapport/core"
 import { Effect, Either } from "effect"
-import type { RuleGroupType } from "@react-querybuilder/core"
 import * as Condition from "./Condition.js"
 import * as JsonLogic from "./JsonLogic.js"
 import * as ReactQueryBuilder from "./ReactQueryBuilder.js"
@@ -222,7 +221,7 @@ export const fromReactQueryBuilder = <O extends AnyObject>(
  * @since 0.1.0
  * @category conversions
  */
-export const toReactQueryBuilder = (segment: Segment): Either.Either<RuleGroupType, ReactQueryBuilder.SegmentExportError> =>
+export const toReactQueryBuilder = (segment: Segment): Either.Either<ReactQueryBuilder.RuleGroup, ReactQueryBuilder.SegmentExportError> =>
   ReactQueryBuilder.fromExpr(segment.expr)
 
 /**
