@@ -30,8 +30,10 @@ import { defaultRuleProcessorJsonLogic, isRuleGroup, jsonLogicAdditionalOperator
 import type { RuleType } from "@react-querybuilder/core"
 import { parseJsonLogic } from "@react-querybuilder/core/parseJsonLogic"
 import { Either } from "effect"
-import type { Coercion, Context, ImportOptions, Path } from "./ReactQueryBuilder.js"
-import { attempt, checked, context, leafToRule, refuse, ruleToExpr, SegmentExportError, SegmentImportError } from "./ReactQueryBuilder.js"
+import type { Coercion, Context } from "./internal/rules.js"
+import { attempt, checked, context, leafToRule, refuse, ruleToExpr } from "./internal/rules.js"
+import type { ImportOptions, Path } from "./Rules.js"
+import { SegmentExportError, SegmentImportError } from "./Rules.js"
 
 /**
  * A JsonLogic rule (plain JSON).

@@ -23,6 +23,7 @@ import { Effect, Either } from "effect"
 import * as Condition from "./Condition.js"
 import * as JsonLogic from "./JsonLogic.js"
 import * as ReactQueryBuilder from "./ReactQueryBuilder.js"
+import type * as Rules from "./Rules.js"
 import type { AnyObject, Fields } from "./SegmentObject.js"
 import { fieldsOf } from "./SegmentObject.js"
 
@@ -185,7 +186,7 @@ export interface ImportOptions<O extends AnyObject> {
   readonly workspaceId?: string
 }
 
-const importOptions = <O extends AnyObject>(options: ImportOptions<O>): ReactQueryBuilder.ImportOptions => ({
+const importOptions = <O extends AnyObject>(options: ImportOptions<O>): Rules.ImportOptions => ({
   collection: options.object.name,
   ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
   ...(options.workspaceId === undefined ? {} : { workspaceId: options.workspaceId })
@@ -211,7 +212,7 @@ const importOptions = <O extends AnyObject>(options: ImportOptions<O>): ReactQue
 export const fromReactQueryBuilder = <O extends AnyObject>(
   rules: unknown,
   options: ImportOptions<O>
-): Either.Either<Segment<O>, ReactQueryBuilder.SegmentImportError> =>
+): Either.Either<Segment<O>, Rules.SegmentImportError> =>
   Either.map(ReactQueryBuilder.toExpr(rules, importOptions(options)), (expr) => fromExpr(options.object, expr))
 
 /**
@@ -221,7 +222,7 @@ export const fromReactQueryBuilder = <O extends AnyObject>(
  * @since 0.1.0
  * @category conversions
  */
-export const toReactQueryBuilder = (segment: Segment): Either.Either<ReactQueryBuilder.RuleGroup, ReactQueryBuilder.SegmentExportError> =>
+export const toReactQueryBuilder = (segment: Segment): Either.Either<Rules.RuleGroup, Rules.SegmentExportError> =>
   ReactQueryBuilder.fromExpr(segment.expr)
 
 /**
@@ -243,7 +244,7 @@ export const toReactQueryBuilder = (segment: Segment): Either.Either<ReactQueryB
 export const fromJsonLogic = <O extends AnyObject>(
   logic: unknown,
   options: ImportOptions<O>
-): Either.Either<Segment<O>, ReactQueryBuilder.SegmentImportError> =>
+): Either.Either<Segment<O>, Rules.SegmentImportError> =>
   Either.map(JsonLogic.toExpr(logic, importOptions(options)), (expr) => fromExpr(options.object, expr))
 
 /**
@@ -253,5 +254,5 @@ export const fromJsonLogic = <O extends AnyObject>(
  * @since 0.1.0
  * @category conversions
  */
-export const toJsonLogic = (segment: Segment): Either.Either<JsonLogic.JsonLogic, ReactQueryBuilder.SegmentExportError> =>
+export const toJsonLogic = (segment: Segment): Either.Either<JsonLogic.JsonLogic, Rules.SegmentExportError> =>
   JsonLogic.fromExpr(segment.expr)

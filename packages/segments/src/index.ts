@@ -76,6 +76,13 @@ export * as Membership from "./Membership.js"
 export * as SegmentsEvents from "./SegmentsEvents.js"
 
 /**
+ * What importing and exporting rules share: the rule JSON, the options, the errors.
+ *
+ * @since 0.1.0
+ */
+export * as Rules from "./Rules.js"
+
+/**
  * react-querybuilder's rule JSON to and from a segment's condition.
  *
  * @since 0.1.0
