@@ -14,7 +14,7 @@
 import type { Store as StoreModule } from "@rapport/core"
 import type { Query } from "@rapport/core"
 import { Catalog, Collection, Errors, EventCollection, IdGenerator, Plan, Store, Workspace } from "@rapport/core"
-import { Chunk, Clock, Context, Effect, Either, Layer, Option, Random, Schedule, Schema, Stream } from "effect"
+import { Chunk, Clock, Context, Duration, Effect, Either, Layer, Option, Random, Schedule, Schema, Stream } from "effect"
 import * as Dependencies from "./internal/dependencies.js"
 import * as Membership from "./Membership.js"
 import * as MemberExport from "./MemberExport.js"
@@ -69,6 +69,24 @@ export interface Service {
   readonly add: (id: string, recordIds: ReadonlyArray<string>) => Effect.Effect<Changes, Failure, Workspace.CurrentWorkspace>
   /** Removes records from a static segment (those not in it are ignored). */
   readonly remove: (id: string, recordIds: ReadonlyArray<string>) => Effect.Effect<Changes, Failure, Workspace.CurrentWorkspace>
+  /**
+   * Refreshes the workspace's dynamic segments that are due: every one whose condition can
+   * be traced from events (incremental, cheap when nothing changed), and the others (on
+   * the passing of time, or not traceable) once `every` has passed since their last refresh.
+   */
+  readonly refreshDue: (options: {
+    readonly every: Duration.DurationInput
+  }) => Effect.Effect<ReadonlyArray<{ readonly id: string; readonly changes: Changes }>, Failure, Workspace.CurrentWorkspace>
+  /**
+   * Keeps the workspace's dynamic segments current until interrupted (fork it): `refreshDue`
+   * whenever events are committed (woken by the store's feed, not polling where the store
+   * pushes) and at least every `every`, which the `Clock` drives (so `TestClock` moves it).
+   */
+  readonly run: (options: {
+    readonly every: Duration.DurationInput
+    /** How often to look for commits of other processes where the store cannot push them (`Store.awaitFeed`). */
+    readonly pollInterval?: Duration.DurationInput
+  }) => Effect.Effect<never, Failure, Workspace.CurrentWorkspace>
   /** A page of member ids, in id order, with the cursor of the next page. */
   readonly members: (
     id: string,
@@ -167,18 +185,22 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
         onRight: ({ segment }) => Effect.succeed(segment)
       })
 
-    /** Every page of a find, as ids. */
-    const allIds = (workspace: string, query: Parameters<StoreModule.Service["find"]>[1]) =>
+    /** Every row of a find, page by page. */
+    const allRows = (workspace: string, query: Parameters<StoreModule.Service["find"]>[1]) =>
       Effect.gen(function*() {
-        const out: Array<string> = []
+        const out: Array<Collection.Row> = []
         let cursor: string | undefined
         do {
           const page = yield* store.find(workspace, { ...query, limit: PAGE, ...(cursor === undefined ? {} : { cursor }) })
-          for (const row of page.rows) out.push(row.id)
+          out.push(...page.rows)
           cursor = page.nextCursor ?? undefined
         } while (cursor !== undefined)
         return out
       })
+
+    /** Every id a find gives. */
+    const allIds = (workspace: string, query: Parameters<StoreModule.Service["find"]>[1]) =>
+      Effect.map(allRows(workspace, query), (rows) => rows.map((row) => row.id))
 
     /** The member rows of a segment, by record id. */
     const memberRows = (workspace: string, segmentId: string) =>
@@ -382,7 +404,7 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
             : `segment ${saved.id} is dynamic: its members are what refresh finds`
         ))
 
-    const service: Omit<Service, "sample" | "export"> = {
+    const service: Omit<Service, "sample" | "export" | "refreshDue" | "run"> = {
       create: (input) =>
         Effect.gen(function*() {
           const workspace = yield* Workspace.CurrentWorkspace
@@ -570,7 +592,55 @@ export const make = (options: { readonly objects?: ReadonlyArray<AnyObject> } = 
         return Stream.concat(Stream.concat(Stream.make("["), body), Stream.make("\n]"))
       }))
 
-    return { ...service, sample, export: exportMembers }
+    const refreshDue: Service["refreshDue"] = ({ every }) =>
+      Effect.gen(function*() {
+        const workspace = yield* Workspace.CurrentWorkspace
+        const now = yield* Clock.currentTimeMillis
+        const period = Duration.toMillis(Duration.decode(every))
+        const dynamic = yield* allRows(workspace, {
+          collection: SEGMENT,
+          where: { _tag: "Compare", field: "kind", op: "eq", value: "dynamic" },
+          orderBy: [{ field: "id", direction: "asc" }]
+        })
+        const out: Array<{ readonly id: string; readonly changes: Changes }> = []
+        for (const row of dynamic) {
+          const saved = yield* Effect.orDie(decodeSaved(row))
+          const segment = yield* segmentOf(saved)
+          const deps = Dependencies.of(catalog, workspace, segment.find(), now)
+          const traced = deps !== undefined && deps.traceable && !deps.timeDependent && saved.checkpoint !== null
+          const due = saved.refreshedAt === null || now - saved.refreshedAt >= period
+          if (traced || due) out.push({ id: saved.id, changes: yield* service.refresh(saved.id) })
+        }
+        return out
+      })
+
+    /** The position of the newest event of the whole log (what the feed is awaited after). */
+    const feedHead = Effect.gen(function*() {
+      let after = 0
+      for (;;) {
+        const events = yield* store.readFeed({ after, limit: PAGE })
+        if (events.length > 0) after = events[events.length - 1]!.position
+        if (events.length < PAGE) return after
+      }
+    })
+
+    const run: Service["run"] = (options) =>
+      Effect.gen(function*() {
+        let after = yield* feedHead
+        for (;;) {
+          yield* refreshDue({ every: options.every })
+          // Refreshing appended membership events: wait for what comes after them.
+          after = Math.max(after, yield* feedHead)
+          yield* store.awaitFeed({
+            after,
+            timeout: options.every,
+            ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval })
+          })
+          after = Math.max(after, yield* feedHead)
+        }
+      })
+
+    return { ...service, sample, export: exportMembers, refreshDue, run }
   })
 
 /**

@@ -6,14 +6,14 @@
  * once.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Contacts, Crm, IdGenerator, Orders, Store, type Store as StoreModule, Workspace } from "@rapport/core"
+import { Contacts, Crm, IdGenerator, Orders, Store, type Store as StoreModule, Tasks, Workspace } from "@rapport/core"
 import { MemoryStore } from "@rapport/memory"
 import { PgStore } from "@rapport/pg"
 import { Collections } from "@rapport/pipelines"
 import { Membership, Objects, Segment, Segments, SegmentsEvents } from "@rapport/segments"
 import { SqliteStore } from "@rapport/sqlite"
 import { PgHarness } from "@rapport/testkit"
-import { Chunk, Effect, Layer, Random, Stream, TestClock } from "effect"
+import { Chunk, Effect, Fiber, Layer, Random, Stream, TestClock } from "effect"
 import { inject } from "vitest"
 
 const DAY = 86_400_000
@@ -208,3 +208,56 @@ for (const [name, store] of stores) {
       })))
   })
 }
+
+describe("run on the memory store", () => {
+  const live = Segments.layer().pipe(Layer.provideMerge(Crm.layer({
+    store: MemoryStore.layer,
+    collections: [...Collections.all, ...Membership.collections],
+    ids: IdGenerator.layerSequential
+  })))
+
+  it.scoped("keeps segments current: woken by commits, and on the clock for conditions on time", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const contacts = yield* Contacts.Contacts
+      const orders = yield* Orders.Orders
+      const tasks = yield* Tasks.Tasks
+      const segments = yield* Segments.Segments
+      const ada = yield* contacts.create({ firstName: "Ada" })
+      yield* orders.place({
+        contactId: ada.id,
+        placedAt: NOW - 25 * DAY,
+        lineItems: [{ sku: "TEA-1", name: "Tea", quantity: 1, unitPrice: { amountMinor: 900, currency: "EUR" } }]
+      })
+      const recent = yield* segments.create({
+        name: "Ordered in 30 days",
+        segment: Segment.of(Objects.contact).where((c) => c.orders.exists({ within: Segment.days(30) }))
+      })
+      const tasked = yield* segments.create({ name: "With a task", segment: Segment.of(Objects.contact).where((c) => c.tasks.exists()) })
+      const membersOf = (id: string) => Effect.map(segments.members(id), (page) => page.recordIds)
+      /** Lets the runner's fiber work until `check` holds (it runs whenever this one yields). */
+      const eventually = <R>(check: Effect.Effect<boolean, unknown, R>) =>
+        Effect.gen(function*() {
+          for (let i = 0; i < 1_000; i++) {
+            if (yield* check) return
+            yield* Effect.yieldNow()
+          }
+          throw new Error("the runner did not get there")
+        })
+
+      // Polling only as often as the schedule: the memory store wakes the runner on commit.
+      const runner = yield* Effect.fork(segments.run({ every: "1 hour", pollInterval: "1 hour" }))
+      yield* eventually(Effect.map(membersOf(recent.id), (ids) => ids.length === 1))
+      expect(yield* membersOf(tasked.id)).toEqual([])
+
+      // A commit wakes the runner: the task's contact enters, no clock needed.
+      yield* tasks.create({ title: "Call back", contactId: ada.id })
+      yield* eventually(Effect.map(membersOf(tasked.id), (ids) => ids.length === 1))
+
+      // Six days on, Ada's order is 31 days old: the clock alone makes her leave.
+      yield* TestClock.adjust("6 days")
+      yield* eventually(Effect.map(membersOf(recent.id), (ids) => ids.length === 0))
+      yield* Fiber.interrupt(runner)
+      expect(yield* membershipEvents).toEqual([`+${ada.id}*`, `+${ada.id}`, `-${ada.id}`])
+    }).pipe(Effect.provide(live), Effect.provideService(Workspace.CurrentWorkspace, WS)))
+})
