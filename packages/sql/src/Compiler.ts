@@ -381,15 +381,19 @@ class Builder {
     const table = this.tables(expr.collection)
     const target = this.related_.get(expr.collection) ?? table.spec
     const inner = this.alias()
-    // Parameters are bound in the order the text names them (SQLite's `?` are positional).
-    const from = Plan.isSubjectKey(expr) ? this.bySubject(outer.name, table.name, inner, alias) : undefined
-    const where = expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`
-    if (from !== undefined) return `EXISTS (SELECT 1 ${from}${where})`
+    // Each part is compiled in the order the text names it: parameters bind in that order
+    // (SQLite's `?` are positional).
+    const where = () => (expr.where === null ? "" : ` AND ${this.inside(() => this.expr(target, inner, expr.where!))}`)
+    if (Plan.isSubjectKey(expr)) {
+      const from = this.bySubject(outer.name, table.name, inner, alias)
+      return `EXISTS (SELECT 1 ${from}${where()})`
+    }
     const fk = this.field(target, inner, expr.foreignKey)
     const link = expr.via === undefined ? `${fk.sql} = ${alias}.${q("id")}` : this.via(alias, fk.sql, expr.via)
+    const condition = where()
     return `EXISTS (SELECT 1 FROM ${q(table.name)} ${inner} WHERE ${inner}.${q("workspace_id")} = ${alias}.${
       q("workspace_id")
-    } AND ${link}${where})`
+    } AND ${link}${condition})`
   }
 
   /**
