@@ -1,5 +1,5 @@
 /**
- * Ready segments to copy and change: VIP customers, churn risk, return risk, dormant
+ * Ready segments to copy and change: VIP customers, top spenders, churn risk, return risk, dormant
  * leads, high value with an open ticket. Each is an ordinary segment built with the
  * builder (read its source to adapt it), with its definition written next to it.
  *
@@ -14,6 +14,9 @@
  *
  * @since 0.1.0
  */
+import type { Errors } from "@rapport/core"
+import { Query, Store } from "@rapport/core"
+import { Effect } from "effect"
 import * as Objects from "./Objects.js"
 import * as Segment from "./Segment.js"
 import { days } from "./SegmentObject.js"
@@ -36,6 +39,49 @@ export const vip = (options: { readonly minSpendMinor: number; readonly currency
       where: (o) => o.total.currency.eq(options.currency).and(o.status.notIn(NOT_SPENT))
     }).gte(options.minSpendMinor)
   )
+
+/**
+ * The top spenders: the `percent` % of the contacts with a lifetime spend in `currency`
+ * (as `vip` counts it) who spent the most, as a `vip` segment at the spend of the last of
+ * them, so that contacts tied with it are in too. Spends are read once, by one aggregate
+ * over the workspace's orders; `threshold` is the cut (in minor units) the segment holds,
+ * and `spenders` how many contacts spent anything. With no spender the threshold is
+ * `null` and the segment has no member.
+ *
+ * @example
+ * ```ts
+ * import { Recipes } from "@rapport/segments"
+ * // The top 10% by spend in EUR, and the cut found (run in a workspace, on a store):
+ * const top = Recipes.topSpenders("acme", { percent: 10, currency: "EUR" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category recipes
+ */
+export const topSpenders = (
+  workspaceId: string,
+  options: { readonly percent: number; readonly currency: string }
+): Effect.Effect<
+  { readonly segment: Segment.Segment; readonly threshold: number | null; readonly spenders: number },
+  Errors.InvalidQuery | Errors.StoreError,
+  Store.Store
+> =>
+  Effect.gen(function*() {
+    const store = yield* Store.Store
+    const rows = yield* store.aggregate(workspaceId, Query.aggregate("order", {
+      where: Query.and(Query.eq("total.currency", options.currency), Query.notIn("status", NOT_SPENT)),
+      groupBy: [{ _tag: "Field", as: "contact", field: "contactId" }],
+      measures: [{ _tag: "Sum", as: "spend", field: "total.amountMinor" }]
+    }))
+    const spends = rows.map((r) => Number(r.spend)).filter((spend) => spend > 0).sort((a, b) => b - a)
+    // At least one spender when there is any and percent > 0; all of them at 100.
+    const take = Math.min(spends.length, Math.ceil((spends.length * Math.min(Math.max(options.percent, 0), 100)) / 100))
+    const threshold = take === 0 ? null : spends[take - 1]!
+    const segment = threshold === null
+      ? Segment.of(Objects.contact).where((c) => c.id.isIn([]))
+      : vip({ minSpendMinor: threshold, currency: options.currency })
+    return { segment, threshold, spenders: spends.length }
+  })
 
 /**
  * Churn risk: contacts who ordered before, but have neither placed an order nor had a

@@ -115,6 +115,18 @@ for (const [name, store] of stores) {
         expect(yield* memberNames(Recipes.dormantLeads({ days: 30 }))).toEqual(["Doa"])
         expect(yield* memberNames(Recipes.highValueWithOpenTicket(eur))).toEqual(["Vic"])
         expect(yield* memberNames(Recipes.highValueWithOpenTicket({ minSpendMinor: 40_000, currency: "EUR" }))).toEqual(["Vic"])
+        // EUR spenders: Vic 120,000; Val 40,000; Ret 3,000 (an order refunded in part counts whole);
+        // Chu, Cal 1,000 each. Rex's orders were refunded in full: he spent nothing.
+        const top = (percent: number) =>
+          Effect.flatMap(Recipes.topSpenders(WS, { percent, currency: "EUR" }), (t) =>
+            Effect.map(memberNames(t.segment), (names) => ({ threshold: t.threshold, spenders: t.spenders, names })))
+        expect(yield* top(20)).toEqual({ threshold: 120_000, spenders: 5, names: ["Vic"] })
+        expect(yield* top(40)).toEqual({ threshold: 40_000, spenders: 5, names: ["Val", "Vic"] })
+        // The cut falls inside the tie at 1,000: both tied contacts are in.
+        expect(yield* top(80)).toEqual({ threshold: 1_000, spenders: 5, names: ["Cal", "Chu", "Ret", "Val", "Vic"] })
+        expect(yield* top(0)).toEqual({ threshold: null, spenders: 5, names: [] })
+        const none = yield* Recipes.topSpenders(WS, { percent: 10, currency: "JPY" })
+        expect([none.threshold, none.spenders, yield* memberNames(none.segment)]).toEqual([null, 0, []])
       }).pipe(
         Effect.provide(Tickets.layer().pipe(Layer.provideMerge(Crm.layer({
           store: store(),
