@@ -3,38 +3,18 @@
  * event's definition, on the memory, SQLite and PostgreSQL stores.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Activities, type Activity, Contacts, CrmEvents, Crm, IdGenerator, type Store, Workspace } from "@rapport/core"
-import { MemoryStore } from "@rapport/memory"
-import { PgStore } from "@rapport/pg"
+import { Activities, type Activity, Contacts, CrmEvents, Crm, IdGenerator, Workspace } from "@rapport/core"
 import { Collections } from "@rapport/pipelines"
 import { type FieldRef, Objects, Segment } from "@rapport/segments"
-import { SqliteStore } from "@rapport/sqlite"
-import { PgHarness } from "@rapport/testkit"
-import { Effect, Layer, TestClock } from "effect"
-import { expectTypeOf, inject } from "vitest"
+import { Effect, TestClock } from "effect"
+import { expectTypeOf } from "vitest"
+import { stores as storesFor, typeOnly } from "./stores.js"
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2026, 10, 20, 12)
 const WS = Workspace.WorkspaceId.make("ws_events")
 
-const stores: ReadonlyArray<readonly [string, () => Store.StoreLayer<unknown>]> = [
-  ["memory", () => MemoryStore.layer],
-  ["sqlite", () => SqliteStore.layer({ filename: ":memory:" })],
-  [
-    "postgres",
-    () =>
-      Layer.unwrapScoped(Effect.map(
-        Effect.acquireRelease(
-          Effect.promise(() => PgHarness.freshDatabase(inject("rapportPgUrl"), "segments_events")),
-          (db) => Effect.promise(() => db.drop())
-        ),
-        (db) => PgStore.layer({ url: db.url, maxConnections: 4 })
-      ))
-  ]
-]
-
-/** Type-checks a line without running it. */
-const typeOnly = (_line: () => unknown): void => {}
+const stores = storesFor("segments_events")
 
 const calledTwice = Segment.of(Objects.contact).where((c) =>
   c.events.of(CrmEvents.ActivityLogged).count({

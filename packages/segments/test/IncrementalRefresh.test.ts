@@ -5,34 +5,16 @@
  * `SegmentLeft` per actual change, on the memory, SQLite and PostgreSQL stores.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Companies, Contacts, Crm, IdGenerator, Orders, Store, Tasks, type Store as StoreModule, Workspace } from "@rapport/core"
-import { MemoryStore } from "@rapport/memory"
-import { PgStore } from "@rapport/pg"
+import { Companies, Contacts, Crm, IdGenerator, Orders, Store, Tasks, Workspace } from "@rapport/core"
 import { Collections } from "@rapport/pipelines"
 import { Membership, Objects, Segment, Segments, SegmentsEvents } from "@rapport/segments"
-import { SqliteStore } from "@rapport/sqlite"
-import { PgHarness } from "@rapport/testkit"
 import { Effect, FastCheck as fc, Layer } from "effect"
-import { inject } from "vitest"
+import { stores as storesFor } from "./stores.js"
 
 const WS = Workspace.WorkspaceId.make("ws_incremental")
 
-const stores: ReadonlyArray<readonly [string, () => StoreModule.StoreLayer<unknown>, number]> = [
-  ["memory", () => MemoryStore.layer, 25],
-  ["sqlite", () => SqliteStore.layer({ filename: ":memory:" }), 15],
-  [
-    "postgres",
-    () =>
-      Layer.unwrapScoped(Effect.map(
-        Effect.acquireRelease(
-          Effect.promise(() => PgHarness.freshDatabase(inject("rapportPgUrl"), "segments_incr")),
-          (db) => Effect.promise(() => db.drop())
-        ),
-        (db) => PgStore.layer({ url: db.url, maxConnections: 4 })
-      )),
-    8
-  ]
-]
+/** Runs of the property per store: PostgreSQL's take the longest (a database per run). */
+const RUNS: Readonly<Record<string, number>> = { memory: 25, sqlite: 15, postgres: 8 }
 
 /** One write: indexes pick among the records made so far (modulo their count). */
 type Op =
@@ -185,7 +167,8 @@ const program = (ops: ReadonlyArray<Op>) =>
     return incremental
   })
 
-for (const [name, store, runs] of stores) {
+for (const [name, store] of storesFor("segments_incr")) {
+  const runs = RUNS[name]!
   const live = () =>
     Segments.layer().pipe(Layer.provideMerge(Crm.layer({
       store: store(),

@@ -3,35 +3,17 @@
  * contact below is written so that exactly the stated recipes hold for it.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Activities, Contacts, Conversations, Crm, IdGenerator, Orders, type Store, Workspace } from "@rapport/core"
-import { MemoryStore } from "@rapport/memory"
-import { PgStore } from "@rapport/pg"
+import { Activities, Contacts, Conversations, Crm, IdGenerator, Orders, Workspace } from "@rapport/core"
 import { Collections, Tickets } from "@rapport/pipelines"
 import { Recipes, Segment } from "@rapport/segments"
-import { SqliteStore } from "@rapport/sqlite"
-import { PgHarness } from "@rapport/testkit"
 import { Effect, Layer, TestClock } from "effect"
-import { inject } from "vitest"
+import { stores as storesFor } from "./stores.js"
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2026, 10, 20, 12)
 const WS = Workspace.WorkspaceId.make("ws_recipes")
 
-const stores: ReadonlyArray<readonly [string, () => Store.StoreLayer<unknown>]> = [
-  ["memory", () => MemoryStore.layer],
-  ["sqlite", () => SqliteStore.layer({ filename: ":memory:" })],
-  [
-    "postgres",
-    () =>
-      Layer.unwrapScoped(Effect.map(
-        Effect.acquireRelease(
-          Effect.promise(() => PgHarness.freshDatabase(inject("rapportPgUrl"), "segments_recipes")),
-          (db) => Effect.promise(() => db.drop())
-        ),
-        (db) => PgStore.layer({ url: db.url, maxConnections: 4 })
-      ))
-  ]
-]
+const stores = storesFor("segments_recipes")
 
 const line = (amountMinor: number, currency = "EUR") => ({ sku: "TEA-1", name: "Tea", quantity: 1, unitPrice: { amountMinor, currency } })
 

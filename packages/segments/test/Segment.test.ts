@@ -3,15 +3,11 @@
  * same members, hand-computed, on the memory, SQLite and PostgreSQL stores.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Companies, Contacts, Crm, CustomField, IdGenerator, Orders, Query, type Store, Workspace } from "@rapport/core"
-import { MemoryStore } from "@rapport/memory"
-import { PgStore } from "@rapport/pg"
+import { Companies, Contacts, Crm, CustomField, IdGenerator, Orders, Query, Workspace } from "@rapport/core"
 import { Collections, PipelinesEvents } from "@rapport/pipelines"
 import { Objects, Segment, SegmentObject } from "@rapport/segments"
-import { SqliteStore } from "@rapport/sqlite"
-import { PgHarness } from "@rapport/testkit"
-import { Effect, Layer, TestClock } from "effect"
-import { inject } from "vitest"
+import { Effect, TestClock } from "effect"
+import { stores as storesFor } from "./stores.js"
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2026, 10, 20, 12)
@@ -59,21 +55,7 @@ describe("the builder's AST", () => {
 })
 
 /** The stores the members are checked on. */
-const stores: ReadonlyArray<readonly [string, () => Store.StoreLayer<unknown>]> = [
-  ["memory", () => MemoryStore.layer],
-  ["sqlite", () => SqliteStore.layer({ filename: ":memory:" })],
-  [
-    "postgres",
-    () =>
-      Layer.unwrapScoped(Effect.map(
-        Effect.acquireRelease(
-          Effect.promise(() => PgHarness.freshDatabase(inject("rapportPgUrl"), "segments")),
-          (db) => Effect.promise(() => db.drop())
-        ),
-        (db) => PgStore.layer({ url: db.url, maxConnections: 4 })
-      ))
-  ]
-]
+const stores = storesFor("segments")
 
 /**
  * Six contacts: Ada and Bo are customers with 3 and 2 recent orders, Cy a customer whose

@@ -6,35 +6,18 @@
  * once.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Contacts, Crm, IdGenerator, Orders, Store, type Store as StoreModule, Tasks, Workspace } from "@rapport/core"
-import { MemoryStore } from "@rapport/memory"
-import { PgStore } from "@rapport/pg"
+import { Contacts, Crm, IdGenerator, Orders, Store, Tasks, Workspace } from "@rapport/core"
 import { Collections } from "@rapport/pipelines"
 import { Membership, Objects, Segment, Segments, SegmentsEvents } from "@rapport/segments"
-import { SqliteStore } from "@rapport/sqlite"
-import { PgHarness } from "@rapport/testkit"
 import { Chunk, Effect, Fiber, Layer, Random, Stream, TestClock } from "effect"
-import { inject } from "vitest"
+import { MemoryStore } from "@rapport/memory"
+import { stores as storesFor } from "./stores.js"
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2026, 10, 20, 12)
 const WS = Workspace.WorkspaceId.make("ws_membership")
 
-const stores: ReadonlyArray<readonly [string, () => StoreModule.StoreLayer<unknown>]> = [
-  ["memory", () => MemoryStore.layer],
-  ["sqlite", () => SqliteStore.layer({ filename: ":memory:" })],
-  [
-    "postgres",
-    () =>
-      Layer.unwrapScoped(Effect.map(
-        Effect.acquireRelease(
-          Effect.promise(() => PgHarness.freshDatabase(inject("rapportPgUrl"), "segments_members")),
-          (db) => Effect.promise(() => db.drop())
-        ),
-        (db) => PgStore.layer({ url: db.url, maxConnections: 4 })
-      ))
-  ]
-]
+const stores = storesFor("segments_members")
 
 /** The membership events of the log, oldest first: `+id` entered, `-id` left, `*` on a first fill. */
 const membershipEvents = Effect.gen(function*() {

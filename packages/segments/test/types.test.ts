@@ -6,11 +6,9 @@
 import { describe, expectTypeOf, it } from "@effect/vitest"
 import { type Contact, CustomField } from "@rapport/core"
 import { Condition, FieldRef, Objects, Segment, SegmentObject } from "@rapport/segments"
+import { typeOnly } from "./stores.js"
 
 const contacts = Segment.of(Objects.contact)
-
-/** Type-checks a line without running it: what a wrong line would do at run time does not matter. */
-const typeOnly = (_line: () => unknown): void => {}
 
 describe("the builder's types", () => {
   it("a field of the model has the operators of its kind", () => {
